@@ -1,0 +1,1 @@
+"""SIPELKOP services: registration, training, reporting; each starts on its own."""

@@ -1,0 +1,1 @@
+"""SIPELKOP registration service."""

@@ -1,0 +1,91 @@
+"""Registration's tables: cooperatives, participants, the batch replica, enrolments, plus the messaging tables."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.messaging.tables import messaging_tables
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+})
+messaging = messaging_tables(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Cooperative(Base):
+    __tablename__ = "cooperatives"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    registration_number: Mapped[str] = mapped_column(String(40), unique=True)  # Nomor Induk Koperasi
+    legal_entity_number: Mapped[str | None] = mapped_column(String(120))
+    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))
+    sector: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(default=True)
+    grade: Mapped[str | None] = mapped_column(String(4))
+    members_male: Mapped[int] = mapped_column(Integer, default=0)
+    members_female: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)  # personal data: never leaves this service
+    full_name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str] = mapped_column(String(1))
+    birth_date: Mapped[date] = mapped_column(Date)
+    position: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    email: Mapped[str | None] = mapped_column(String(200))
+    cooperative_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class BatchReplica(Base):
+    """Training's batches as registration knows them, built only from training's events."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    venue: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column(Integer)
+    eligible_districts: Mapped[list] = mapped_column(JSON)
+    district_quotas: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+    __table_args__ = (Index("ix_enrollments_batch_status", "batch_id", "status"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("batches.id"))
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    district_code: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20))  # enrolled | waitlisted | cancelled
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))

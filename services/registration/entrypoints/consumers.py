@@ -1,0 +1,11 @@
+"""Which events registration applies, and with which use case."""
+from __future__ import annotations
+
+from services.registration.service_layer import batches
+from shared.events.training import BatchCancelled, BatchScheduled, BatchUpdated
+
+HANDLERS = {
+    BatchScheduled: batches.apply_batch_state,
+    BatchUpdated: batches.apply_batch_state,
+    BatchCancelled: batches.apply_batch_cancelled,
+}

@@ -1,0 +1,1 @@
+"""Registration service_layer."""

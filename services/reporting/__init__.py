@@ -1,0 +1,1 @@
+"""SIPELKOP reporting service."""

@@ -1,0 +1,1 @@
+"""SIPELKOP training service."""

@@ -1,0 +1,93 @@
+"""Events published by the registration service. No NIK, phone or e-mail ever leaves it."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from shared.events.base import DomainEvent, topic_name
+
+Gender = Literal["L", "P"]  # laki-laki / perempuan, derived from the NIK
+
+COOPERATIVE_TOPIC = topic_name("registration", "cooperative")
+PARTICIPANT_TOPIC = topic_name("registration", "participant")
+ENROLLMENT_TOPIC = topic_name("registration", "enrollment")
+
+
+class CooperativeState(DomainEvent):
+    """What other services need of a cooperative: its whole public state."""
+
+    cooperative_id: uuid.UUID
+    name: str
+    registration_number: str  # Nomor Induk Koperasi
+    district_code: str  # Kemendagri code, e.g. "64.02"
+    kind: str  # jenis: simpan pinjam, konsumen, produsen, pemasaran, jasa
+    sector: str  # sektor usaha
+    active: bool
+    grade: str | None = None  # ODS grade A, B, C1, C2, D
+    members_male: int = Field(ge=0)
+    members_female: int = Field(ge=0)
+
+
+class CooperativeRegistered(CooperativeState):
+    type: ClassVar[str] = "sipelkop.registration.cooperative.registered.v1"
+    topic: ClassVar[str] = COOPERATIVE_TOPIC
+
+
+class CooperativeUpdated(CooperativeState):
+    type: ClassVar[str] = "sipelkop.registration.cooperative.updated.v1"
+    topic: ClassVar[str] = COOPERATIVE_TOPIC
+
+
+class ParticipantRegistered(DomainEvent):
+    type: ClassVar[str] = "sipelkop.registration.participant.registered.v1"
+    topic: ClassVar[str] = PARTICIPANT_TOPIC
+
+    participant_id: uuid.UUID
+    cooperative_id: uuid.UUID
+    district_code: str
+    gender: Gender
+    position: str
+
+
+class ParticipantEnrolled(DomainEvent):
+    """Carries what training needs for its roster and certificates."""
+
+    type: ClassVar[str] = "sipelkop.registration.participant.enrolled.v1"
+    topic: ClassVar[str] = ENROLLMENT_TOPIC
+
+    enrollment_id: uuid.UUID
+    batch_id: uuid.UUID
+    participant_id: uuid.UUID
+    full_name: str
+    gender: Gender
+    position: str
+    cooperative_id: uuid.UUID
+    cooperative_name: str
+    district_code: str
+    sector: str
+    enrolled_at: datetime
+
+
+class EnrollmentWaitlisted(DomainEvent):
+    type: ClassVar[str] = "sipelkop.registration.enrollment.waitlisted.v1"
+    topic: ClassVar[str] = ENROLLMENT_TOPIC
+
+    enrollment_id: uuid.UUID
+    batch_id: uuid.UUID
+    participant_id: uuid.UUID
+    cooperative_id: uuid.UUID
+    district_code: str
+    waitlist_position: int = Field(ge=1)
+
+
+class EnrollmentCancelled(DomainEvent):
+    type: ClassVar[str] = "sipelkop.registration.enrollment.cancelled.v1"
+    topic: ClassVar[str] = ENROLLMENT_TOPIC
+
+    enrollment_id: uuid.UUID
+    batch_id: uuid.UUID
+    participant_id: uuid.UUID
+    reason: str

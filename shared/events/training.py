@@ -1,0 +1,164 @@
+"""Events published by the training service: programmes, batches, sessions, completion, certificates."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from shared.events.base import Contract, DomainEvent, topic_name
+from shared.events.registration import Gender
+
+PROGRAMME_TOPIC = topic_name("training", "programme")
+BATCH_TOPIC = topic_name("training", "batch")
+SESSION_TOPIC = topic_name("training", "session")
+COMPLETION_TOPIC = topic_name("training", "completion")
+CERTIFICATE_TOPIC = topic_name("training", "certificate")
+
+AttendanceStatus = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
+
+
+class ProgrammeState(DomainEvent):
+    programme_id: uuid.UUID
+    name: str
+    fiscal_year: int
+    funding_source: str  # DAK, APBD, ...
+    allocation: int = Field(ge=0)  # rupiah
+    target_cooperatives: int = Field(ge=0)
+    district_targets: dict[str, int] = Field(default_factory=dict)
+
+
+class ProgrammePlanned(ProgrammeState):
+    type: ClassVar[str] = "sipelkop.training.programme.planned.v1"
+    topic: ClassVar[str] = PROGRAMME_TOPIC
+
+
+class ProgrammeUpdated(ProgrammeState):
+    type: ClassVar[str] = "sipelkop.training.programme.updated.v1"
+    topic: ClassVar[str] = PROGRAMME_TOPIC
+
+
+class BatchState(DomainEvent):
+    """A batch (angkatan) as registration and reporting need it."""
+
+    batch_id: uuid.UUID
+    code: str
+    title: str
+    programme_id: uuid.UUID | None = None
+    fiscal_year: int
+    venue: str
+    start_date: date
+    end_date: date
+    capacity: int = Field(ge=1)
+    eligible_districts: list[str]
+    district_quotas: dict[str, int] = Field(default_factory=dict)
+    planned_budget: int = Field(default=0, ge=0)
+    session_count: int = Field(ge=1)
+
+
+class BatchScheduled(BatchState):
+    type: ClassVar[str] = "sipelkop.training.batch.scheduled.v1"
+    topic: ClassVar[str] = BATCH_TOPIC
+
+
+class BatchUpdated(BatchState):
+    type: ClassVar[str] = "sipelkop.training.batch.updated.v1"
+    topic: ClassVar[str] = BATCH_TOPIC
+
+
+class BatchCancelled(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.batch.cancelled.v1"
+    topic: ClassVar[str] = BATCH_TOPIC
+
+    batch_id: uuid.UUID
+    reason: str
+
+
+class BatchClosed(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.batch.closed.v1"
+    topic: ClassVar[str] = BATCH_TOPIC
+
+    batch_id: uuid.UUID
+    realised_cost: int = Field(ge=0)  # realisasi, rupiah
+    closed_at: datetime
+
+
+class AttendanceMark(Contract):
+    participant_id: uuid.UUID
+    status: AttendanceStatus
+    note: str | None = None
+
+
+class AttendanceRecorded(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.attendance.recorded.v1"
+    topic: ClassVar[str] = SESSION_TOPIC
+
+    batch_id: uuid.UUID
+    session_no: int = Field(ge=1)
+    session_date: date
+    marks: list[AttendanceMark]
+    recorded_by: str
+    correction: bool = False
+
+
+class SessionTallies(Contract):
+    hadir: int = 0
+    terlambat: int = 0
+    izin: int = 0
+    sakit: int = 0
+    alpa: int = 0
+
+
+class SessionCompleted(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.session.completed.v1"
+    topic: ClassVar[str] = SESSION_TOPIC
+
+    batch_id: uuid.UUID
+    session_no: int = Field(ge=1)
+    session_date: date
+    roster_size: int = Field(ge=0)
+    tallies: SessionTallies
+    present_participant_ids: list[uuid.UUID]
+
+
+class CompletionDecision(DomainEvent):
+    batch_id: uuid.UUID
+    participant_id: uuid.UUID
+    cooperative_id: uuid.UUID
+    district_code: str
+    sector: str
+    gender: Gender
+    sessions_present: int = Field(ge=0)
+    sessions_total: int = Field(ge=1)
+
+
+class ParticipantCompleted(CompletionDecision):
+    type: ClassVar[str] = "sipelkop.training.participant.completed.v1"
+    topic: ClassVar[str] = COMPLETION_TOPIC
+
+
+class ParticipantNotCompleted(CompletionDecision):
+    type: ClassVar[str] = "sipelkop.training.participant.not_completed.v1"
+    topic: ClassVar[str] = COMPLETION_TOPIC
+
+    reason: str
+
+
+class CertificateIssued(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.certificate.issued.v1"
+    topic: ClassVar[str] = CERTIFICATE_TOPIC
+
+    certificate_number: str
+    batch_id: uuid.UUID
+    participant_id: uuid.UUID
+    issued_at: datetime
+
+
+class CertificateRevoked(DomainEvent):
+    type: ClassVar[str] = "sipelkop.training.certificate.revoked.v1"
+    topic: ClassVar[str] = CERTIFICATE_TOPIC
+
+    certificate_number: str
+    batch_id: uuid.UUID
+    reason: str

@@ -1,0 +1,77 @@
+"""The FastAPI app every service starts from: lifespan, /healthz, /readyz, /metrics, errors, request ids."""
+from __future__ import annotations
+
+import time
+import uuid
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from shared.errors import error_body, install_error_handlers
+from shared.observability import bind_correlation
+from shared.runtime import ServiceRuntime
+
+
+def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers=(), start_background: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await runtime.start(run_relay=start_background, run_consumers=start_background)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
+                  openapi_url="/openapi.json", docs_url="/docs")
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    install_error_handlers(app)
+    _instrument(app, runtime)
+
+    @app.get("/healthz", tags=["ops"], summary="Proses hidup")
+    async def healthz() -> dict:
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get("/readyz", tags=["ops"], summary="Basis data dan Kafka terjangkau")
+    async def readyz():
+        checks = await runtime.readiness()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics():
+        from starlette.responses import Response
+
+        return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _instrument(app: FastAPI, runtime: ServiceRuntime) -> None:
+    requests = Counter("sipelkop_http_requests", "HTTP requests", ["service", "method", "route", "status"],
+                       registry=runtime.registry)
+    latency = Histogram("sipelkop_http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"],
+                        registry=runtime.registry)
+    limit = runtime.settings.max_request_bytes
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit:
+            # Refuse early: the body is never read.
+            return JSONResponse(error_body("payload_too_large", f"Permintaan melebihi batas {limit} byte."),
+                                status_code=413)
+        correlation = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+        bind_correlation(correlation)
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        requests.labels(runtime.name, request.method, path, str(response.status_code)).inc()
+        latency.labels(runtime.name, request.method, path).observe(time.perf_counter() - started)
+        response.headers["x-correlation-id"] = correlation
+        return response

@@ -1,0 +1,1 @@
+"""Local infrastructure helpers (throwaway PostgreSQL for tests and development)."""

@@ -1,0 +1,1 @@
+"""Messaging plumbing: transactional outbox, idempotent inbox, dead-letter parking, broker factory."""

@@ -1,0 +1,92 @@
+"""FastStream Kafka broker per service, batch subscribers that commit offsets only after the inbox transaction."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry
+
+from shared.events.catalogue import ALL_TOPICS
+from shared.messaging.inbox import EventConsumer
+
+log = logging.getLogger("sipelkop.broker")
+
+# Partitions bound how many consumers of one group can work in parallel; keys keep one entity's order.
+DEFAULT_PARTITIONS = 6
+MAX_BATCH = 500
+
+
+def create_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
+    return KafkaBroker(
+        bootstrap,
+        client_id=f"sipelkop-{service}",
+        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=service, metrics_prefix="faststream")],
+        logger=logging.getLogger(f"sipelkop.{service}.faststream"),
+        log_level=logging.DEBUG,
+    )
+
+
+async def _raw(message, *_):
+    # Leave the bytes alone: the consumer decodes and parks poison itself, FastStream must not choke first.
+    return message.body
+
+
+def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, group_id: str) -> None:
+    """Register `consumer` on `broker`: batches in, inbox transaction, then the offset commit."""
+
+    @broker.subscriber(
+        *consumer.topics, group_id=group_id, batch=True, max_records=MAX_BATCH, batch_timeout_ms=100,
+        auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL, decoder=_raw,
+        title=f"{group_id}", description=f"Events applied by {consumer.name}",
+    )
+    async def apply_batch(body: list, message: KafkaMessage) -> None:
+        records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
+        await consumer.handle_records(records)
+        await message.ack()
+
+
+async def ensure_topics(bootstrap: str, topics: tuple[str, ...] = ALL_TOPICS,
+                        partitions: int = DEFAULT_PARTITIONS, replication: int = 1) -> None:
+    """Create the domain topics explicitly (never rely on auto-creation with its defaults)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(t, num_partitions=partitions, replication_factor=replication,
+                            # Events are kept forever: reporting rebuilds its projections by replaying them.
+                            topic_configs={"retention.ms": "-1", "cleanup.policy": "delete"})
+                   for t in topics if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass
+    finally:
+        await admin.close()
+
+
+async def start_when_reachable(broker: KafkaBroker, bootstrap: str, stop: asyncio.Event | None = None) -> None:
+    """Start consuming as soon as Kafka answers; a service with Kafka down still serves HTTP."""
+    backoff = 0.5
+    while True:
+        try:
+            await ensure_topics(bootstrap)
+            await broker.start()
+            log.info("consumers started on %s", bootstrap)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("Kafka not reachable yet (%s); retrying in %.1fs", exc, backoff)
+            try:
+                await broker.stop()
+            except Exception:
+                pass
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 10.0)

@@ -1,0 +1,143 @@
+"""Outbox relay: publishes committed outbox rows to Kafka in order, retrying with backoff while Kafka is down."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import zlib
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaProducer
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.db import is_postgres
+from shared.messaging.tables import MessagingTables
+
+log = logging.getLogger("sipelkop.relay")
+
+# Published rows are kept a while for forensics, then pruned.
+KEEP_PUBLISHED = timedelta(days=7)
+
+
+class RelayMetrics:
+    def __init__(self, registry: CollectorRegistry, service: str):
+        labels = {"service": service}
+        self.backlog = Gauge("sipelkop_outbox_backlog", "Outbox rows not yet published", ["service"],
+                             registry=registry).labels(**labels)
+        self.oldest_age = Gauge("sipelkop_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row",
+                                ["service"], registry=registry).labels(**labels)
+        self.published = Counter("sipelkop_outbox_published", "Events published from the outbox", ["service"],
+                                 registry=registry).labels(**labels)
+        self.failures = Counter("sipelkop_outbox_publish_failures", "Failed publishing rounds (Kafka unreachable)",
+                                ["service"], registry=registry).labels(**labels)
+
+
+def new_producer(bootstrap: str) -> AIOKafkaProducer:
+    # acks=all + idempotence: the broker writes each event once per partition, in order, even when we retry.
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=5,
+                            request_timeout_ms=10_000, max_batch_size=1024 * 1024, compression_type=None)
+
+
+class OutboxRelay:
+    def __init__(self, *, engine: AsyncEngine, tables: MessagingTables, bootstrap: str, service: str,
+                 registry: CollectorRegistry, batch_size: int = 500, interval: float = 0.2):
+        self._engine, self._outbox = engine, tables.outbox
+        self._bootstrap, self._service = bootstrap, service
+        self._batch_size, self._interval = batch_size, interval
+        self.metrics = RelayMetrics(registry, service)
+        self._producer: AIOKafkaProducer | None = None
+        self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
+        self._last_metrics = 0.0
+        self.kafka_ok = False
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                sent = await self.publish_once()
+                backoff = 0.5
+                await self._refresh_metrics()
+                if sent < self._batch_size:
+                    await asyncio.sleep(self._interval)
+            except asyncio.CancelledError:
+                await self._close_producer()
+                raise
+            except Exception as exc:  # Kafka or the database is away: wait and try again, never give up
+                self.kafka_ok = False
+                self.metrics.failures.inc()
+                log.warning("outbox relay round failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
+                await self._close_producer()
+                await self._refresh_metrics(force=True, swallow=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def publish_once(self) -> int:
+        """Publish one round of unpublished rows; returns how many were published."""
+        outbox = self._outbox
+        async with self._engine.begin() as conn:
+            if is_postgres(self._engine):
+                # Only one relay per service publishes at a time, so order holds with several replicas.
+                got = await conn.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+                if not got:
+                    return 0
+            rows = (await conn.execute(
+                select(outbox.c.seq, outbox.c.topic, outbox.c.key, outbox.c.payload)
+                .where(outbox.c.published_at.is_(None)).order_by(outbox.c.seq).limit(self._batch_size)
+            )).all()
+            if not rows:
+                return 0
+            producer = await self._ensure_producer()
+            futures = [await producer.send(r.topic, r.payload.encode(), key=r.key.encode()) for r in rows]
+            await asyncio.gather(*futures)
+            await conn.execute(
+                outbox.update().where(outbox.c.seq.in_([r.seq for r in rows])).values(published_at=datetime.now(UTC))
+            )
+        self.kafka_ok = True
+        self.metrics.published.inc(len(rows))
+        return len(rows)
+
+    async def _ensure_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = new_producer(self._bootstrap)
+            try:
+                await producer.start()
+            except Exception:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+    async def _close_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                await asyncio.wait_for(producer.stop(), 5)
+            except Exception:
+                pass
+
+    async def _refresh_metrics(self, force: bool = False, swallow: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_metrics < 1.0:
+            return
+        self._last_metrics = now
+        outbox = self._outbox
+        try:
+            async with self._engine.begin() as conn:
+                count, oldest = (await conn.execute(
+                    select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
+                )).one()
+                await conn.execute(outbox.delete().where(
+                    outbox.c.published_at < datetime.now(UTC) - KEEP_PUBLISHED))
+        except Exception:
+            if swallow:
+                return
+            raise
+        self.metrics.backlog.set(count)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
+        self.metrics.oldest_age.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
+
+    async def _close(self) -> None:
+        await self._close_producer()

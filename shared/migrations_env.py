@@ -1,0 +1,34 @@
+"""The body of every service's Alembic env.py: async engine, one transaction per migration run."""
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy import MetaData, pool
+from sqlalchemy.ext.asyncio import async_engine_from_config
+
+
+def run(target_metadata: MetaData) -> None:
+    config = context.config
+    if context.is_offline_mode():
+        context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                          literal_binds=True, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def do_run(connection):
+        # render_as_batch: SQLite cannot ALTER most things in place.
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async():
+        engine = async_engine_from_config(
+            config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+        )
+        async with engine.connect() as connection:
+            await connection.run_sync(do_run)
+        await engine.dispose()
+
+    asyncio.run(run_async())

@@ -1,0 +1,81 @@
+"""What a running service is made of; each service's bootstrap builds one, the HTTP app and the CLI run it."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faststream.kafka import KafkaBroker
+from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from shared.db import migrate, ping
+from shared.messaging.broker import start_when_reachable
+from shared.messaging.dead_letters import DeadLetterStore
+from shared.messaging.inbox import EventConsumer
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.tables import MessagingTables
+from shared.settings import ServiceSettings
+from shared.unit_of_work import UnitOfWork
+
+log = logging.getLogger("sipelkop.runtime")
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    tables: MessagingTables
+    registry: CollectorRegistry
+    migrations: Path
+    relay: OutboxRelay | None = None
+    broker: KafkaBroker | None = None
+    consumer: EventConsumer | None = None
+    dead_letters: DeadLetterStore | None = None
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.tables, source=f"/sipelkop/{self.name}")
+
+    async def start(self, *, migrate_db: bool = True, run_relay: bool = True, run_consumers: bool = True) -> None:
+        if migrate_db:
+            await migrate(self.migrations, self.settings.database_url)
+        if run_relay and self.relay:
+            self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+        if run_consumers and self.broker:
+            self._tasks.append(asyncio.create_task(
+                start_when_reachable(self.broker, self.settings.kafka_bootstrap), name=f"{self.name}-consumers"))
+
+    async def stop(self) -> None:
+        # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
+        if self.broker:
+            try:
+                await asyncio.wait_for(self.broker.stop(), 15)
+            except Exception:
+                log.exception("broker stop failed")
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.engine.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": await ping(self.engine)}
+        if self.relay or self.broker:
+            checks["kafka"] = await kafka_reachable(self.settings.kafka_bootstrap)
+        return checks
+
+
+async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
+    host, _, port = bootstrap.split(",")[0].rpartition(":")
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
+            writer.close()
+            await writer.wait_closed()
+        return True
+    except Exception:
+        return False

@@ -1,0 +1,45 @@
+"""Settings every service shares; each service subclasses ServiceSettings once, in its config.py."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
+
+
+def _common(name: str, **kwargs):
+    # Common settings are read from SIPELKOP_* whatever the service's own prefix is.
+    return Field(validation_alias=AliasChoices(f"SIPELKOP_{name.upper()}"), **kwargs)
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "test", "production"] = _common("env", default="development")
+    secret_key: str = _common("secret_key", default=DEFAULT_SECRET, min_length=32)
+    token_ttl_hours: int = _common("token_ttl_hours", default=12, ge=1, le=24 * 30)
+    kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
+    data_dir: Path = _common("data_dir", default=Path(".data"))
+    log_level: str = _common("log_level", default="INFO")
+    host: str = "127.0.0.1"
+    # Service-specific, set by the subclass: port and database_url.
+    port: int = 8000
+    database_url: str = ""
+    # Outbox relay: how often to poll and how many rows per round.
+    relay_interval_s: float = 0.2
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self):
+        if self.env != "development" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError(
+                "SIPELKOP_SECRET_KEY masih bernilai bawaan: set a real secret before running outside development"
+            )
+        return self
+
+    def sqlite_url(self, name: str) -> str:
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{name}.db').resolve()}"
