@@ -38,7 +38,8 @@ class ServiceRuntime:
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.tables, source=f"/sipelkop/{self.name}")
+        return UnitOfWork(self.sessions, self.tables, source=f"/sipelkop/{self.name}",
+                          topic_prefix=self.settings.topic_prefix)
 
     async def start(self, *, migrate_db: bool = True, run_relay: bool = True, run_consumers: bool = True) -> None:
         if migrate_db:
@@ -47,7 +48,7 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         if run_consumers and self.broker:
             self._tasks.append(asyncio.create_task(
-                start_when_reachable(self.broker, self.settings.kafka_bootstrap), name=f"{self.name}-consumers"))
+                start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix), name=f"{self.name}-consumers"))
 
     async def stop(self) -> None:
         # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
@@ -79,3 +80,27 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
         return True
     except Exception:
         return False
+
+
+def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
+                  handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True) -> ServiceRuntime:
+    """Wire a service's engine, outbox relay, inbox consumer and broker; the service passes what is its own."""
+    from shared.db import create_engine, session_factory
+    from shared.messaging.broker import create_broker, subscribe
+
+    registry = registry or CollectorRegistry()
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    runtime = ServiceRuntime(name=name, settings=settings, engine=engine, sessions=sessions, tables=tables,
+                             registry=registry, migrations=migrations)
+    if relay:
+        runtime.relay = OutboxRelay(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
+                                    registry=registry, batch_size=settings.relay_batch_size,
+                                    interval=settings.relay_interval_s)
+    runtime.dead_letters = DeadLetterStore(sessions, tables)
+    if handlers:
+        runtime.consumer = EventConsumer(name=name, uow_factory=runtime.uow, dead_letters=runtime.dead_letters,
+                                         handlers=handlers, registry=registry, topic_prefix=settings.topic_prefix)
+        runtime.broker = create_broker(settings.kafka_bootstrap, name, registry)
+        subscribe(runtime.broker, runtime.consumer, group_id=f"{settings.topic_prefix}sipelkop-{name}")
+    return runtime

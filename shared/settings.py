@@ -22,6 +22,8 @@ class ServiceSettings(BaseSettings):
     secret_key: str = _common("secret_key", default=DEFAULT_SECRET, min_length=32)
     token_ttl_hours: int = _common("token_ttl_hours", default=12, ge=1, le=24 * 30)
     kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
+    # Namespace for every topic and consumer group, e.g. "kaltim." when one cluster serves several provinces.
+    topic_prefix: str = _common("topic_prefix", default="", pattern=r"^[a-zA-Z0-9._-]*$", max_length=60)
     data_dir: Path = _common("data_dir", default=Path(".data"))
     log_level: str = _common("log_level", default="INFO")
     host: str = "127.0.0.1"

@@ -15,8 +15,9 @@ from shared.observability import current_causation_id, current_correlation_id
 class UnitOfWork:
     """Rolls back unless committed; events emitted inside it are written to the outbox on commit."""
 
-    def __init__(self, sessions: async_sessionmaker, tables: MessagingTables, source: str):
+    def __init__(self, sessions: async_sessionmaker, tables: MessagingTables, source: str, topic_prefix: str = ""):
         self._sessions = sessions
+        self._topic_prefix = topic_prefix
         self._tables = tables
         self._source = source
         self.session: AsyncSession | None = None
@@ -45,7 +46,7 @@ class UnitOfWork:
             await self.session.execute(
                 self._tables.outbox.insert(),
                 [
-                    {"event_id": str(e.id), "event_type": e.type, "topic": _topic_of(e.type), "key": e.subject,
+                    {"event_id": str(e.id), "event_type": e.type, "topic": self._topic_prefix + _topic_of(e.type), "key": e.subject,
                      "payload": json.dumps(e.model_dump(mode="json"), separators=(",", ":")), "created_at": now}
                     for e in self._pending
                 ],

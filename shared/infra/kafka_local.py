@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import uuid
-import weakref
 from pathlib import Path
 
 KAFKA_VERSION = "4.1.1"
@@ -70,8 +69,6 @@ def ensure_kafka_jars(cache_dir: Path | None = None, version: str = KAFKA_VERSIO
             raise RuntimeError(f"mvn could not fetch org.apache.kafka:kafka_2.13:{version} "
                                f"({proc.returncode}):\n{(proc.stdout + proc.stderr)[-4000:]}")
         (out / _MARKER).write_text(f"kafka_2.13 {version}\n")
-        if libs.exists() and not (libs / _MARKER).exists():
-            shutil.rmtree(libs)  # leftover from an older, non-atomic layout
         try:
             out.rename(libs)
         except OSError:
@@ -87,17 +84,28 @@ def _java() -> str:
     return java
 
 
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+def _port_bindable(port: int) -> bool:
+    # Bind exactly as the JVM will (SO_REUSEADDR on): this also catches a port that is still held
+    # in TIME_WAIT by an outgoing connection, which happens to ports in the ephemeral range.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
             return True
-    except OSError:
-        return False
+        except OSError:
+            return False
 
 
-_live: weakref.WeakSet[LocalKafka] = weakref.WeakSet()
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 # The broker runs in its own process group (so a terminal Ctrl-C reaches us, not it, and we stop it
-# cleanly); the price is that nothing else kills it when Python exits, hence this hook.
+# cleanly); the price is that nothing else kills it when Python exits, hence this hook. Strong refs:
+# a broker whose LocalKafka object was dropped is still running and must still be killed.
+_live: set[LocalKafka] = set()
 atexit.register(lambda: [k.kill() for k in list(_live)])
 
 
@@ -108,6 +116,7 @@ class LocalKafka:
                  version: str = KAFKA_VERSION, heap: str = "512m"):
         self.data_dir = Path(data_dir).absolute()
         self.port, self.controller_port = port, controller_port or port + 1
+        self._pick_controller_port = controller_port is None
         self.version, self.heap = version, heap
         self.log_file = self.data_dir / "kafka.log"
         self.log_dir = self.data_dir / "kraft-data"
@@ -154,13 +163,14 @@ class LocalKafka:
         # Serial GC and C1-only JIT: a test broker on a 2-core box gains more from fast startup
         # and low overhead than from peak throughput.
         return [_java(), f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto", f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.properties'}",
+                "-Xshare:auto", "-Xlog:cds*=off", f"-Dlog4j2.configurationFile={self.data_dir / 'log4j2.properties'}",
                 "-cp", f"{libs}/*", *args]
 
     def _cds_flag(self, libs: Path) -> str:
         # An AppCDS archive of the broker's classes cuts ~0.8s (about a third) off every start. The first
         # clean stop dumps it to a private temp file that stop() renames into place, so parallel brokers
         # never read a half-written one; a stale archive (other JDK or classpath) is ignored by the JVM.
+        # (The dump logs hundreds of harmless "Skipping class" warnings, so cds logging is off.)
         java = Path(_java()).resolve()
         key = hashlib.sha1(f"{java}:{java.stat().st_mtime}:{libs}".encode()).hexdigest()[:12]
         self._jsa = libs.parent / f"broker-{key}.jsa"
@@ -170,10 +180,9 @@ class LocalKafka:
         return f"-XX:ArchiveClassesAtExit={self._jsa_tmp}"
 
     def _format(self, libs: Path, config: Path) -> None:
-        while True:  # like Kafka's Uuid.randomUuid: an id starting with '-' would parse as a CLI flag
+        cluster_id = "-"
+        while cluster_id.startswith("-"):  # as Kafka's Uuid.randomUuid does: '-...' would parse as a CLI flag
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-            if not cluster_id.startswith("-"):
-                break
         proc = subprocess.run(self._java_cmd(libs, "kafka.tools.StorageTool", "format", "-t", cluster_id,
                                              "-c", str(config), "--standalone"), capture_output=True, text=True)
         if proc.returncode != 0:
@@ -186,19 +195,28 @@ class LocalKafka:
     def start(self, timeout: float = 90.0) -> None:
         if self.is_running():
             return
+        self.kill()  # reap a broker that died on its own and drop its unfinished CDS dump
+        # The controller port is internal (only this JVM dials it), so a defaulted one that is taken,
+        # e.g. because `port` came from the OS's ephemeral range, is swapped for a free one.
+        if self._pick_controller_port and not _port_bindable(self.controller_port):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.controller_port = s.getsockname()[1]
         # A broker already on the port would pass the TCP readiness check while ours fails to bind.
         for p in (self.port, self.controller_port):
-            if _port_open(p):
-                raise RuntimeError(f"port {p} is already in use; cannot start Kafka for {self.data_dir}")
+            if not _port_bindable(p):
+                raise RuntimeError(f"port {p} is in use (ports in 32768-60999 may be taken by outgoing "
+                                   f"connections); cannot start Kafka for {self.data_dir}")
         libs = ensure_kafka_jars(version=self.version)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
         if not (self.log_dir / "meta.properties").exists():
             self._format(libs, config)
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0
+        cmd = self._java_cmd(libs, self._cds_flag(libs), "kafka.Kafka", str(config))
         with open(self.log_file, "ab") as log:
-            self._proc = subprocess.Popen(self._java_cmd(libs, self._cds_flag(libs), "kafka.Kafka", str(config)), stdin=subprocess.DEVNULL,
-                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
         _live.add(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -215,10 +233,8 @@ class LocalKafka:
         raise RuntimeError(f"Kafka not ready on {self.bootstrap} after {timeout:.0f}s:\n{self._log_tail()}")
 
     def _signal(self, sig: int, timeout: float) -> bool:
-        try:
+        if self._proc.poll() is None:  # once reaped, the pid (and group id) may belong to someone else
             os.killpg(self._proc.pid, sig)
-        except ProcessLookupError:
-            pass
         try:
             self._proc.wait(timeout)
             return True
@@ -230,7 +246,6 @@ class LocalKafka:
             return
         # SIGTERM runs Kafka's shutdown hook, which flushes logs and checkpoints cleanly.
         clean = self._signal(signal.SIGTERM, timeout) and self._proc.returncode in (0, 143)
-        print("DEBUG rc", self._proc.returncode)
         if not clean:
             self._signal(signal.SIGKILL, 10)
         self._forget(keep_archive=clean)
@@ -261,11 +276,6 @@ class LocalKafka:
         self.stop()
 
 
-def _interrupt(*_) -> None:
-    # SIGTERM (e.g. from CI or a process manager) must stop the broker as cleanly as Ctrl-C does.
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m shared.infra.kafka_local", description=__doc__)
     ap.add_argument("--data-dir", type=Path, help="kept across runs; default: a temp dir removed on exit")
@@ -273,7 +283,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     tmp = None if args.data_dir else tempfile.mkdtemp(prefix="sipelkop-kafka-")
     kafka = LocalKafka(args.data_dir or Path(tmp), port=args.port)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGTERM (e.g. from CI) must stop the broker as cleanly as Ctrl-C; SIGINT is set explicitly
+    # because shells start background jobs with it ignored, which Python would inherit.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.default_int_handler)
     try:
         t0 = time.monotonic()
         kafka.start()

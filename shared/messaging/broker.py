@@ -51,7 +51,7 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, group_id: str) ->
         await message.ack()
 
 
-async def ensure_topics(bootstrap: str, topics: tuple[str, ...] = ALL_TOPICS,
+async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...] = ALL_TOPICS,
                         partitions: int = DEFAULT_PARTITIONS, replication: int = 1) -> None:
     """Create the domain topics explicitly (never rely on auto-creation with its defaults)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
@@ -61,7 +61,7 @@ async def ensure_topics(bootstrap: str, topics: tuple[str, ...] = ALL_TOPICS,
         missing = [NewTopic(t, num_partitions=partitions, replication_factor=replication,
                             # Events are kept forever: reporting rebuilds its projections by replaying them.
                             topic_configs={"retention.ms": "-1", "cleanup.policy": "delete"})
-                   for t in topics if t not in existing]
+                   for t in (prefix + name for name in topics) if t not in existing]
         if missing:
             try:
                 await admin.create_topics(missing)
@@ -71,12 +71,12 @@ async def ensure_topics(bootstrap: str, topics: tuple[str, ...] = ALL_TOPICS,
         await admin.close()
 
 
-async def start_when_reachable(broker: KafkaBroker, bootstrap: str, stop: asyncio.Event | None = None) -> None:
+async def start_when_reachable(broker: KafkaBroker, bootstrap: str, prefix: str = "") -> None:
     """Start consuming as soon as Kafka answers; a service with Kafka down still serves HTTP."""
     backoff = 0.5
     while True:
         try:
-            await ensure_topics(bootstrap)
+            await ensure_topics(bootstrap, prefix)
             await broker.start()
             log.info("consumers started on %s", bootstrap)
             return

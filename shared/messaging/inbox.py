@@ -47,8 +47,9 @@ class ConsumerMetrics:
 
 class EventConsumer:
     def __init__(self, *, name: str, uow_factory: Callable[[], UnitOfWork], dead_letters: DeadLetterStore,
-                 handlers: dict[type[DomainEvent], Handler], registry: CollectorRegistry):
+                 handlers: dict[type[DomainEvent], Handler], registry: CollectorRegistry, topic_prefix: str = ""):
         self.name = name
+        self.topic_prefix = topic_prefix
         self._uow_factory = uow_factory
         self._dead_letters = dead_letters
         self._handlers = handlers
@@ -57,7 +58,7 @@ class EventConsumer:
 
     @property
     def topics(self) -> list[str]:
-        return sorted({cls.topic for cls in self._handlers})
+        return sorted({self.topic_prefix + cls.topic for cls in self._handlers})
 
     async def handle_records(self, records: Sequence[Any]) -> None:
         """Apply a batch of Kafka records (anything with topic/partition/offset/key/value)."""

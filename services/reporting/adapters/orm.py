@@ -1,0 +1,115 @@
+"""Reporting's projections: only what the ministry's figures need; no names, no NIK, no phones."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.messaging.tables import messaging_tables
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+})
+messaging = messaging_tables(metadata)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class ProgrammeView(Base):
+    __tablename__ = "programmes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    funding_source: Mapped[str] = mapped_column(String(40))
+    allocation: Mapped[int] = mapped_column(Integer)
+    target_cooperatives: Mapped[int] = mapped_column(Integer)
+    district_targets: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class BatchView(Base):
+    __tablename__ = "batches"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    programme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    capacity: Mapped[int] = mapped_column(Integer)
+    session_count: Mapped[int] = mapped_column(Integer)
+    eligible_districts: Mapped[list] = mapped_column(JSON)
+    planned_budget: Mapped[int] = mapped_column(Integer)
+    realised_cost: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # scheduled | cancelled | closed
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class CooperativeView(Base):
+    __tablename__ = "cooperatives"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    sector: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column()
+    grade: Mapped[str | None] = mapped_column(String(4))
+    members_male: Mapped[int] = mapped_column(Integer)
+    members_female: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class EnrollmentView(Base):
+    __tablename__ = "enrollments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # a pseudonymous id, never a name
+    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    district_code: Mapped[str] = mapped_column(String(8))
+    sector: Mapped[str | None] = mapped_column(String(40))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    status: Mapped[str] = mapped_column(String(20))  # enrolled | waitlisted | cancelled
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class SessionView(Base):
+    __tablename__ = "sessions"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    session_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_date: Mapped[date] = mapped_column(Date)
+    roster_size: Mapped[int] = mapped_column(Integer)
+    present: Mapped[int] = mapped_column(Integer)
+    tallies: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class CompletionView(Base):
+    __tablename__ = "completions"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    district_code: Mapped[str] = mapped_column(String(8))
+    sector: Mapped[str] = mapped_column(String(40))
+    gender: Mapped[str] = mapped_column(String(1))
+    completed: Mapped[bool] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class Freshness(Base):
+    """The time of the newest event applied, so every report says how fresh it is."""
+
+    __tablename__ = "freshness"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data_as_of: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    events_applied: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,27 @@
+"""Training's composition root: every dependency wired once, overridable by keyword for tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from services.training.adapters.orm import messaging
+from services.training.config import TrainingSettings
+from services.training.entrypoints.consumers import HANDLERS
+from services.training.entrypoints.http import router
+from shared.http import create_app
+from shared.runtime import ServiceRuntime, build_runtime
+
+NAME = "training"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def bootstrap(settings: TrainingSettings | None = None, *, registry: CollectorRegistry | None = None,
+              handlers: dict | None = None) -> ServiceRuntime:
+    return build_runtime(name=NAME, settings=settings or TrainingSettings(), tables=messaging, migrations=MIGRATIONS,
+                         handlers=HANDLERS if handlers is None else handlers, registry=registry)
+
+
+def create_training_app(settings: TrainingSettings | None = None, **kwargs) -> FastAPI:
+    return create_app(bootstrap(settings, **kwargs), title="SIPELKOP Pelatihan", description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.", routers=[router])

@@ -1,0 +1,19 @@
+"""Training settings: TRAINING_* plus the common SIPELKOP_* ones."""
+from __future__ import annotations
+
+from pydantic import model_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class TrainingSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
+
+    port: int = 8002
+
+    @model_validator(mode="after")
+    def _default_database(self):
+        if not self.database_url:
+            self.database_url = self.sqlite_url("training")
+        return self

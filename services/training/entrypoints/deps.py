@@ -1,0 +1,18 @@
+"""FastAPI dependency aliases for training's routes."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shared.auth import Principal, Role, require
+from shared.unit_of_work import UnitOfWork
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return request.app.state.runtime.uow()
+
+
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINER))]

@@ -1,0 +1,1 @@
+"""Stored JSON Schemas of every event contract; `python -m tests.contracts.snapshot` writes new ones."""

@@ -1,0 +1,87 @@
+"""The inbox applies each event once, parks poison with its reason, and goes on."""
+import json
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from services.registration.adapters.orm import BatchReplica
+from services.registration.bootstrap import bootstrap
+from services.registration.config import RegistrationSettings
+from shared.db import migrate
+from shared.events.envelope import Envelope
+from shared.events.training import BatchScheduled, BatchUpdated
+from shared.messaging.dead_letters import ReplayRecord
+
+
+@pytest.fixture
+async def runtime(tmp_path):
+    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    rt = bootstrap(settings)
+    await migrate(rt.migrations, settings.database_url)
+    yield rt
+    await rt.engine.dispose()
+
+
+def batch_event(batch_id, version=1, cls=BatchScheduled, capacity=30):
+    event = cls(batch_id=batch_id, code="DIG-01", title="Digitalisasi Usaha Koperasi", fiscal_year=2023,
+                venue="Samarinda", start_date=date(2023, 7, 4), end_date=date(2023, 7, 6), capacity=capacity,
+                eligible_districts=["64.02"], session_count=3)
+    env = Envelope.wrap(event, source="/sipelkop/training", subject=str(batch_id), aggregate_version=version)
+    return env.model_dump_json().encode()
+
+
+def record(value: bytes, offset: int = 0) -> ReplayRecord:
+    return ReplayRecord("sipelkop.training.batch", 0, offset, b"k", value)
+
+
+async def capacities(rt):
+    async with rt.sessions() as s:
+        return [b.capacity for b in (await s.scalars(select(BatchReplica))).all()]
+
+
+async def test_a_redelivered_event_is_applied_once(runtime):
+    raw = batch_event(uuid.uuid4())
+    await runtime.consumer.handle_records([record(raw, 0)])
+    await runtime.consumer.handle_records([record(raw, 0), record(raw, 0)])
+    assert await capacities(runtime) == [30]
+    assert runtime.consumer.metrics.duplicates._value.get() == 2
+
+
+async def test_a_stale_state_event_does_not_overwrite_a_newer_one(runtime):
+    batch_id = uuid.uuid4()
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 2, BatchUpdated, capacity=40))])
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 1, BatchScheduled, capacity=30))])
+    assert await capacities(runtime) == [40]
+
+
+async def test_poison_is_parked_and_the_good_events_around_it_are_applied(runtime):
+    good1, good2 = batch_event(uuid.uuid4()), batch_event(uuid.uuid4())
+    await runtime.consumer.handle_records([record(good1, 1), record(b"{oops", 2), record(good2, 3)])
+    assert sorted(await capacities(runtime)) == [30, 30]
+    letters = await runtime.dead_letters.list()
+    assert [(l["offset"], "JSON" in l["error"]) for l in letters] == [(2, True)]
+
+
+async def test_a_handler_that_always_fails_parks_only_its_event(runtime):
+    async def explode(uow, envelope, event):
+        raise RuntimeError("bug in handler")
+
+    runtime.consumer._handlers[BatchUpdated] = explode
+    ok = batch_event(uuid.uuid4())
+    bad = batch_event(uuid.uuid4(), 2, BatchUpdated)
+    await runtime.consumer.handle_records([record(ok, 1), record(bad, 2)])
+    assert await capacities(runtime) == [30]
+    [letter] = await runtime.dead_letters.list()
+    assert letter["event_type"] == BatchUpdated.type and "bug in handler" in letter["error"]
+
+
+async def test_a_parked_event_can_be_redriven_once_fixed(runtime):
+    raw = json.loads(batch_event(uuid.uuid4()))
+    raw["data"]["capacity"] = 0  # invalid: capacity >= 1
+    await runtime.consumer.handle_records([record(json.dumps(raw).encode())])
+    [letter] = await runtime.dead_letters.list()
+    assert await runtime.dead_letters.redrive(letter["id"], runtime.consumer)
+    # Still invalid: parked anew, and the old letter is marked redriven.
+    assert [l["status"] for l in await runtime.dead_letters.list(status=None)] == ["redriven", "parked"]
