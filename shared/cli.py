@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import asyncio
 import os
 import signal
@@ -126,6 +127,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["list", "show", "redrive", "discard"])
     p.add_argument("id", nargs="?", type=int)
     p.set_defaults(func=cmd_dlq)
+    # Each service may add its own commands (e.g. `sipelkop reporting rebuild`) in entrypoints/cli.py.
+    for name in SERVICES:
+        try:
+            module = importlib.import_module(f"services.{name}.entrypoints.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"services.{name}.entrypoints.cli":
+                raise
+            continue
+        module.register(sub)
+    for extra in ("bench.cli", "shared.demo"):
+        try:
+            module = importlib.import_module(extra)
+        except ModuleNotFoundError as exc:
+            if exc.name not in (extra, extra.split(".")[0]):
+                raise
+            continue
+        if hasattr(module, "register"):
+            module.register(sub)
     return parser
 
 

@@ -48,3 +48,5 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     # aiokafka logs every failed connection attempt at ERROR while the broker is down; the relay reports that itself.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     logging.getLogger(service).setLevel(level.upper())
+    for noisy in ("alembic", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -32,7 +32,7 @@ def create_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> 
     )
 
 
-async def _raw(message, *_):
+async def _raw(message):
     # Leave the bytes alone: the consumer decodes and parks poison itself, FastStream must not choke first.
     return message.body
 
@@ -47,7 +47,14 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, group_id: str) ->
     )
     async def apply_batch(body: list, message: KafkaMessage) -> None:
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)
-        await consumer.handle_records(records)
+        try:
+            await consumer.handle_records(records)
+        except Exception:
+            # Never skip past what was not applied: rewind to the batch's first offsets and try again.
+            log.exception("batch of %d records failed; rewinding", len(records))
+            await asyncio.sleep(1.0)
+            await message.nack()
+            return
         await message.ack()
 
 

@@ -1,0 +1,36 @@
+# SIPELKOP: two commands on a fresh machine (Python 3.11, Java 17, Maven): `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test test-unit test-integration bench install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the whole system: local Kafka broker + registration, training, reporting (SQLite stores). Ctrl-C stops all.
+run: $(STAMP)
+	$(VENV)/bin/sipelkop up $(if $(DEMO),--demo,)
+
+## The same, with the demo scenario loaded ("Digitalisasi Usaha Koperasi", 30 participants).
+demo: $(STAMP)
+	$(VENV)/bin/sipelkop up --demo
+
+## Every test: unit, integration (real Kafka + PostgreSQL started by the suite), end-to-end, browser.
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+bench: $(STAMP)
+	$(VENV)/bin/sipelkop bench
+
+clean:
+	rm -rf $(VENV) .data
