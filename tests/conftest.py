@@ -38,3 +38,6 @@ def topic_prefix() -> str:
 @pytest.fixture
 def pg_url(postgres) -> str:
     return postgres.new_database()
+
+
+pytest_plugins = ["tests.fixtures.browser"]
