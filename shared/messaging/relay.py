@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import zlib
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +18,8 @@ log = logging.getLogger("sipelkop.relay")
 
 # Published rows are kept a while for forensics, then pruned.
 KEEP_PUBLISHED = timedelta(days=7)
+# A round that cannot reach Kafka gives up after this and starts again (the rows stay unpublished).
+SEND_TIMEOUT_S = 15.0
 
 
 class RelayMetrics:
@@ -49,16 +50,27 @@ class OutboxRelay:
         self.metrics = RelayMetrics(registry, service)
         self._producer: AIOKafkaProducer | None = None
         self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
-        self._last_metrics = 0.0
         self.kafka_ok = False
 
     async def run(self) -> None:
+        # Gauges are refreshed on their own beat: a relay stuck waiting for Kafka must still report its backlog.
+        metrics = asyncio.create_task(self._metrics_loop(), name=f"{self._service}-outbox-metrics")
+        try:
+            await self._publish_loop()
+        finally:
+            metrics.cancel()
+
+    async def _metrics_loop(self) -> None:
+        while True:
+            await self._refresh_metrics(force=True, swallow=True)
+            await asyncio.sleep(1.0)
+
+    async def _publish_loop(self) -> None:
         backoff = 0.5
         while True:
             try:
                 sent = await self.publish_once()
                 backoff = 0.5
-                await self._refresh_metrics()
                 if sent < self._batch_size:
                     await asyncio.sleep(self._interval)
             except asyncio.CancelledError:
@@ -69,7 +81,6 @@ class OutboxRelay:
                 self.metrics.failures.inc()
                 log.warning("outbox relay round failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
                 await self._close_producer()
-                await self._refresh_metrics(force=True, swallow=True)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
 
@@ -89,8 +100,9 @@ class OutboxRelay:
             if not rows:
                 return 0
             producer = await self._ensure_producer()
-            futures = [await producer.send(r.topic, r.payload.encode(), key=r.key.encode()) for r in rows]
-            await asyncio.gather(*futures)
+            async with asyncio.timeout(SEND_TIMEOUT_S):
+                futures = [await producer.send(r.topic, r.payload.encode(), key=r.key.encode()) for r in rows]
+                await asyncio.gather(*futures)
             await conn.execute(
                 outbox.update().where(outbox.c.seq.in_([r.seq for r in rows])).values(published_at=datetime.now(UTC))
             )
@@ -118,10 +130,6 @@ class OutboxRelay:
                 pass
 
     async def _refresh_metrics(self, force: bool = False, swallow: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_metrics < 1.0:
-            return
-        self._last_metrics = now
         outbox = self._outbox
         try:
             async with self._engine.begin() as conn:
@@ -138,6 +146,3 @@ class OutboxRelay:
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
         self.metrics.oldest_age.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
-
-    async def _close(self) -> None:
-        await self._close_producer()
