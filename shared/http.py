@@ -40,6 +40,10 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
         ok = all(checks.values())
         return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
 
+    @app.get("/asyncapi.json", tags=["ops"], summary="AsyncAPI: event yang diterbitkan dan dikonsumsi")
+    async def asyncapi() -> dict:
+        return runtime.asyncapi()
+
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     async def metrics():
         from starlette.responses import Response

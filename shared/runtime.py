@@ -46,13 +46,13 @@ class ServiceRuntime:
             await migrate(self.migrations, self.settings.database_url)
         if run_relay and self.relay:
             self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
-        if run_consumers and self.broker:
+        if run_consumers and self.broker and self.consumer:
             self._tasks.append(asyncio.create_task(
                 start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix), name=f"{self.name}-consumers"))
 
     async def stop(self) -> None:
         # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
-        if self.broker:
+        if self.broker and self.consumer:
             try:
                 await asyncio.wait_for(self.broker.stop(), 15)
             except Exception:
@@ -63,9 +63,15 @@ class ServiceRuntime:
         self._tasks.clear()
         await self.engine.dispose()
 
+    def asyncapi(self) -> dict:
+        from shared.asyncapi import asyncapi_document
+
+        consumed = sorted(cls.type for cls in self.consumer.handlers) if self.consumer else []
+        return asyncapi_document(self.broker, self.name, consumed)
+
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": await ping(self.engine)}
-        if self.relay or self.broker:
+        if self.relay or self.consumer:
             checks["kafka"] = await kafka_reachable(self.settings.kafka_bootstrap)
         return checks
 
@@ -85,6 +91,7 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
                   handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True) -> ServiceRuntime:
     """Wire a service's engine, outbox relay, inbox consumer and broker; the service passes what is its own."""
+    from shared.asyncapi import document_publishers
     from shared.db import create_engine, session_factory
     from shared.messaging.broker import create_broker, subscribe
 
@@ -98,9 +105,11 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
                                     registry=registry, batch_size=settings.relay_batch_size,
                                     interval=settings.relay_interval_s)
     runtime.dead_letters = DeadLetterStore(sessions, tables)
+    runtime.broker = create_broker(settings.kafka_bootstrap, name, registry)
+    if relay:
+        document_publishers(runtime.broker, name, settings.topic_prefix)
     if handlers:
         runtime.consumer = EventConsumer(name=name, uow_factory=runtime.uow, dead_letters=runtime.dead_letters,
                                          handlers=handlers, registry=registry, topic_prefix=settings.topic_prefix)
-        runtime.broker = create_broker(settings.kafka_bootstrap, name, registry)
         subscribe(runtime.broker, runtime.consumer, group_id=f"{settings.topic_prefix}sipelkop-{name}")
     return runtime

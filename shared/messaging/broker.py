@@ -43,7 +43,9 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, group_id: str) ->
     @broker.subscriber(
         *consumer.topics, group_id=group_id, batch=True, max_records=MAX_BATCH, batch_timeout_ms=100,
         auto_offset_reset="earliest", ack_policy=AckPolicy.MANUAL, decoder=_raw,
-        title=f"{group_id}", description=f"Events applied by {consumer.name}",
+        title=group_id,
+        description=f"Consumer group {group_id} applies: " + ", ".join(sorted(c.type for c in consumer.handlers))
+        + ". Topics: " + ", ".join(consumer.topics),
     )
     async def apply_batch(body: list, message: KafkaMessage) -> None:
         records = message.raw_message if isinstance(message.raw_message, tuple) else (message.raw_message,)

@@ -57,6 +57,10 @@ class EventConsumer:
         self.metrics = ConsumerMetrics(registry, name)
 
     @property
+    def handlers(self) -> dict:
+        return dict(self._handlers)
+
+    @property
     def topics(self) -> list[str]:
         return sorted({self.topic_prefix + cls.topic for cls in self._handlers})
 
