@@ -50,6 +50,9 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
 
         return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
 
+    from shared.ops_routes import router as ops_router
+
+    app.include_router(ops_router)
     for router in routers:
         app.include_router(router)
     return app
