@@ -120,6 +120,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception):
+        from shared.db import is_transient
+
+        if is_transient(exc):
+            # The database is away (restart, failover): nothing was written; the client may simply retry.
+            log.warning("database unavailable: %s", exc)
+            return JSONResponse(error_body("unavailable", "Basis data sedang tidak tersedia; coba lagi sebentar."),
+                                status_code=503, headers={"Retry-After": "5"})
         log.exception("unhandled error")
         return JSONResponse(error_body("internal_error", "Terjadi kesalahan pada server; coba lagi."),
                             status_code=500)
