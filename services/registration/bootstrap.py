@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 from services.registration.adapters.orm import messaging
 from services.registration.config import RegistrationSettings
 from services.registration.entrypoints.consumers import HANDLERS
-from services.registration.entrypoints.http import router
+from services.registration.entrypoints import http, http_enrollments, http_imports
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -19,9 +19,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def bootstrap(settings: RegistrationSettings | None = None, *, registry: CollectorRegistry | None = None,
               handlers: dict | None = None) -> ServiceRuntime:
-    return build_runtime(name=NAME, settings=settings or RegistrationSettings(), tables=messaging, migrations=MIGRATIONS,
-                         handlers=HANDLERS if handlers is None else handlers, registry=registry)
+    return build_runtime(name=NAME, settings=settings or RegistrationSettings(), tables=messaging,
+                         migrations=MIGRATIONS, handlers=HANDLERS if handlers is None else handlers, registry=registry)
 
 
-def create_registration_app(settings: RegistrationSettings | None = None, **kwargs) -> FastAPI:
-    return create_app(bootstrap(settings, **kwargs), title="SIPELKOP Registrasi", description="Pendaftaran koperasi, pengurus dan peserta pelatihan oleh dinas kabupaten/kota.", routers=[router])
+def create_registration_app(settings: RegistrationSettings | None = None, *, start_background: bool = True,
+                            **kwargs) -> FastAPI:
+    return create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Registrasi",
+                      description="Pendaftaran koperasi, pengurus dan peserta pelatihan oleh dinas kabupaten/kota.",
+                      routers=[http.router, http_enrollments.router, http_imports.router])

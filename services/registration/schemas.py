@@ -2,54 +2,95 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from services.registration.domain.reference import (GRADES, normalise_kind, normalise_position, normalise_sector,
+                                                    parse_active)
 from shared.regions import is_district
-
-KINDS = ("simpan pinjam", "konsumen", "produsen", "pemasaran", "jasa")
-GRADES = ("A", "B", "C1", "C2", "D")
-POSITIONS = ("ketua", "sekretaris", "bendahara", "pengawas", "manajer", "karyawan")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class CooperativeCreate(Strict):
+def _digits(v: str | None) -> str | None:
+    if v is None:
+        return v
+    v = str(v).replace(" ", "").replace(".", "").replace("-", "")
+    if not v.isdigit():
+        raise ValueError("Nomor Induk Koperasi hanya boleh berisi angka")
+    return v
+
+
+def _district(v: str | None) -> str | None:
+    if v is not None and not is_district(v):
+        raise ValueError("kode kabupaten/kota tidak dikenal di Kalimantan Timur (contoh: 64.02)")
+    return v
+
+
+def _grade(v: str | None) -> str | None:
+    if v is None or str(v).strip() == "":
+        return None
+    v = str(v).strip().upper()
+    if v not in GRADES:
+        raise ValueError("grade ODS harus salah satu dari: " + ", ".join(GRADES))
+    return v
+
+
+class CooperativeFields(Strict):
+    """Validators shared by create (all required) and update (all optional)."""
+
+    _v_number = field_validator("registration_number", check_fields=False)(classmethod(lambda cls, v: _digits(v)))
+    _v_district = field_validator("district_code", check_fields=False)(classmethod(lambda cls, v: _district(v)))
+    _v_grade = field_validator("grade", mode="before", check_fields=False)(classmethod(lambda cls, v: _grade(v)))
+
+    @field_validator("kind", check_fields=False)
+    @classmethod
+    def _kind(cls, v):
+        return None if v is None else normalise_kind(v)
+
+    @field_validator("sector", check_fields=False)
+    @classmethod
+    def _sector(cls, v):
+        return None if v is None else normalise_sector(v)
+
+    @field_validator("active", mode="before", check_fields=False)
+    @classmethod
+    def _active(cls, v):
+        return None if v is None else parse_active(v)
+
+
+class CooperativeCreate(CooperativeFields):
     name: str = Field(min_length=3, max_length=200)
     registration_number: str = Field(min_length=1, max_length=40, description="Nomor Induk Koperasi (angka)")
     legal_entity_number: str | None = Field(default=None, max_length=120)
     district_code: str = Field(description="Kode Kemendagri kabupaten/kota, mis. 64.02")
     address: str | None = Field(default=None, max_length=300)
-    kind: Literal[KINDS] = "simpan pinjam"  # type: ignore[valid-type]
-    sector: str = Field(min_length=2, max_length=40)
+    kind: str = Field(default="simpan pinjam", description="Jenis: simpan pinjam, konsumen, produsen, pemasaran, jasa")
+    sector: str = Field(min_length=2, max_length=40, description="Sektor usaha (daftar di data/sectors.csv)")
     active: bool = True
-    grade: Literal[GRADES] | None = None  # type: ignore[valid-type]
+    grade: str | None = Field(default=None, description="Grade ODS: A, B, C1, C2, D")
     members_male: int = Field(default=0, ge=0, le=1_000_000)
     members_female: int = Field(default=0, ge=0, le=1_000_000)
 
-    @field_validator("registration_number")
-    @classmethod
-    def _digits(cls, v: str) -> str:
-        v = v.replace(" ", "").replace(".", "").replace("-", "")
-        if not v.isdigit():
-            raise ValueError("Nomor Induk Koperasi hanya boleh berisi angka")
-        return v
 
-    @field_validator("district_code")
-    @classmethod
-    def _district(cls, v: str) -> str:
-        if not is_district(v):
-            raise ValueError("kode kabupaten/kota tidak dikenal di Kalimantan Timur (contoh: 64.02)")
-        return v
+class CooperativeUpdate(CooperativeFields):
+    """PATCH: only the fields sent change."""
 
-    @field_validator("sector")
-    @classmethod
-    def _sector(cls, v: str) -> str:
-        return v.lower()
+    name: str | None = Field(default=None, min_length=3, max_length=200)
+    registration_number: str | None = Field(default=None, min_length=1, max_length=40)
+    legal_entity_number: str | None = Field(default=None, max_length=120)
+    district_code: str | None = None
+    address: str | None = Field(default=None, max_length=300)
+    kind: str | None = None
+    sector: str | None = Field(default=None, min_length=2, max_length=40)
+    active: bool | None = None
+    grade: str | None = None
+    members_male: int | None = Field(default=None, ge=0, le=1_000_000)
+    members_female: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class CooperativeRead(BaseModel):
@@ -66,15 +107,55 @@ class CooperativeRead(BaseModel):
     members_male: int
     members_female: int
     members_total: int
+    version: int = 1
+    created_at: datetime | None = None
+    created_by: str | None = None
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+class Page(BaseModel):
+    total: int
+    page: int
+    page_size: int
+
+
+class CooperativePage(Page):
+    items: list[CooperativeRead]
 
 
 class ParticipantCreate(Strict):
     nik: str = Field(description="NIK 16 angka")
     full_name: str = Field(min_length=2, max_length=200)
-    position: Literal[POSITIONS] = "ketua"  # type: ignore[valid-type]
+    position: str = Field(default="ketua", description="ketua, sekretaris, bendahara, pengawas, manajer, karyawan")
     phone: str | None = Field(default=None, max_length=30)
     email: EmailStr | None = None
     cooperative_id: uuid.UUID
+
+    @field_validator("position")
+    @classmethod
+    def _position(cls, v):
+        return normalise_position(v)
+
+    @field_validator("phone", "email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+
+class ParticipantUpdate(Strict):
+    """PATCH: only the fields sent change. The NIK is the person's identity and is not changed here."""
+
+    full_name: str | None = Field(default=None, min_length=2, max_length=200)
+    position: str | None = None
+    phone: str | None = Field(default=None, max_length=30)
+    email: EmailStr | None = None
+    cooperative_id: uuid.UUID | None = None
+
+    @field_validator("position")
+    @classmethod
+    def _position(cls, v):
+        return None if v is None else normalise_position(v)
 
 
 class ParticipantRead(BaseModel):
@@ -90,6 +171,11 @@ class ParticipantRead(BaseModel):
     district_code: str
     warnings: list[str] = []
     created: bool = True
+    version: int = 1
+
+
+class ParticipantPage(Page):
+    items: list[ParticipantRead]
 
 
 class EnrollmentCreate(Strict):
@@ -98,12 +184,24 @@ class EnrollmentCreate(Strict):
     inactive_override: bool = Field(default=False, description="Hanya admin: izinkan koperasi tidak aktif")
 
 
+class EnrollmentCancel(Strict):
+    reason: str = Field(default="dibatalkan oleh dinas", min_length=2, max_length=300)
+
+
 class EnrollmentRead(BaseModel):
     id: uuid.UUID
     batch_id: uuid.UUID
     participant_id: uuid.UUID
     status: Literal["enrolled", "waitlisted", "cancelled"]
     waitlist_position: int | None = None
+    district_code: str | None = None
+    full_name: str | None = None
+    version: int = 1
+    created_at: datetime | None = None
+
+
+class EnrollmentCancelled(EnrollmentRead):
+    promoted: EnrollmentRead | None = Field(default=None, description="Peserta daftar tunggu yang naik ke kursi ini")
 
 
 class BatchRead(BaseModel):
@@ -120,3 +218,46 @@ class BatchRead(BaseModel):
     seats_taken: int
     seats_left: int
     waitlisted: int
+    district_seats_left: dict[str, int] = Field(default_factory=dict,
+                                                description="Sisa kuota per kabupaten/kota yang berkuota")
+
+
+class ImportAccepted(BaseModel):
+    row: int
+    id: uuid.UUID
+    key: str = Field(description="Nomor Induk Koperasi, atau NIK tersamar")
+    created: bool = Field(description="false: sudah terdaftar sebelumnya, tidak diubah")
+    enrollment_status: str | None = None
+    waitlist_position: int | None = None
+    enrollment_refused: str | None = None
+
+
+class ImportRejected(BaseModel):
+    row: int
+    reasons: list[str]
+
+
+class ImportResult(BaseModel):
+    kind: Literal["cooperatives", "participants"]
+    total_rows: int
+    created: int
+    existing: int
+    accepted: list[ImportAccepted]
+    rejected: list[ImportRejected]
+
+
+class AuditRead(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entity: str
+    entity_id: str
+    district_code: str | None
+    changes: dict
+    note: str | None
+
+
+class AuditPage(Page):
+    items: list[AuditRead]

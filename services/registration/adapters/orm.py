@@ -1,10 +1,11 @@
-"""Registration's tables: cooperatives, participants, the batch replica, enrolments, plus the messaging tables."""
+"""Registration's tables: cooperatives, participants, the batch replica, enrolments, the audit log, plus the
+messaging tables."""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Uuid
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging.tables import messaging_tables
@@ -24,7 +25,7 @@ class Cooperative(Base):
     __tablename__ = "cooperatives"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     registration_number: Mapped[str] = mapped_column(String(40), unique=True)  # Nomor Induk Koperasi
     legal_entity_number: Mapped[str | None] = mapped_column(String(120))
     district_code: Mapped[str] = mapped_column(String(8), index=True)
@@ -38,6 +39,8 @@ class Cooperative(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class Participant(Base):
@@ -56,6 +59,8 @@ class Participant(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class BatchReplica(Base):
@@ -73,7 +78,7 @@ class BatchReplica(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     eligible_districts: Mapped[list] = mapped_column(JSON)
     district_quotas: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled | closed
     version: Mapped[int] = mapped_column(Integer)
 
 
@@ -86,6 +91,30 @@ class Enrollment(Base):
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
     district_code: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20))  # enrolled | waitlisted | cancelled
+    # Place in the batch's waiting line, handed out under the batch lock; the timestamp alone could tie.
+    waitlist_seq: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class AuditEntry(Base):
+    """Who created or changed what, and when; written in the same transaction as the change itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))  # created | updated | enrolled | waitlisted | cancelled | ...
+    entity: Mapped[str] = mapped_column(String(40))  # cooperative | participant | enrollment
+    entity_id: Mapped[str] = mapped_column(String(36))
+    district_code: Mapped[str | None] = mapped_column(String(8))
+    # Changed fields as {field: [old, new]}; personal data only as "(diubah)", never the value.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -58,3 +58,37 @@ def decide_enrollment(*, batch: BatchTerms, district_code: str, cooperative_acti
 
 def dates_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:
     return a_start <= b_end and b_start <= a_end
+
+
+@dataclass(frozen=True)
+class InLine:
+    """A nomination on a batch's waiting list, in line order."""
+
+    enrollment_id: object
+    district_code: str
+
+
+def promotable(*, batch: BatchTerms, waiting: list[InLine], taken: int,
+               taken_by_district: dict[str, int]) -> list[object]:
+    """Who moves up from the waiting list, first in line first, while seats last. Someone whose district quota is
+    full stays in line and the next one whose district still has room takes the seat, so no seat stays empty."""
+    taken_by_district = dict(taken_by_district)
+    promoted = []
+    for nomination in waiting:
+        if taken >= batch.capacity:
+            break
+        quota = batch.district_quotas.get(nomination.district_code)
+        if quota is not None and taken_by_district.get(nomination.district_code, 0) >= quota:
+            continue
+        promoted.append(nomination.enrollment_id)
+        taken += 1
+        taken_by_district[nomination.district_code] = taken_by_district.get(nomination.district_code, 0) + 1
+    return promoted
+
+
+def check_cancellable(*, status: str, batch_start: date, today: date) -> None:
+    if status == "cancelled":
+        raise EnrollmentRefused("Pendaftaran ini sudah dibatalkan sebelumnya.", "id")
+    if batch_start <= today:
+        raise EnrollmentRefused("Angkatan ini sudah dimulai; pembatalan dicatat oleh panitia pelatihan, "
+                                "bukan oleh dinas.", "id")

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from services.registration.service_layer import batches
-from shared.events.training import BatchCancelled, BatchScheduled, BatchUpdated
+from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated
 
 HANDLERS = {
     BatchScheduled: batches.apply_batch_state,
     BatchUpdated: batches.apply_batch_state,
     BatchCancelled: batches.apply_batch_cancelled,
+    BatchClosed: batches.apply_batch_closed,
 }

@@ -16,3 +16,4 @@ def get_uow(request: Request) -> UnitOfWork:
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 Registrar = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER))]
 Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINER))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]

@@ -1,41 +1,100 @@
-"""Registration's HTTP API: validate, call a use case, return."""
+"""Registration's HTTP API for the registry (cooperatives, participants): validate, call a use case, return."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+import uuid
+from typing import Annotated
 
-from services.registration.entrypoints.deps import Reader, Registrar, UowDep
-from services.registration.schemas import (BatchRead, CooperativeCreate, CooperativeRead, EnrollmentCreate,
-                                           EnrollmentRead, ParticipantCreate, ParticipantRead)
-from services.registration.service_layer import batches, cooperatives, enrollments, participants
+from fastapi import APIRouter, Query, Response
+
+from services.registration.entrypoints.deps import Registrar, UowDep
+from services.registration.schemas import (CooperativeCreate, CooperativePage, CooperativeRead, CooperativeUpdate,
+                                           ParticipantCreate, ParticipantPage, ParticipantRead, ParticipantUpdate)
+from services.registration.service_layer import cooperatives, participants
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
+PageNo = Annotated[int, Query(ge=1, description="Halaman, mulai 1")]
+PageSize = Annotated[int, Query(ge=1, le=cooperatives.MAX_PAGE_SIZE, description="Baris per halaman")]
 
 
 @router.post("/cooperatives", status_code=201, response_model=CooperativeRead, summary="Daftarkan koperasi")
 async def create_cooperative(body: CooperativeCreate, principal: Registrar, uow: UowDep):
     async with uow:
         cooperative = await cooperatives.register_cooperative(uow, principal=principal, data=body)
-    return cooperatives.to_read(cooperative)
+        return cooperatives.to_read(cooperative)
+
+
+@router.get("/cooperatives", response_model=CooperativePage, summary="Daftar dan cari koperasi")
+async def list_cooperatives(principal: Registrar, uow: UowDep, district: str | None = None,
+                            sector: str | None = None, kind: str | None = None, active: bool | None = None,
+                            grade: str | None = None,
+                            q: Annotated[str | None, Query(description="Bagian nama atau awal nomor induk")] = None,
+                            page: PageNo = 1, page_size: PageSize = 50):
+    async with uow:
+        rows, total = await cooperatives.list_cooperatives(
+            uow.session, principal=principal, district=district, sector=sector, kind=kind, active=active,
+            grade=grade, q=q, page=page, page_size=page_size)
+        return {"items": [cooperatives.to_read(c) for c in rows], "total": total, "page": page,
+                "page_size": page_size}
+
+
+@router.get("/cooperatives/{cooperative_id}", response_model=CooperativeRead, summary="Satu koperasi")
+async def get_cooperative(cooperative_id: uuid.UUID, principal: Registrar, uow: UowDep):
+    async with uow:
+        cooperative = await cooperatives.get_cooperative(uow.session, principal=principal,
+                                                         cooperative_id=cooperative_id)
+        return cooperatives.to_read(cooperative)
+
+
+@router.patch("/cooperatives/{cooperative_id}", response_model=CooperativeRead, summary="Ubah sebagian data koperasi")
+async def patch_cooperative(cooperative_id: uuid.UUID, body: CooperativeUpdate, principal: Registrar, uow: UowDep):
+    async with uow:
+        cooperative = await cooperatives.update_cooperative(uow, principal=principal, cooperative_id=cooperative_id,
+                                                            data=body)
+        return cooperatives.to_read(cooperative)
+
+
+@router.put("/cooperatives/{cooperative_id}", response_model=CooperativeRead, summary="Ganti seluruh data koperasi")
+async def put_cooperative(cooperative_id: uuid.UUID, body: CooperativeCreate, principal: Registrar, uow: UowDep):
+    async with uow:
+        cooperative = await cooperatives.update_cooperative(uow, principal=principal, cooperative_id=cooperative_id,
+                                                            data=body)
+        return cooperatives.to_read(cooperative)
 
 
 @router.post("/participants", status_code=201, response_model=ParticipantRead, summary="Daftarkan pengurus")
 async def create_participant(body: ParticipantCreate, principal: Registrar, uow: UowDep, response: Response):
     async with uow:
         participant, created, warnings = await participants.register_participant(uow, principal=principal, data=body)
-    if not created:
-        response.status_code = 200  # the same NIK again: the existing person, not a duplicate
-    return participants.to_read(participant, principal, created=created, warnings=warnings)
+        if not created:
+            response.status_code = 200  # the same NIK again: the existing person, not a duplicate
+        return participants.to_read(participant, principal, created=created, warnings=warnings)
 
 
-@router.get("/batches", response_model=list[BatchRead], summary="Angkatan dengan sisa kursi")
-async def list_batches(principal: Reader, uow: UowDep):
+@router.get("/participants", response_model=ParticipantPage, summary="Daftar dan cari pengurus")
+async def list_participants(principal: Registrar, uow: UowDep, district: str | None = None,
+                            cooperative_id: uuid.UUID | None = None,
+                            q: Annotated[str | None, Query(description="Bagian nama")] = None,
+                            nik: Annotated[str | None, Query(description="NIK lengkap: dicari se-provinsi")] = None,
+                            page: PageNo = 1, page_size: PageSize = 50):
     async with uow:
-        return await batches.list_batches(uow.session)
+        rows, total = await participants.list_participants(
+            uow.session, principal=principal, district=district, cooperative_id=cooperative_id, q=q, nik=nik,
+            page=page, page_size=page_size)
+        return {"items": [participants.to_read(p, principal, created=False) for p in rows], "total": total,
+            "page": page, "page_size": page_size}
 
 
-@router.post("/enrollments", status_code=201, response_model=EnrollmentRead, summary="Daftarkan peserta ke angkatan")
-async def create_enrollment(body: EnrollmentCreate, principal: Registrar, uow: UowDep):
+@router.get("/participants/{participant_id}", response_model=ParticipantRead, summary="Satu pengurus")
+async def get_participant(participant_id: uuid.UUID, principal: Registrar, uow: UowDep):
     async with uow:
-        enrollment, position = await enrollments.enroll_participant(uow, principal=principal, data=body)
-    return {"id": enrollment.id, "batch_id": enrollment.batch_id, "participant_id": enrollment.participant_id,
-            "status": enrollment.status, "waitlist_position": position}
+        participant = await participants.get_participant(uow.session, principal=principal,
+                                                         participant_id=participant_id)
+        return participants.to_read(participant, principal, created=False)
+
+
+@router.patch("/participants/{participant_id}", response_model=ParticipantRead, summary="Ubah data pengurus")
+async def patch_participant(participant_id: uuid.UUID, body: ParticipantUpdate, principal: Registrar, uow: UowDep):
+    async with uow:
+        participant = await participants.update_participant(uow, principal=principal, participant_id=participant_id,
+                                                            data=body)
+        return participants.to_read(participant, principal, created=False)

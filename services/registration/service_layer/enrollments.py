@@ -1,21 +1,74 @@
-"""Nominating participants into batches: seats, quotas and the waiting list."""
+"""Nominating participants into batches and cancelling nominations: seats, quotas and the waiting list."""
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
-from services.registration.domain.enrollment import BatchTerms, EnrollmentRefused, Seats, decide_enrollment, dates_overlap
+from services.registration.domain.enrollment import (EnrollmentRefused, Seats, check_cancellable, dates_overlap,
+                                                     decide_enrollment)
 from services.registration.schemas import EnrollmentCreate
-from services.registration.service_layer.cooperatives import ensure_district
+from services.registration.service_layer import audit
+from services.registration.service_layer.cooperatives import district_scope, ensure_district
+from services.registration.service_layer.waiting_list import (enrolled_event, lock_batch, next_seq, position_of,
+                                                              positions, promote_waiting, seats_taken, terms)
 from shared.auth import Principal, Role
 from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
-from shared.events.registration import EnrollmentWaitlisted, ParticipantEnrolled
+from shared.events.registration import EnrollmentCancelled, EnrollmentWaitlisted
 from shared.unit_of_work import UnitOfWork
 
 ACTIVE = ("enrolled", "waitlisted")
+
+
+def refused(exc: EnrollmentRefused) -> Conflict:
+    return Conflict(exc.message, fields=[field_error(exc.field, exc.message)], code="enrollment_refused")
+
+
+async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica, participant: Participant,
+                   inactive_override: bool = False, today: date | None = None) -> tuple[Enrollment, int | None]:
+    """Decide and record one nomination inside an open transaction that holds the batch lock; no commit.
+
+    Raises EnrollmentRefused; used by the API (one participant) and by the import (many, one transaction)."""
+    session = uow.session
+    ensure_district(principal, participant.district_code)
+    cooperative = await session.get(Cooperative, participant.cooperative_id)
+    mine = (await session.execute(
+        select(Enrollment.batch_id, BatchReplica.code, BatchReplica.start_date, BatchReplica.end_date)
+        .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
+        .where(Enrollment.participant_id == participant.id, Enrollment.status.in_(ACTIVE),
+               BatchReplica.status == "scheduled"))).all()
+    overlapping = next((row.code for row in mine if row.batch_id != batch.id
+                        and dates_overlap(row.start_date, row.end_date, batch.start_date, batch.end_date)), None)
+    taken, by_district = await seats_taken(session, batch.id)
+    status = decide_enrollment(
+        batch=terms(batch), district_code=participant.district_code, cooperative_active=cooperative.active,
+        already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
+        seats=Seats(taken, by_district.get(participant.district_code, 0)), today=today or date.today(),
+        inactive_override=inactive_override)
+
+    enrollment = Enrollment(id=uuid.uuid4(), batch_id=batch.id, participant_id=participant.id,
+                            district_code=participant.district_code, status=status, version=1,
+                            created_at=datetime.now(UTC), created_by=principal.subject)
+    if status == "waitlisted":
+        enrollment.waitlist_seq = await next_seq(session, batch.id)
+    session.add(enrollment)
+    await session.flush()
+    position = await position_of(session, enrollment)
+    if status == "enrolled":
+        event = await enrolled_event(session, enrollment)
+    else:
+        event = EnrollmentWaitlisted(
+            enrollment_id=enrollment.id, batch_id=batch.id, participant_id=participant.id,
+            cooperative_id=cooperative.id, district_code=cooperative.district_code, waitlist_position=position)
+    uow.emit(event, subject=str(enrollment.id), aggregate_version=enrollment.version)
+    audit.record(session, principal, action=status, entity="enrollment", entity_id=enrollment.id,
+                 district_code=enrollment.district_code,
+                 changes={"batch_id": [None, str(batch.id)], "participant_id": [None, str(participant.id)]},
+                 note="izin admin: koperasi tidak aktif" if inactive_override and not cooperative.active else None)
+    return enrollment, position
 
 
 async def enroll_participant(uow: UnitOfWork, *, principal: Principal, data: EnrollmentCreate,
@@ -25,65 +78,98 @@ async def enroll_participant(uow: UnitOfWork, *, principal: Principal, data: Enr
     if data.inactive_override and principal.role != Role.ADMIN:
         raise Forbidden("Hanya admin provinsi yang dapat mengizinkan koperasi tidak aktif.",
                         fields=[field_error("inactive_override", "khusus admin")])
-    batch_query = select(BatchReplica).where(BatchReplica.id == data.batch_id)
-    if is_postgres(session.bind):
-        # Serialise enrolments per batch: the last seat goes to exactly one request.
-        batch_query = batch_query.with_for_update()
-    batch = await session.scalar(batch_query)
+    batch = await lock_batch(session, data.batch_id)
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.", fields=[field_error("batch_id", "tidak ditemukan")])
-    participant = await session.get(Participant, data.participant_id)
+    participant = await _participant(session, data.participant_id)
+    try:
+        enrollment, position = await nominate(uow, principal=principal, batch=batch, participant=participant,
+                                              inactive_override=data.inactive_override, today=today)
+    except EnrollmentRefused as exc:
+        raise refused(exc) from exc
+    await _commit(uow)
+    return enrollment, position
+
+
+async def cancel_enrollment(uow: UnitOfWork, *, principal: Principal, enrollment_id: uuid.UUID, reason: str,
+                            today: date | None = None) -> tuple[Enrollment, Enrollment | None]:
+    """Withdraw a nomination; a freed seat goes to the first in line who fits (returned as the second value)."""
+    session = uow.session
+    found = await session.get(Enrollment, enrollment_id)
+    if found is None:
+        raise NotFound("Pendaftaran tidak ditemukan.")
+    ensure_district(principal, found.district_code)
+    batch = await lock_batch(session, found.batch_id)
+    await session.refresh(found)  # read again under the batch lock: a racing cancel may have won
+    was = found.status
+    try:
+        check_cancellable(status=was, batch_start=batch.start_date, today=today or date.today())
+    except EnrollmentRefused as exc:
+        raise refused(exc) from exc
+    found.status, found.version, found.cancel_reason = "cancelled", found.version + 1, reason
+    found.updated_at, found.updated_by = datetime.now(UTC), principal.subject
+    uow.emit(EnrollmentCancelled(enrollment_id=found.id, batch_id=found.batch_id, participant_id=found.participant_id,
+                                 reason=reason), subject=str(found.id), aggregate_version=found.version)
+    audit.record(session, principal, action="cancelled", entity="enrollment", entity_id=found.id,
+                 district_code=found.district_code, changes={"status": [was, "cancelled"]}, note=reason)
+    await session.flush()
+    promoted = await promote_waiting(uow, batch, principal=principal, today=today) if was == "enrolled" else []
+    await _commit(uow)
+    return found, (promoted[0] if promoted else None)
+
+
+async def get_enrollment(session, *, principal: Principal, enrollment_id: uuid.UUID) -> tuple[Enrollment, int | None]:
+    enrollment = await session.get(Enrollment, enrollment_id)
+    if enrollment is None:
+        raise NotFound("Pendaftaran tidak ditemukan.")
+    ensure_district(principal, enrollment.district_code)
+    return enrollment, await position_of(session, enrollment)
+
+
+async def list_enrollments(session, *, principal: Principal, batch_id: uuid.UUID | None = None,
+                           participant_id: uuid.UUID | None = None, status: str | None = None,
+                           district: str | None = None) -> list[dict]:
+    """Nominations in the caller's district, with names and places in line."""
+    query = select(Enrollment, Participant.full_name).join(Participant, Participant.id == Enrollment.participant_id)
+    if scope := district_scope(principal, district):
+        query = query.where(Enrollment.district_code == scope)
+    if batch_id:
+        query = query.where(Enrollment.batch_id == batch_id)
+    if participant_id:
+        query = query.where(Enrollment.participant_id == participant_id)
+    if status:
+        query = query.where(Enrollment.status == status)
+    rows = (await session.execute(query.order_by(Enrollment.created_at, Enrollment.id))).all()
+    lines: dict[uuid.UUID, dict] = {}
+    result = []
+    for enrollment, full_name in rows:
+        if enrollment.status == "waitlisted" and enrollment.batch_id not in lines:
+            lines[enrollment.batch_id] = await positions(session, enrollment.batch_id)
+        position = lines.get(enrollment.batch_id, {}).get(enrollment.id)
+        result.append(to_read(enrollment, position, full_name=full_name))
+    return result
+
+
+def to_read(e: Enrollment, position: int | None, *, full_name: str | None = None) -> dict:
+    return {"id": e.id, "batch_id": e.batch_id, "participant_id": e.participant_id, "status": e.status,
+            "waitlist_position": position, "district_code": e.district_code, "full_name": full_name,
+            "version": e.version, "created_at": e.created_at}
+
+
+async def _participant(session, participant_id: uuid.UUID) -> Participant:
+    query = select(Participant).where(Participant.id == participant_id)
+    if is_postgres(session.bind):
+        query = query.with_for_update()  # one person, two batches at once: the overlap check must see both
+    participant = await session.scalar(query)
     if participant is None:
         raise NotFound("Peserta tidak ditemukan.", fields=[field_error("participant_id", "tidak ditemukan")])
-    ensure_district(principal, participant.district_code)
-    cooperative = await session.get(Cooperative, participant.cooperative_id)
+    return participant
 
-    mine = (await session.execute(
-        select(Enrollment.batch_id, BatchReplica.code, BatchReplica.start_date, BatchReplica.end_date)
-        .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
-        .where(Enrollment.participant_id == participant.id, Enrollment.status.in_(ACTIVE),
-               BatchReplica.status == "scheduled"))).all()
-    overlapping = next((row.code for row in mine if row.batch_id != batch.id
-                        and dates_overlap(row.start_date, row.end_date, batch.start_date, batch.end_date)), None)
-    taken = await session.scalar(select(func.count()).where(
-        Enrollment.batch_id == batch.id, Enrollment.status == "enrolled"))
-    taken_district = await session.scalar(select(func.count()).where(
-        Enrollment.batch_id == batch.id, Enrollment.status == "enrolled",
-        Enrollment.district_code == participant.district_code))
-    try:
-        status = decide_enrollment(
-            batch=BatchTerms(batch.status, batch.start_date, batch.end_date, batch.capacity,
-                             batch.eligible_districts, batch.district_quotas),
-            district_code=participant.district_code, cooperative_active=cooperative.active,
-            already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
-            seats=Seats(taken, taken_district), today=today or date.today(),
-            inactive_override=data.inactive_override)
-    except EnrollmentRefused as exc:
-        raise Conflict(exc.message, fields=[field_error(exc.field, exc.message)], code="enrollment_refused") from exc
 
-    enrollment = Enrollment(batch_id=batch.id, participant_id=participant.id, district_code=participant.district_code,
-                            status=status, version=1, created_at=datetime.now(UTC), created_by=principal.subject)
-    session.add(enrollment)
-    await session.flush()
-    position = None
-    if status == "enrolled":
-        uow.emit(ParticipantEnrolled(
-            enrollment_id=enrollment.id, batch_id=batch.id, participant_id=participant.id,
-            full_name=participant.full_name, gender=participant.gender, position=participant.position,
-            cooperative_id=cooperative.id, cooperative_name=cooperative.name,
-            district_code=cooperative.district_code, sector=cooperative.sector, enrolled_at=enrollment.created_at,
-        ), subject=str(enrollment.id), aggregate_version=enrollment.version)
-    else:
-        position = await session.scalar(select(func.count()).where(
-            Enrollment.batch_id == batch.id, Enrollment.status == "waitlisted"))
-        uow.emit(EnrollmentWaitlisted(
-            enrollment_id=enrollment.id, batch_id=batch.id, participant_id=participant.id,
-            cooperative_id=cooperative.id, district_code=cooperative.district_code, waitlist_position=position,
-        ), subject=str(enrollment.id), aggregate_version=enrollment.version)
+async def _commit(uow: UnitOfWork) -> None:
     try:
         await uow.commit()
     except Exception as exc:  # a racing request on SQLite, which has no row locks
         if "locked" in str(exc).lower():
             raise Conflict("Angkatan sedang diperbarui; silakan coba lagi.") from exc
         raise
-    return enrollment, position

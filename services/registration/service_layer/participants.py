@@ -1,34 +1,65 @@
 """Use cases on participants (cooperative managers): one NIK is one person across the province."""
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.registration.adapters.orm import Cooperative, Participant
-from services.registration.domain.nik import InvalidNik, mask_nik, parse_nik
+from services.registration.domain.nik import InvalidNik, NikInfo, mask_nik, parse_nik
 from services.registration.domain.phone import InvalidPhone, normalise_phone
-from services.registration.schemas import ParticipantCreate
-from services.registration.service_layer.cooperatives import ensure_district
+from services.registration.schemas import ParticipantCreate, ParticipantUpdate
+from services.registration.service_layer import audit
+from services.registration.service_layer.cooperatives import MAX_PAGE_SIZE, district_scope, ensure_district
 from shared.auth import Principal
 from shared.errors import Invalid, NotFound, field_error
 from shared.events.registration import ParticipantRegistered
 from shared.unit_of_work import UnitOfWork
 
 
+def checked_nik(raw: str) -> NikInfo:
+    try:
+        return parse_nik(raw)
+    except InvalidNik as exc:
+        raise Invalid(str(exc), fields=[field_error("nik", str(exc))]) from exc
+
+
+def checked_phone(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        return normalise_phone(raw)
+    except InvalidPhone as exc:
+        raise Invalid(f"Telepon: {exc}", fields=[field_error("phone", str(exc))]) from exc
+
+
+def region_warnings(nik: NikInfo, cooperative: Cooperative) -> list[str]:
+    """A NIK keeps its birth region for life, so a mismatch is worth a look but never a refusal."""
+    warnings = list(nik.warnings)
+    if nik.region_code != cooperative.district_code and not warnings:
+        warnings.append(f"NIK diterbitkan di {nik.region_code}, koperasi berada di {cooperative.district_code}")
+    return warnings
+
+
+def new_participant(nik: NikInfo, data: ParticipantCreate, phone: str | None, cooperative: Cooperative,
+                    principal: Principal, now: datetime) -> Participant:
+    return Participant(
+        id=uuid.uuid4(), nik=nik.nik, full_name=data.full_name, gender=nik.gender, birth_date=nik.birth_date,
+        position=data.position, phone=phone, email=data.email, cooperative_id=cooperative.id,
+        district_code=cooperative.district_code, version=1, created_at=now, created_by=principal.subject)
+
+
+def registered_event(p: Participant) -> ParticipantRegistered:
+    return ParticipantRegistered(participant_id=p.id, cooperative_id=p.cooperative_id, district_code=p.district_code,
+                                 gender=p.gender, position=p.position)
+
+
 async def register_participant(uow: UnitOfWork, *, principal: Principal,
                                data: ParticipantCreate) -> tuple[Participant, bool, list[str]]:
     """Register a manager; the same NIK again returns the existing record (created=False)."""
-    try:
-        nik = parse_nik(data.nik)
-    except InvalidNik as exc:
-        raise Invalid(str(exc), fields=[field_error("nik", str(exc))]) from exc
-    phone = None
-    if data.phone:
-        try:
-            phone = normalise_phone(data.phone)
-        except InvalidPhone as exc:
-            raise Invalid(f"Telepon: {exc}", fields=[field_error("phone", str(exc))]) from exc
+    nik = checked_nik(data.nik)
+    phone = checked_phone(data.phone)
     session = uow.session
     existing = await session.scalar(select(Participant).where(Participant.nik == nik.nik))
     if existing:
@@ -37,21 +68,80 @@ async def register_participant(uow: UnitOfWork, *, principal: Principal,
     if cooperative is None:
         raise NotFound("Koperasi tidak ditemukan.", fields=[field_error("cooperative_id", "tidak ditemukan")])
     ensure_district(principal, cooperative.district_code)
-    warnings = list(nik.warnings)
-    if nik.region_code != cooperative.district_code and not warnings:
-        warnings.append(f"NIK diterbitkan di {nik.region_code}, koperasi berada di {cooperative.district_code}")
-    participant = Participant(
-        nik=nik.nik, full_name=data.full_name, gender=nik.gender, birth_date=nik.birth_date, position=data.position,
-        phone=phone, email=data.email, cooperative_id=cooperative.id, district_code=cooperative.district_code,
-        version=1, created_at=datetime.now(UTC), created_by=principal.subject)
+    participant = new_participant(nik, data, phone, cooperative, principal, datetime.now(UTC))
     session.add(participant)
     await session.flush()
-    uow.emit(ParticipantRegistered(participant_id=participant.id, cooperative_id=cooperative.id,
-                                   district_code=cooperative.district_code, gender=nik.gender,
-                                   position=participant.position),
-             subject=str(participant.id), aggregate_version=participant.version)
+    uow.emit(registered_event(participant), subject=str(participant.id), aggregate_version=participant.version)
+    audit.record(session, principal, action="created", entity="participant", entity_id=participant.id,
+                 district_code=participant.district_code,
+                 changes=audit.diff({}, {"nik": nik.nik, "full_name": participant.full_name,
+                                         "position": participant.position, "cooperative_id": cooperative.id}))
     await uow.commit()
-    return participant, True, warnings
+    return participant, True, region_warnings(nik, cooperative)
+
+
+async def update_participant(uow: UnitOfWork, *, principal: Principal, participant_id: uuid.UUID,
+                             data: ParticipantUpdate) -> Participant:
+    """Correct a manager's name, position, contact or cooperative (within the district). Audited; no event, since
+    no other service keeps these fields except training's roster, which takes the name at enrolment."""
+    session = uow.session
+    participant = await get_participant(session, principal=principal, participant_id=participant_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "full_name" in changes and not changes["full_name"]:
+        raise Invalid("Nama wajib diisi.", fields=[field_error("full_name", "wajib diisi")])
+    if "position" in changes and not changes["position"]:
+        raise Invalid("Jabatan wajib diisi.", fields=[field_error("position", "wajib diisi")])
+    if "phone" in changes:
+        changes["phone"] = checked_phone(changes["phone"])
+    if changes.get("cooperative_id") and changes["cooperative_id"] != participant.cooperative_id:
+        cooperative = await session.get(Cooperative, changes["cooperative_id"])
+        if cooperative is None:
+            raise NotFound("Koperasi tidak ditemukan.", fields=[field_error("cooperative_id", "tidak ditemukan")])
+        ensure_district(principal, cooperative.district_code)
+        changes["district_code"] = cooperative.district_code
+    elif "cooperative_id" in changes:
+        changes.pop("cooperative_id")
+    delta = audit.diff({key: getattr(participant, key) for key in changes}, changes)
+    if not delta:
+        await uow.commit()  # nothing changed: no new version, no event (committing keeps the row loaded)
+        return participant
+    for key, value in changes.items():
+        setattr(participant, key, value)
+    participant.version += 1
+    participant.updated_at, participant.updated_by = datetime.now(UTC), principal.subject
+    audit.record(session, principal, action="updated", entity="participant", entity_id=participant.id,
+                 district_code=participant.district_code, changes=delta)
+    await uow.commit()
+    return participant
+
+
+async def get_participant(session, *, principal: Principal, participant_id: uuid.UUID) -> Participant:
+    participant = await session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFound("Peserta tidak ditemukan.")
+    ensure_district(principal, participant.district_code)
+    return participant
+
+
+async def list_participants(session, *, principal: Principal, district: str | None = None,
+                            cooperative_id: uuid.UUID | None = None, q: str | None = None, nik: str | None = None,
+                            page: int = 1, page_size: int = 50) -> tuple[list[Participant], int]:
+    """One page of managers in the caller's district. `nik` looks a person up province-wide (shown masked outside
+    the district), so an officer learns that someone is already registered without seeing their data."""
+    query = select(Participant)
+    if nik:
+        query = query.where(Participant.nik == "".join(ch for ch in nik if ch.isdigit()))
+    elif scope := district_scope(principal, district):
+        query = query.where(Participant.district_code == scope)
+    if cooperative_id:
+        query = query.where(Participant.cooperative_id == cooperative_id)
+    if q and q.strip():
+        query = query.where(func.lower(Participant.full_name).contains(q.strip().lower(), autoescape=True))
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    rows = await session.scalars(query.order_by(Participant.full_name, Participant.id)
+                                 .offset((max(page, 1) - 1) * page_size).limit(page_size))
+    return list(rows.all()), total
 
 
 def to_read(p: Participant, principal: Principal, *, created: bool = True, warnings=()) -> dict:
@@ -61,4 +151,4 @@ def to_read(p: Participant, principal: Principal, *, created: bool = True, warni
             "birth_date": p.birth_date if own else None, "position": p.position,
             "phone": p.phone if own else None, "email": p.email if own else None,
             "cooperative_id": p.cooperative_id, "district_code": p.district_code,
-            "warnings": list(warnings), "created": created}
+            "warnings": list(warnings), "created": created, "version": p.version}

@@ -1,0 +1,148 @@
+"""Reading uploaded CSV/XLSX sheets into rows, and writing the import templates and error reports."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+
+class UnreadableSheet(ValueError):
+    """The file as a whole cannot be read (not a row's fault); the message speaks to the officer."""
+
+
+class TooManyRows(UnreadableSheet):
+    pass
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # as in the template, Bahasa Indonesia
+    field: str  # the API's field name
+    hint: str
+    aliases: tuple[str, ...] = ()
+    text: bool = False  # long digit strings: Excel must keep them as text or it rounds them
+
+
+@dataclass
+class Row:
+    number: int  # as the officer sees it in the spreadsheet: the header is row 1
+    values: dict[str, str]
+
+
+def _key(header) -> str:
+    return "_".join(str(header or "").strip().lower().replace("*", "").replace("-", " ").replace("/", " ").split())
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "aktif" if value else "tidak aktif"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 6402014507900001 as a number
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_rows(filename: str, content: bytes, columns: list[Column], *, max_rows: int) -> list[Row]:
+    """Rows of the first sheet, keyed by field name; empty rows are skipped, unknown columns ignored."""
+    if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
+        raw = _xlsx_rows(content, max_rows)
+    else:
+        raw = _csv_rows(content, max_rows)
+    header = next(raw, None)
+    if header is None:
+        raise UnreadableSheet("Berkas kosong: baris pertama harus berisi judul kolom seperti pada templat.")
+    lookup = {}
+    for column in columns:
+        for name in (column.header, column.field, *column.aliases):
+            lookup[_key(name)] = column.field
+    fields = [lookup.get(_key(h)) for h in header]
+    if not any(fields):
+        raise UnreadableSheet("Judul kolom tidak dikenali; unduh templat dan salin data ke dalamnya.")
+    rows = []
+    for number, cells in enumerate(raw, start=2):
+        values = {f: _cell(v) for f, v in zip(fields, cells) if f}
+        if any(values.values()):
+            rows.append(Row(number, values))
+    return rows
+
+
+def _csv_rows(content: bytes, max_rows: int):
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves "CSV" in the ANSI code page
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)  # Indonesian Excel writes ';'
+    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+        if n > max_rows:
+            raise TooManyRows(f"Berkas berisi lebih dari {max_rows} baris data; bagi menjadi beberapa berkas.")
+        yield row
+
+
+def _xlsx_rows(content: bytes, max_rows: int):
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableSheet("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai .xlsx atau .csv.") from exc
+    try:
+        sheet = book.worksheets[0]
+        for n, row in enumerate(sheet.iter_rows(values_only=True)):
+            if n > max_rows:
+                raise TooManyRows(f"Berkas berisi lebih dari {max_rows} baris data; bagi menjadi beberapa berkas.")
+            yield row
+    finally:
+        book.close()
+
+
+def template(columns: list[Column], *, sheet_title: str, choices: dict[str, list[str]]) -> bytes:
+    """An empty sheet with the headers (text-formatted where Excel would round) and a sheet of instructions."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    sheet.append([c.header for c in columns])
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(14, len(column.header) + 2)
+        if column.text:
+            sheet.column_dimensions[letter].number_format = "@"  # a column style keeps the template tiny
+        if options := choices.get(column.field):
+            listed = ",".join(options)
+            if len(listed) < 250:  # Excel's limit for an inline list
+                rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+                rule.add(f"{letter}2:{letter}5001")
+                sheet.add_data_validation(rule)
+    notes = book.create_sheet("petunjuk")
+    notes.append(["kolom", "keterangan"])
+    for column in columns:
+        notes.append([column.header, column.hint])
+    for field, options in choices.items():
+        header = next(c.header for c in columns if c.field == field)
+        notes.append([f"pilihan {header}", ", ".join(options)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def error_report(columns: list[Column], rejected: list[tuple[Row, list[str]]]) -> bytes:
+    """CSV of the rejected rows as sent, with their row numbers and reasons: fix them and upload this file again."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["baris", "alasan", *[c.header for c in columns]])
+    for row, reasons in rejected:
+        writer.writerow([row.number, "; ".join(reasons), *[row.values.get(c.field, "") for c in columns]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8

@@ -1,0 +1,68 @@
+"""Registration's HTTP API for bulk imports, their templates, and the audit trail."""
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from services.registration.adapters.spreadsheet import template
+from services.registration.entrypoints.deps import Admin, Registrar, UowDep
+from services.registration.entrypoints.uploads import read_sheet
+from services.registration.schemas import AuditPage, ImportResult
+from services.registration.service_layer import audit, import_formats, imports
+
+router = APIRouter(prefix="/api/v1", tags=["registration"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Upload = Annotated[UploadFile, File(description="CSV (pemisah , atau ;) atau XLSX, baris pertama judul kolom")]
+
+
+def _limits(request: Request) -> dict:
+    settings = request.app.state.settings
+    return {"max_bytes": settings.import_max_bytes, "max_rows": settings.import_max_rows}
+
+
+@router.post("/imports/cooperatives", response_model=ImportResult, summary="Impor koperasi dari CSV/XLSX")
+async def import_cooperatives(request: Request, file: Upload, principal: Registrar, uow: UowDep):
+    rows = await read_sheet(file, import_formats.COOPERATIVE_COLUMNS, **_limits(request))
+    async with uow:
+        outcome = await imports.import_cooperatives(uow, principal=principal, rows=rows, source=file.filename)
+        return outcome.as_result()
+
+
+@router.post("/imports/participants", response_model=ImportResult,
+             summary="Impor pengurus dari CSV/XLSX, bisa sekaligus didaftarkan ke angkatan")
+async def import_participants(request: Request, file: Upload, principal: Registrar, uow: UowDep,
+                              batch_id: Annotated[uuid.UUID | None, Form()] = None):
+    rows = await read_sheet(file, import_formats.PARTICIPANT_COLUMNS, **_limits(request))
+    async with uow:
+        outcome = await imports.import_participants(uow, principal=principal, rows=rows, source=file.filename,
+                                                    batch_id=batch_id)
+        return outcome.as_result()
+
+
+def _download(content: bytes, filename: str) -> Response:
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/imports/template.xlsx", summary="Templat impor koperasi", response_class=Response)
+async def cooperative_template():
+    return _download(template(import_formats.COOPERATIVE_COLUMNS, sheet_title="koperasi",
+                              choices=import_formats.cooperative_choices()), "templat-koperasi.xlsx")
+
+
+@router.get("/imports/participants/template.xlsx", summary="Templat impor pengurus", response_class=Response)
+async def participant_template():
+    return _download(template(import_formats.PARTICIPANT_COLUMNS, sheet_title="pengurus",
+                              choices=import_formats.participant_choices()), "templat-pengurus.xlsx")
+
+
+@router.get("/audit", response_model=AuditPage, summary="Jejak audit (admin)")
+async def list_audit(principal: Admin, uow: UowDep, entity: str | None = None, entity_id: str | None = None,
+                     actor: str | None = None, district: str | None = None,
+                     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=200)] = 50):
+    async with uow:
+        rows, total = await audit.list_entries(uow.session, entity=entity, entity_id=entity_id, actor=actor,
+                                               district=district, page=page, page_size=page_size)
+        return {"items": [audit.to_read(r) for r in rows], "total": total, "page": page, "page_size": page_size}

@@ -1,0 +1,46 @@
+"""The columns of the import templates: what officers type, and which API field each one fills."""
+from __future__ import annotations
+
+from services.registration.adapters.spreadsheet import Column
+from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sectors
+from shared.regions import districts
+
+COOPERATIVE_COLUMNS = [
+    Column("nama_koperasi", "name", "wajib; nama lengkap koperasi", ("nama",)),
+    Column("nomor_induk_koperasi", "registration_number", "wajib; angka dari ODS, unik",
+           ("nik_koperasi", "nomor_induk"), text=True),
+    Column("nomor_badan_hukum", "legal_entity_number", "boleh kosong; teks bebas, mis. 126/BH/KDK/1.6/II/2000",
+           ("badan_hukum",)),
+    Column("kode_kabupaten", "district_code", "kode Kemendagri, mis. 64.02; kosong = wilayah Anda",
+           ("kode_kabupaten_kota", "kabupaten"), text=True),
+    Column("alamat", "address", "boleh kosong"),
+    Column("jenis", "kind", "simpan pinjam, konsumen, produsen, pemasaran atau jasa", ("jenis_koperasi",)),
+    Column("sektor_usaha", "sector", "lihat daftar pilihan di bawah", ("sektor",)),
+    Column("status", "active", "aktif atau tidak aktif; kosong = aktif"),
+    Column("grade_ods", "grade", "A, B, C1, C2, D atau kosong", ("grade",)),
+    Column("anggota_laki_laki", "members_male", "jumlah anggota laki-laki; kosong = 0", ("anggota_pria",)),
+    Column("anggota_perempuan", "members_female", "jumlah anggota perempuan; kosong = 0", ("anggota_wanita",)),
+]
+
+PARTICIPANT_COLUMNS = [
+    Column("nik", "nik", "wajib; 16 angka (format sel: teks)", text=True),
+    Column("nama_lengkap", "full_name", "wajib", ("nama",)),
+    Column("jabatan", "position", "ketua, sekretaris, bendahara, pengawas, manajer atau karyawan"),
+    Column("telepon", "phone", "boleh kosong; 0812-3456-7890 atau +62 812 3456 7890", ("hp", "no_hp"), text=True),
+    Column("email", "email", "boleh kosong"),
+    Column("nomor_induk_koperasi", "registration_number", "wajib; koperasi harus sudah terdaftar", ("nomor_induk",),
+           text=True),
+]
+
+
+def cooperative_choices() -> dict[str, list[str]]:
+    return {"kind": list(KINDS), "sector": list(sectors()), "active": ["aktif", "tidak aktif"],
+            "grade": list(GRADES), "district_code": list(districts())}
+
+
+def participant_choices() -> dict[str, list[str]]:
+    return {"position": list(POSITIONS)}
+
+
+def header_of(columns: list[Column], field: str) -> str:
+    return next((c.header for c in columns if c.field == field), field)

@@ -1,0 +1,189 @@
+"""Bulk import of cooperatives and managers from a sheet: every row checked, valid rows stored in one transaction,
+rows already registered (same number or NIK) left as they are, so importing a file twice changes nothing."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+
+from services.registration.adapters.orm import Cooperative, Enrollment, Participant
+from services.registration.adapters.spreadsheet import Column, Row
+from services.registration.domain.enrollment import EnrollmentRefused
+from services.registration.domain.nik import mask_nik
+from services.registration.schemas import CooperativeCreate, ParticipantCreate
+from services.registration.service_layer import audit
+from services.registration.service_layer.cooperatives import public_state
+from services.registration.service_layer.enrollments import ACTIVE, nominate
+from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS, PARTICIPANT_COLUMNS, header_of
+from services.registration.service_layer.participants import (checked_nik, checked_phone, new_participant,
+                                                              registered_event)
+from services.registration.service_layer.waiting_list import lock_batch, position_of
+from shared.auth import Principal, Role
+from shared.errors import DomainError, Invalid, NotFound, field_error, translate_validation
+from shared.events.registration import CooperativeRegistered
+from shared.unit_of_work import UnitOfWork
+
+CHUNK = 1000  # keeps IN (...) lists and parameter counts well inside every driver's limits
+
+
+@dataclass
+class Outcome:
+    kind: str
+    total_rows: int = 0
+    accepted: list[dict] = field(default_factory=list)
+    rejected: list[tuple[Row, list[str]]] = field(default_factory=list)
+
+    def as_result(self) -> dict:
+        return {"kind": self.kind, "total_rows": self.total_rows,
+                "created": sum(1 for a in self.accepted if a["created"]),
+                "existing": sum(1 for a in self.accepted if not a["created"]), "accepted": self.accepted,
+                "rejected": [{"row": row.number, "reasons": reasons} for row, reasons in self.rejected]}
+
+
+def _reasons(exc: ValidationError, columns: list[Column]) -> list[str]:
+    return [f"{header_of(columns, f['field'])}: {f['message']}" for f in translate_validation(exc.errors())]
+
+
+async def _existing(session, column, keys: list[str]) -> dict[str, tuple]:
+    found = {}
+    for start in range(0, len(keys), CHUNK):
+        rows = await session.execute(select(column, column.table.c.id, column.table.c.district_code)
+                                     .where(column.in_(keys[start:start + CHUNK])))
+        found.update({key: (id_, district) for key, id_, district in rows.all()})
+    return found
+
+
+async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, rows: list[Row],
+                              source: str = "") -> Outcome:
+    outcome, valid, first_row = Outcome("cooperatives", len(rows)), [], {}
+    for row in rows:
+        values = {k: v for k, v in row.values.items() if v != ""}
+        if principal.role == Role.DISTRICT_OFFICER:
+            values.setdefault("district_code", principal.district)  # forgiving: the officer's own district
+        try:
+            data = CooperativeCreate(**values)
+        except ValidationError as exc:
+            outcome.rejected.append((row, _reasons(exc, COOPERATIVE_COLUMNS)))
+            continue
+        if not principal.can_touch_district(data.district_code):
+            outcome.rejected.append((row, [f"kode_kabupaten: {data.district_code} di luar wilayah Anda "
+                                           f"({principal.district})"]))
+        elif data.registration_number in first_row:
+            outcome.rejected.append((row, [f"nomor_induk_koperasi: sama dengan baris "
+                                           f"{first_row[data.registration_number]}"]))
+        else:
+            first_row[data.registration_number] = row.number
+            valid.append((row, data))
+
+    session = uow.session
+    known = await _existing(session, Cooperative.registration_number, [d.registration_number for _, d in valid])
+    now, new = datetime.now(UTC), []
+    for row, data in valid:
+        if found := known.get(data.registration_number):
+            if not principal.can_touch_district(found[1]):
+                outcome.rejected.append((row, ["nomor_induk_koperasi: sudah terdaftar di kabupaten/kota lain"]))
+            else:
+                outcome.accepted.append({"row": row.number, "id": found[0], "key": data.registration_number,
+                                         "created": False})
+            continue
+        record = {"id": uuid.uuid4(), **data.model_dump(), "version": 1, "created_at": now,
+                  "created_by": principal.subject}
+        new.append(record)
+        outcome.accepted.append({"row": row.number, "id": record["id"], "key": data.registration_number,
+                                 "created": True})
+    for start in range(0, len(new), CHUNK):  # one multi-row INSERT per chunk instead of one per cooperative
+        await session.execute(insert(Cooperative), new[start:start + CHUNK])
+    for record in new:
+        state = public_state(Cooperative(**record))
+        uow.emit(CooperativeRegistered(cooperative_id=record["id"], **state), subject=str(record["id"]),
+                 aggregate_version=1)
+    await audit.record_many(session, [audit.entry(principal, action="imported", entity="cooperative",
+                                                  entity_id=r["id"], district_code=r["district_code"], at=now,
+                                                  note=source or None) for r in new])
+    outcome.rejected.sort(key=lambda item: item[0].number)
+    outcome.accepted.sort(key=lambda item: item["row"])
+    await uow.commit()
+    return outcome
+
+
+async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: list[Row], source: str = "",
+                              batch_id: uuid.UUID | None = None) -> Outcome:
+    session = uow.session
+    batch = None
+    if batch_id:
+        batch = await lock_batch(session, batch_id)
+        if batch is None:
+            raise NotFound("Angkatan tidak ditemukan.", fields=[field_error("batch_id", "tidak ditemukan")])
+    numbers = list({r.values.get("registration_number", "").replace(".", "").replace(" ", "") for r in rows} - {""})
+    cooperatives = {c.registration_number: c for start in range(0, len(numbers), CHUNK) for c in (await session.scalars(
+        select(Cooperative).where(Cooperative.registration_number.in_(numbers[start:start + CHUNK])))).all()}
+    outcome, valid, first_row = Outcome("participants", len(rows)), [], {}
+    for row in rows:
+        reasons, values = [], {k: v for k, v in row.values.items() if v != ""}
+        number = values.pop("registration_number", "").replace(".", "").replace(" ", "")
+        cooperative = cooperatives.get(number)
+        if not number:
+            reasons.append("nomor_induk_koperasi: wajib diisi")
+        elif cooperative is None:
+            reasons.append("nomor_induk_koperasi: koperasi belum terdaftar; daftarkan koperasinya dulu")
+        elif not principal.can_touch_district(cooperative.district_code):
+            reasons.append("nomor_induk_koperasi: koperasi di luar wilayah Anda")
+        data = nik = phone = None
+        try:
+            data = ParticipantCreate(**values, cooperative_id=cooperative.id if cooperative else uuid.uuid4())
+        except ValidationError as exc:
+            reasons += _reasons(exc, PARTICIPANT_COLUMNS)
+        try:
+            nik = checked_nik(values.get("nik", ""))
+        except Invalid as exc:
+            reasons.append(f"nik: {exc.fields[0]['message']}")
+        try:
+            phone = checked_phone(values.get("phone"))
+        except Invalid as exc:
+            reasons.append(f"telepon: {exc.fields[0]['message']}")
+        reasons = list(dict.fromkeys(reasons))  # pydantic and the NIK check may say the same thing
+        if not reasons and nik.nik in first_row:
+            reasons.append(f"nik: sama dengan baris {first_row[nik.nik]}")
+        if reasons:
+            outcome.rejected.append((row, reasons))
+            continue
+        first_row[nik.nik] = row.number
+        valid.append((row, data, nik, phone, cooperative))
+
+    known = {p.nik: p for start in range(0, len(valid), CHUNK) for p in (await session.scalars(
+        select(Participant).where(Participant.nik.in_([v[2].nik for v in valid[start:start + CHUNK]])))).all()}
+    now, people = datetime.now(UTC), []
+    for row, data, nik, phone, cooperative in valid:
+        person = known.get(nik.nik)
+        created = person is None
+        if created:
+            person = new_participant(nik, data, phone, cooperative, principal, now)
+            session.add(person)
+            uow.emit(registered_event(person), subject=str(person.id), aggregate_version=1)
+            audit.record(session, principal, action="imported", entity="participant", entity_id=person.id,
+                         district_code=person.district_code, at=now, note=source or None)
+        people.append(person)
+        outcome.accepted.append({"row": row.number, "id": person.id, "key": mask_nik(nik.nik), "created": created})
+    await session.flush()
+    if batch is not None:
+        for accepted, person in zip(outcome.accepted, people):
+            accepted.update(await _nominate_row(uow, principal, batch, person))
+    outcome.rejected.sort(key=lambda item: item[0].number)
+    await uow.commit()
+    return outcome
+
+
+async def _nominate_row(uow: UnitOfWork, principal: Principal, batch, person: Participant) -> dict:
+    """Enrol one imported person; a nomination already there is reported as it stands (no new event)."""
+    session = uow.session
+    current = await session.scalar(select(Enrollment).where(
+        Enrollment.batch_id == batch.id, Enrollment.participant_id == person.id, Enrollment.status.in_(ACTIVE)))
+    try:
+        if current is None:
+            current, _ = await nominate(uow, principal=principal, batch=batch, participant=person)
+    except (EnrollmentRefused, DomainError) as exc:
+        return {"enrollment_refused": exc.message}
+    return {"enrollment_status": current.status, "waitlist_position": await position_of(session, current)}
