@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 from services.training.adapters.orm import messaging
 from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
-from services.training.entrypoints.http import router
+from services.training.entrypoints import http, http_attendance, http_certificates
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -23,5 +23,6 @@ def bootstrap(settings: TrainingSettings | None = None, *, registry: CollectorRe
                          handlers=HANDLERS if handlers is None else handlers, registry=registry)
 
 
-def create_training_app(settings: TrainingSettings | None = None, **kwargs) -> FastAPI:
-    return create_app(bootstrap(settings, **kwargs), title="SIPELKOP Pelatihan", description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.", routers=[router])
+def create_training_app(settings: TrainingSettings | None = None, *, start_background: bool = True,
+                        **kwargs) -> FastAPI:
+    return create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan", description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.", routers=[http.router, http_attendance.router, http_certificates.router])

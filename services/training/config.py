@@ -1,7 +1,7 @@
 """Training settings: TRAINING_* plus the common SIPELKOP_* ones."""
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,9 +11,20 @@ class TrainingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
 
     port: int = 8002
+    # Who signs the certificates; copied onto each certificate when it is issued.
+    signing_official: str = "Kepala UPTD Pelatihan Koperasi dan UKM"
+    signing_title: str = "UPTD Pelatihan Koperasi dan UKM Provinsi Kalimantan Timur"
+    certificate_prefix: str = Field(default="UPTD-KUKM", pattern=r"^[A-Za-z0-9.-]{1,30}$")
+    # Where the public verification page is reachable from a phone scanning the QR code.
+    public_base_url: str = ""
+    # Kalimantan Timur keeps WITA (UTC+8) all year: "today" on the trainers' pages is the hall's day.
+    utc_offset_hours: int = Field(default=8, ge=-12, le=14)
 
     @model_validator(mode="after")
-    def _default_database(self):
+    def _defaults(self):
         if not self.database_url:
             self.database_url = self.sqlite_url("training")
+        if not self.public_base_url:
+            self.public_base_url = f"http://{self.host}:{self.port}"
+        self.public_base_url = self.public_base_url.rstrip("/")
         return self

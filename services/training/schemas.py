@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -10,49 +10,136 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from shared.regions import is_district
 
 Status = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
+MAX_BATCH_DAYS = 60
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def _known_districts(codes) -> None:
+    unknown = [c for c in codes if not is_district(c)]
+    if unknown:
+        raise ValueError(f"kode kabupaten/kota tidak dikenal: {', '.join(unknown)}")
+
+
+# --- programmes -------------------------------------------------------------------------------------------------
+
+class ProgrammeCreate(Strict):
+    name: str = Field(min_length=3, max_length=200)
+    fiscal_year: int = Field(ge=2000, le=2100)
+    funding_source: str = Field(min_length=2, max_length=40, description="Sumber dana: DAK, APBD, ...")
+    allocation: int = Field(ge=0, le=10**15, description="Pagu dalam rupiah")
+    target_cooperatives: int = Field(ge=0, le=100_000)
+    district_targets: dict[str, int] = Field(default_factory=dict, description="Target koperasi per kabupaten/kota")
+
+    @field_validator("district_targets")
+    @classmethod
+    def _targets(cls, v: dict[str, int]) -> dict[str, int]:
+        _known_districts(v)
+        if any(t < 0 for t in v.values()):
+            raise ValueError("target per kabupaten/kota tidak boleh negatif")
+        return v
+
+
+class ProgrammeUpdate(Strict):
+    name: str | None = Field(default=None, min_length=3, max_length=200)
+    funding_source: str | None = Field(default=None, min_length=2, max_length=40)
+    allocation: int | None = Field(default=None, ge=0, le=10**15)
+    target_cooperatives: int | None = Field(default=None, ge=0, le=100_000)
+    district_targets: dict[str, int] | None = None
+
+    @field_validator("district_targets")
+    @classmethod
+    def _targets(cls, v):
+        return v if v is None else ProgrammeCreate._targets(v)
+
+
+class ProgrammeRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    fiscal_year: int
+    funding_source: str
+    allocation: int
+    target_cooperatives: int
+    district_targets: dict[str, int]
+    version: int
+
+
+# --- batches and sessions ---------------------------------------------------------------------------------------
+
 class BatchCreate(Strict):
     code: str = Field(min_length=2, max_length=40, description="Kode angkatan, mis. DIG-2023-01")
     title: str = Field(min_length=3, max_length=200)
     programme_id: uuid.UUID | None = None
-    fiscal_year: int | None = Field(default=None, ge=2000, le=2100)
+    fiscal_year: int | None = Field(default=None, ge=2000, le=2100,
+                                    description="Bawaan: tahun anggaran program, atau tahun tanggal mulai")
     venue: str = Field(min_length=2, max_length=200)
     start_date: date
     end_date: date
     capacity: int = Field(ge=1, le=1000)
     eligible_districts: list[str] = Field(min_length=1)
     district_quotas: dict[str, int] = Field(default_factory=dict)
-    planned_budget: int = Field(default=0, ge=0)
+    planned_budget: int = Field(default=0, ge=0, le=10**15)
     completion_min_percent: int = Field(default=100, ge=1, le=100)
     trainers: list[str] = Field(default_factory=list)
 
     @field_validator("eligible_districts")
     @classmethod
     def _districts(cls, v: list[str]) -> list[str]:
-        unknown = [c for c in v if not is_district(c)]
-        if unknown:
-            raise ValueError(f"kode kabupaten/kota tidak dikenal: {', '.join(unknown)}")
+        _known_districts(v)
         return sorted(set(v))
 
     @model_validator(mode="after")
     def _dates(self):
-        if self.end_date < self.start_date:
-            raise ValueError("tanggal selesai sebelum tanggal mulai")
-        if (self.end_date - self.start_date).days > 60:
-            raise ValueError("angkatan paling lama 60 hari")
-        for code, quota in self.district_quotas.items():
-            if code not in self.eligible_districts:
-                raise ValueError(f"kuota untuk {code}, yang tidak termasuk kabupaten/kota angkatan")
-            if quota < 0:
-                raise ValueError(f"kuota {code} negatif")
-        if self.fiscal_year is None:
-            self.fiscal_year = self.start_date.year
+        if problem := batch_shape_problem(self.start_date, self.end_date, self.eligible_districts,
+                                          self.district_quotas):
+            raise ValueError(problem[1])
         return self
+
+
+def batch_shape_problem(start: date, end: date, districts: list[str], quotas: dict[str, int]) -> tuple | None:
+    """(field, message) for dates or quotas that cannot make a batch; None when they can."""
+    if end < start:
+        return "end_date", "tanggal selesai sebelum tanggal mulai"
+    if (end - start).days + 1 > MAX_BATCH_DAYS:
+        return "end_date", f"angkatan paling lama {MAX_BATCH_DAYS} hari"
+    for code, quota in quotas.items():
+        if code not in districts:
+            return "district_quotas", f"kuota untuk {code}, yang tidak termasuk kabupaten/kota angkatan"
+        if quota < 0:
+            return "district_quotas", f"kuota {code} negatif"
+    return None
+
+
+class BatchUpdate(Strict):
+    """Only the fields sent change; dates move the sessions with them (session n stays day n)."""
+
+    code: str | None = Field(default=None, min_length=2, max_length=40)
+    title: str | None = Field(default=None, min_length=3, max_length=200)
+    programme_id: uuid.UUID | None = None
+    venue: str | None = Field(default=None, min_length=2, max_length=200)
+    start_date: date | None = None
+    end_date: date | None = None
+    capacity: int | None = Field(default=None, ge=1, le=1000)
+    eligible_districts: list[str] | None = Field(default=None, min_length=1)
+    district_quotas: dict[str, int] | None = None
+    planned_budget: int | None = Field(default=None, ge=0, le=10**15)
+    completion_min_percent: int | None = Field(default=None, ge=1, le=100)
+    trainers: list[str] | None = None
+
+    @field_validator("eligible_districts")
+    @classmethod
+    def _districts(cls, v):
+        return v if v is None else BatchCreate._districts(v)
+
+
+class BatchCancel(Strict):
+    reason: str = Field(min_length=3, max_length=500, description="Alasan pembatalan")
+
+
+class BatchClose(Strict):
+    realised_cost: int = Field(ge=0, le=10**15, description="Realisasi biaya angkatan (rupiah)")
 
 
 class SessionRead(BaseModel):
@@ -61,6 +148,16 @@ class SessionRead(BaseModel):
     topic: str
     trainer: str | None
     status: str
+    start_time: time | None = None
+    end_time: time | None = None
+    marked: int | None = None
+
+
+class SessionUpdate(Strict):
+    topic: str | None = Field(default=None, min_length=1, max_length=200)
+    trainer: str | None = Field(default=None, max_length=120, description="Subjek token pelatih yang ditugaskan")
+    start_time: time | None = None
+    end_time: time | None = None
 
 
 class BatchRead(BaseModel):
@@ -80,6 +177,10 @@ class BatchRead(BaseModel):
     trainers: list[str]
     status: str
     sessions: list[SessionRead] = []
+    version: int | None = None
+    cancel_reason: str | None = None
+    realised_cost: int | None = None
+    closed_at: datetime | None = None
 
 
 class RosterRead(BaseModel):
@@ -92,41 +193,3 @@ class RosterRead(BaseModel):
     cooperative_name: str
     district_code: str
     sector: str
-
-
-class MarkIn(Strict):
-    participant_id: uuid.UUID
-    status: Status
-    note: str | None = Field(default=None, max_length=500)
-
-
-class AttendanceIn(Strict):
-    marks: list[MarkIn] = Field(min_length=1, max_length=1000)
-    recorded_at: datetime | None = Field(default=None, description="Waktu penandaan di lokasi (jika dikirim ulang)")
-
-    @model_validator(mode="after")
-    def _unique(self):
-        seen = set()
-        for mark in self.marks:
-            if mark.participant_id in seen:
-                raise ValueError(f"peserta {mark.participant_id} ditandai dua kali")
-            seen.add(mark.participant_id)
-        return self
-
-
-class AttendanceRead(BaseModel):
-    batch_id: uuid.UUID
-    session_no: int
-    status: str
-    marks: list[dict]
-    corrections: int = 0
-
-
-class SessionCompletedRead(BaseModel):
-    batch_id: uuid.UUID
-    session_no: int
-    tallies: dict[str, int]
-    roster_size: int
-    batch_finished: bool
-    completed: int | None = None
-    not_completed: int | None = None

@@ -91,8 +91,12 @@ class AttendanceMark(Contract):
 
 
 class AttendanceRecorded(DomainEvent):
+    """First marks of a session. Since minor version 1 re-marks travel as AttendanceCorrected and `correction`
+    stays False; it is kept only so that old consumers still validate."""
+
     type: ClassVar[str] = "sipelkop.training.attendance.recorded.v1"
     topic: ClassVar[str] = SESSION_TOPIC
+    minor_version: ClassVar[int] = 1
 
     batch_id: uuid.UUID
     session_no: int = Field(ge=1)
@@ -100,6 +104,30 @@ class AttendanceRecorded(DomainEvent):
     marks: list[AttendanceMark]
     recorded_by: str
     correction: bool = False
+    # Business time: when the trainer marked in the hall (may be earlier than the server received it).
+    marked_at: datetime | None = None
+
+
+class AttendanceChange(Contract):
+    participant_id: uuid.UUID
+    previous_status: AttendanceStatus
+    status: AttendanceStatus
+    note: str | None = None
+
+
+class AttendanceCorrected(DomainEvent):
+    """Re-marking of an already marked participant; the previous status travels with the new one."""
+
+    type: ClassVar[str] = "sipelkop.training.attendance.corrected.v1"
+    topic: ClassVar[str] = SESSION_TOPIC
+
+    batch_id: uuid.UUID
+    session_no: int = Field(ge=1)
+    session_date: date
+    changes: list[AttendanceChange]
+    corrected_by: str
+    marked_at: datetime  # business time of the corrected marks
+    corrected_at: datetime  # when the server recorded the correction
 
 
 class SessionTallies(Contract):
@@ -162,3 +190,5 @@ class CertificateRevoked(DomainEvent):
     certificate_number: str
     batch_id: uuid.UUID
     reason: str
+    participant_id: uuid.UUID | None = None
+    revoked_at: datetime | None = None

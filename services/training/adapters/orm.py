@@ -1,10 +1,11 @@
-"""Training's tables: batches, sessions, the roster, attendance marks and their corrections."""
+"""Training's tables: programmes, batches, sessions, the roster, attendance and its trail, completion, certificates."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, Time,
+                        UniqueConstraint, Uuid)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging.tables import messaging_tables
@@ -20,13 +21,30 @@ class Base(DeclarativeBase):
     metadata = metadata
 
 
+class Programme(Base):
+    """A fiscal year's training programme: funding source, allocation and targets."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    funding_source: Mapped[str] = mapped_column(String(40))
+    allocation: Mapped[int] = mapped_column(BigInteger)  # rupiah: billions do not fit a 32-bit integer
+    target_cooperatives: Mapped[int] = mapped_column(Integer)
+    district_targets: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
 class Batch(Base):
     __tablename__ = "batches"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    programme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    programme_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("programmes.id"))
     fiscal_year: Mapped[int] = mapped_column(Integer)
     venue: Mapped[str] = mapped_column(String(200))
     start_date: Mapped[date] = mapped_column(Date)
@@ -34,13 +52,17 @@ class Batch(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     eligible_districts: Mapped[list] = mapped_column(JSON)
     district_quotas: Mapped[dict] = mapped_column(JSON)
-    planned_budget: Mapped[int] = mapped_column(Integer, default=0)
+    planned_budget: Mapped[int] = mapped_column(BigInteger, default=0)
     completion_min_percent: Mapped[int] = mapped_column(Integer, default=100)  # 100 = present at every session
     trainers: Mapped[list] = mapped_column(JSON)  # token subjects of the assigned trainers
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled | closed
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    realised_cost: Mapped[int | None] = mapped_column(BigInteger)  # realisasi, recorded when the batch closes
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class Session(Base):
@@ -53,7 +75,11 @@ class Session(Base):
     date: Mapped[date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200), default="")
     trainer: Mapped[str | None] = mapped_column(String(120))
+    start_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    end_time: Mapped[time] = mapped_column(Time, default=time(16, 0))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -87,7 +113,10 @@ class AttendanceMark(Base):
     status: Mapped[str] = mapped_column(String(12))  # hadir | terlambat | izin | sakit | alpa
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(120))
+    # Business time: when the trainer marked in the hall (sent by a page that kept the mark while offline).
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Recorded time: when the server stored it.
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AttendanceCorrection(Base):
@@ -102,8 +131,11 @@ class AttendanceCorrection(Base):
     previous_note: Mapped[str | None] = mapped_column(Text)
     new_status: Mapped[str] = mapped_column(String(12))
     new_note: Mapped[str | None] = mapped_column(Text)
+    previous_by: Mapped[str] = mapped_column(String(120))
+    previous_marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     corrected_by: Mapped[str] = mapped_column(String(120))
-    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # business time of the new value
+    corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # recorded time
 
 
 class CompletionResult(Base):
@@ -118,3 +150,38 @@ class CompletionResult(Base):
     sessions_total: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CertificateCounter(Base):
+    """The last certificate number handed out per year; its row is locked while a number is taken."""
+
+    __tablename__ = "certificate_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Certificate(Base):
+    """An issued certificate; what it says is copied at issue so later edits never change a signed paper."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("batch_id", "participant_id"), UniqueConstraint("year", "sequence"))
+
+    number: Mapped[str] = mapped_column(String(60), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    full_name: Mapped[str] = mapped_column(String(200))
+    cooperative_name: Mapped[str] = mapped_column(String(200))
+    batch_title: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    signing_official: Mapped[str] = mapped_column(String(200))
+    signing_title: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20), default="valid")  # valid | revoked
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(120))

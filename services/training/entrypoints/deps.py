@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.training.config import TrainingSettings
+from services.training.service_layer.certificates import CertificateSettings
 from shared.auth import Principal, Role, require
 from shared.unit_of_work import UnitOfWork
 
@@ -13,6 +15,16 @@ def get_uow(request: Request) -> UnitOfWork:
     return request.app.state.runtime.uow()
 
 
+def get_settings(request: Request) -> TrainingSettings:
+    return request.app.state.settings
+
+
+def get_certificate_settings(request: Request) -> CertificateSettings:
+    return CertificateSettings.of(request.app.state.settings)
+
+
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+SettingsDep = Annotated[TrainingSettings, Depends(get_settings)]
+CertificateSettingsDep = Annotated[CertificateSettings, Depends(get_certificate_settings)]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINER))]

@@ -1,17 +1,41 @@
-"""Training's HTTP API: validate, call a use case, return."""
+"""Training's HTTP API for programmes, batches and sessions: validate, call a use case, return."""
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from services.training.entrypoints.deps import Admin, Staff, UowDep
-from services.training.schemas import (AttendanceIn, AttendanceRead, BatchCreate, BatchRead, RosterRead,
-                                       SessionCompletedRead)
-from services.training.service_layer import attendance, batches, roster
+from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchRead, BatchUpdate, ProgrammeCreate,
+                                       ProgrammeRead, ProgrammeUpdate, SessionRead, SessionUpdate)
+from services.training.service_layer import batches, programmes, sessions
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 SessionNo = Path(ge=1, le=60, description="Nomor sesi (hari ke-)")
+
+
+@router.post("/programmes", status_code=201, response_model=ProgrammeRead, summary="Rencanakan program tahunan")
+async def create_programme(body: ProgrammeCreate, principal: Admin, uow: UowDep):
+    async with uow:
+        return programmes.to_read(await programmes.plan_programme(uow, principal=principal, data=body))
+
+
+@router.get("/programmes", response_model=list[ProgrammeRead], summary="Daftar program")
+async def list_programmes(principal: Staff, uow: UowDep, fiscal_year: int | None = Query(None, ge=2000, le=2100)):
+    async with uow:
+        return [programmes.to_read(p) for p in await programmes.list_programmes(uow.session, fiscal_year)]
+
+
+@router.get("/programmes/{programme_id}", response_model=ProgrammeRead, summary="Detail program")
+async def get_programme(programme_id: uuid.UUID, principal: Staff, uow: UowDep):
+    async with uow:
+        return programmes.to_read(await programmes.get_programme(uow.session, programme_id))
+
+
+@router.patch("/programmes/{programme_id}", response_model=ProgrammeRead, summary="Ubah program")
+async def update_programme(programme_id: uuid.UUID, body: ProgrammeUpdate, principal: Admin, uow: UowDep):
+    async with uow:
+        return programmes.to_read(await programmes.update_programme(uow, programme_id=programme_id, data=body))
 
 
 @router.post("/batches", status_code=201, response_model=BatchRead, summary="Jadwalkan angkatan")
@@ -21,30 +45,53 @@ async def create_batch(body: BatchCreate, principal: Admin, uow: UowDep):
         return batches.to_read(batch, await batches.sessions_of(uow.session, batch.id))
 
 
+@router.get("/batches", response_model=list[BatchRead], summary="Daftar angkatan (pelatih: yang ditugaskan)")
+async def list_batches(principal: Staff, uow: UowDep,
+                       status: str | None = Query(None, pattern="^(scheduled|cancelled|closed)$")):
+    async with uow:
+        return [batches.to_read(b, []) for b in await batches.list_batches(uow.session, principal, status)]
+
+
 @router.get("/batches/{batch_id}", response_model=BatchRead, summary="Detail angkatan")
 async def get_batch(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
     async with uow:
         batch = await batches.get_batch(uow.session, batch_id)
+        batches.ensure_assigned(principal, batch)
         return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
 
 
-@router.get("/batches/{batch_id}/roster", response_model=list[RosterRead], summary="Daftar peserta angkatan")
-async def get_roster(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
+@router.patch("/batches/{batch_id}", response_model=BatchRead, summary="Ubah angkatan (sesi mengikuti tanggal)")
+async def update_batch(batch_id: uuid.UUID, body: BatchUpdate, principal: Admin, uow: UowDep):
     async with uow:
-        await batches.get_batch(uow.session, batch_id)
-        return [roster.to_read(e) for e in await roster.active_roster(uow.session, batch_id)]
+        batch = await batches.update_batch(uow, batch_id=batch_id, data=body)
+        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
 
 
-@router.put("/batches/{batch_id}/sessions/{no}/attendance", response_model=AttendanceRead,
-            summary="Tandai kehadiran satu sesi (semua atau tidak sama sekali)")
-async def put_attendance(batch_id: uuid.UUID, body: AttendanceIn, principal: Staff, uow: UowDep,
+@router.post("/batches/{batch_id}/cancel", response_model=BatchRead, summary="Batalkan angkatan")
+async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin, uow: UowDep):
+    async with uow:
+        batch = await batches.cancel_batch(uow, batch_id=batch_id, reason=body.reason)
+        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+
+
+@router.post("/batches/{batch_id}/close", response_model=BatchRead,
+             summary="Tutup angkatan dengan realisasi biaya")
+async def close_batch(batch_id: uuid.UUID, body: BatchClose, principal: Admin, uow: UowDep):
+    async with uow:
+        batch = await batches.close_batch(uow, principal=principal, batch_id=batch_id, data=body)
+        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+
+
+@router.get("/batches/{batch_id}/sessions", response_model=list[SessionRead], summary="Sesi angkatan (satu per hari)")
+async def list_sessions(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
+    async with uow:
+        batches.ensure_assigned(principal, await batches.get_batch(uow.session, batch_id))
+        return await sessions.sessions_with_counts(uow.session, batch_id)
+
+
+@router.patch("/batches/{batch_id}/sessions/{no}", response_model=SessionRead,
+              summary="Ubah topik, pelatih atau jam sesi")
+async def update_session(batch_id: uuid.UUID, body: SessionUpdate, principal: Admin, uow: UowDep,
                          no: int = SessionNo):
     async with uow:
-        return await attendance.mark_session(uow, principal=principal, batch_id=batch_id, number=no, data=body)
-
-
-@router.post("/batches/{batch_id}/sessions/{no}/complete", response_model=SessionCompletedRead,
-             summary="Tutup sesi; setelah sesi terakhir, putuskan kelulusan")
-async def complete_session(batch_id: uuid.UUID, principal: Staff, uow: UowDep, no: int = SessionNo):
-    async with uow:
-        return await attendance.complete_session(uow, principal=principal, batch_id=batch_id, number=no)
+        return await sessions.update_session(uow, batch_id=batch_id, number=no, data=body)

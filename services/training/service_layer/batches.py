@@ -1,35 +1,158 @@
-"""Scheduling batches: one session per day, announced to registration and reporting."""
+"""Batches (angkatan): schedule, update, cancel and close; one session per day; announced to the other services."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
-from services.training.adapters.orm import Batch, Session
-from services.training.schemas import BatchCreate
-from shared.auth import Principal
-from shared.errors import Conflict, NotFound, field_error
-from shared.events.training import BatchScheduled
+from services.training.adapters.orm import AttendanceMark, Batch, CompletionResult, Session
+from services.training.domain.schedule import SessionSlot, reschedule, session_dates
+from services.training.schemas import BatchClose, BatchCreate, BatchUpdate, batch_shape_problem
+from services.training.service_layer.programmes import get_programme
+from services.training.service_layer.roster import active_roster
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated
 from shared.unit_of_work import UnitOfWork
+
+
+def is_assigned(principal: Principal, batch: Batch) -> bool:
+    return principal.role == Role.ADMIN or (principal.role == Role.TRAINER and principal.subject in (batch.trainers or []))
+
+
+def ensure_assigned(principal: Principal, batch: Batch) -> None:
+    # The roster carries names: a trainer sees only the batches he or she teaches.
+    if not is_assigned(principal, batch):
+        raise Forbidden("Hanya pelatih yang ditugaskan di angkatan ini (atau admin) yang dapat mengaksesnya.")
 
 
 async def schedule_batch(uow: UnitOfWork, *, principal: Principal, data: BatchCreate) -> Batch:
     """Create a batch with one session per day and announce it."""
     session = uow.session
-    if await session.scalar(select(Batch.id).where(Batch.code == data.code)):
-        raise Conflict("Kode angkatan sudah dipakai.", fields=[field_error("code", "sudah dipakai")])
-    batch = Batch(**data.model_dump(), status="scheduled", version=1, created_at=datetime.now(UTC),
-                  created_by=principal.subject)
+    await _refuse_taken_code(session, data.code)
+    values = data.model_dump()
+    values["fiscal_year"] = data.fiscal_year or data.start_date.year
+    if data.programme_id is not None:
+        programme = await get_programme(session, data.programme_id)
+        if data.fiscal_year is None:
+            values["fiscal_year"] = programme.fiscal_year
+        elif data.fiscal_year != programme.fiscal_year:
+            raise Invalid("Tahun anggaran angkatan berbeda dengan programnya.",
+                          fields=[field_error("fiscal_year", f"program ini untuk tahun {programme.fiscal_year}")])
+    batch = Batch(**values, status="scheduled", version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     session.add(batch)
     await session.flush()
-    days = (data.end_date - data.start_date).days + 1
-    for number in range(1, days + 1):
-        session.add(Session(batch_id=batch.id, number=number, date=data.start_date + timedelta(days=number - 1),
-                            topic=f"Hari {number}", status="open", version=1))
-    uow.emit(BatchScheduled(**batch_state(batch, days)), subject=str(batch.id), aggregate_version=batch.version)
+    for number, day in enumerate(session_dates(data.start_date, data.end_date), start=1):
+        session.add(Session(batch_id=batch.id, number=number, date=day, topic=f"Hari {number}", status="open",
+                            version=1))
+    uow.emit(BatchScheduled(**batch_state(batch, (data.end_date - data.start_date).days + 1)), subject=str(batch.id),
+             aggregate_version=batch.version)
     await uow.commit()
     return batch
+
+
+async def update_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, data: BatchUpdate) -> Batch:
+    """Apply the fields sent; sessions follow new dates; BatchUpdated carries the whole new state."""
+    session = uow.session
+    batch = await _scheduled(session, batch_id)
+    changes = data.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "programme_id"}
+    if "code" in changes and changes["code"] != batch.code:
+        await _refuse_taken_code(session, changes["code"])
+    if changes.get("programme_id") is not None:
+        programme = await get_programme(session, changes["programme_id"])
+        if programme.fiscal_year != batch.fiscal_year:
+            raise Invalid("Tahun anggaran angkatan berbeda dengan programnya.",
+                          fields=[field_error("programme_id", f"program ini untuk tahun {programme.fiscal_year}")])
+    merged = {k: changes.get(k, getattr(batch, k)) for k in ("start_date", "end_date", "eligible_districts",
+                                                             "district_quotas")}
+    if problem := batch_shape_problem(merged["start_date"], merged["end_date"], merged["eligible_districts"],
+                                      merged["district_quotas"]):
+        raise Invalid(f"Data tidak sah: {problem[0]}: {problem[1]}", fields=[field_error(*problem)])
+    sessions = await sessions_of(session, batch.id)
+    if "completion_min_percent" in changes and changes["completion_min_percent"] != batch.completion_min_percent \
+            and any(s.status == "completed" for s in sessions):
+        raise Conflict("Aturan kelulusan tidak dapat diubah setelah ada sesi yang ditutup.",
+                       fields=[field_error("completion_min_percent", "sudah ada sesi yang ditutup")])
+    if "capacity" in changes and changes["capacity"] < len(await active_roster(session, batch.id)):
+        raise Conflict("Kapasitas lebih kecil dari jumlah peserta terdaftar.",
+                       fields=[field_error("capacity", "lebih kecil dari jumlah peserta terdaftar")])
+    changes = {k: v for k, v in changes.items() if getattr(batch, k) != v}
+    if not changes:
+        return batch
+    if {"start_date", "end_date"} & changes.keys():
+        await _move_sessions(session, sessions, merged["start_date"], merged["end_date"])
+    if "trainers" in changes:
+        for s in sessions:
+            if s.trainer and s.trainer not in changes["trainers"]:
+                s.trainer = None  # an unassigned trainer no longer teaches any of its sessions
+    for key, value in changes.items():
+        setattr(batch, key, value)
+    batch.version += 1
+    count = (merged["end_date"] - merged["start_date"]).days + 1
+    uow.emit(BatchUpdated(**batch_state(batch, count)), subject=str(batch.id), aggregate_version=batch.version)
+    await uow.commit()
+    return batch
+
+
+async def _move_sessions(session, sessions: list[Session], start, end) -> None:
+    marked = set((await session.scalars(select(AttendanceMark.session_id).where(
+        AttendanceMark.session_id.in_([s.id for s in sessions])).distinct())).all())
+    plan = reschedule([SessionSlot(s.number, s.date, s.id in marked, s.status == "completed") for s in sessions],
+                      start, end)
+    by_number = {s.number: s for s in sessions}
+    for number in plan.removed:
+        await session.execute(delete(Session).where(Session.id == by_number[number].id))
+    for number, day in plan.moved.items():
+        by_number[number].date = day
+        by_number[number].version += 1
+    for number, day in plan.added:
+        session.add(Session(batch_id=sessions[0].batch_id, number=number, date=day, topic=f"Hari {number}",
+                            status="open", version=1))
+
+
+async def cancel_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, reason: str) -> Batch:
+    batch = await _scheduled(uow.session, batch_id)
+    if await _completion_decided(uow.session, batch_id):
+        raise Conflict("Kelulusan angkatan ini sudah diputuskan; tutup angkatan, jangan dibatalkan.")
+    batch.status, batch.cancel_reason, batch.version = "cancelled", reason, batch.version + 1
+    uow.emit(BatchCancelled(batch_id=batch.id, reason=reason), subject=str(batch.id), aggregate_version=batch.version)
+    await uow.commit()
+    return batch
+
+
+async def close_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, data: BatchClose) -> Batch:
+    """Record the realised cost once every session is closed; the budget report reads it from BatchClosed."""
+    batch = await _scheduled(uow.session, batch_id)
+    open_sessions = [s.number for s in await sessions_of(uow.session, batch_id) if s.status != "completed"]
+    if open_sessions:
+        raise Conflict(f"Sesi {', '.join(map(str, open_sessions))} belum ditutup; angkatan belum dapat ditutup.")
+    now = datetime.now(UTC)
+    batch.status, batch.realised_cost, batch.closed_at, batch.closed_by = "closed", data.realised_cost, now, \
+        principal.subject
+    batch.version += 1
+    uow.emit(BatchClosed(batch_id=batch.id, realised_cost=data.realised_cost, closed_at=now), subject=str(batch.id),
+             aggregate_version=batch.version)
+    await uow.commit()
+    return batch
+
+
+async def _scheduled(session, batch_id: uuid.UUID) -> Batch:
+    batch = await get_batch(session, batch_id)
+    if batch.status != "scheduled":
+        raise Conflict("Angkatan ini sudah dibatalkan atau ditutup.")
+    return batch
+
+
+async def _refuse_taken_code(session, code: str) -> None:
+    if await session.scalar(select(Batch.id).where(Batch.code == code)):
+        raise Conflict("Kode angkatan sudah dipakai.", fields=[field_error("code", "sudah dipakai")])
+
+
+async def _completion_decided(session, batch_id: uuid.UUID) -> bool:
+    return bool(await session.scalar(select(func.count()).select_from(CompletionResult)
+                                     .where(CompletionResult.batch_id == batch_id)))
 
 
 def batch_state(batch: Batch, session_count: int) -> dict:
@@ -47,6 +170,13 @@ async def get_batch(session, batch_id: uuid.UUID) -> Batch:
     return batch
 
 
+async def list_batches(session, principal: Principal, status: str | None = None) -> list[Batch]:
+    query = select(Batch).order_by(Batch.start_date.desc(), Batch.code)
+    if status:
+        query = query.where(Batch.status == status)
+    return [b for b in (await session.scalars(query)).all() if is_assigned(principal, b)]
+
+
 async def sessions_of(session, batch_id: uuid.UUID) -> list[Session]:
     return list((await session.scalars(
         select(Session).where(Session.batch_id == batch_id).order_by(Session.number))).all())
@@ -55,6 +185,11 @@ async def sessions_of(session, batch_id: uuid.UUID) -> list[Session]:
 def to_read(batch: Batch, sessions: list[Session]) -> dict:
     return {**{c: getattr(batch, c) for c in (
         "id", "code", "title", "programme_id", "fiscal_year", "venue", "start_date", "end_date", "capacity",
-        "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent", "trainers", "status")},
-        "sessions": [{"number": s.number, "date": s.date, "topic": s.topic, "trainer": s.trainer,
-                      "status": s.status} for s in sessions]}
+        "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent", "trainers", "status",
+        "version", "cancel_reason", "realised_cost", "closed_at")},
+        "sessions": [session_to_read(s) for s in sessions]}
+
+
+def session_to_read(s: Session, marked: int | None = None) -> dict:
+    return {"number": s.number, "date": s.date, "topic": s.topic, "trainer": s.trainer, "status": s.status,
+            "start_time": s.start_time, "end_time": s.end_time, "marked": marked}

@@ -1,0 +1,57 @@
+"""Training's HTTP API for certificates.
+
+A certificate number contains slashes (UPTD-KUKM/2023/0001): the routes take it with a path converter, so both
+/api/v1/certificates/UPTD-KUKM/2023/0001 and the URL-encoded /api/v1/certificates/UPTD-KUKM%2F2023%2F0001 work.
+The routes with a suffix (/pdf, /revoke) are declared before the bare one so they are matched first."""
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Response
+
+from services.training.entrypoints.deps import Admin, CertificateSettingsDep, Staff, UowDep
+from services.training.schemas_attendance import CertificateRead, CertificateVerification, RevokeIn
+from services.training.service_layer import certificates, papers
+
+router = APIRouter(prefix="/api/v1", tags=["training"])
+
+
+@router.get("/batches/{batch_id}/certificates", response_model=list[CertificateRead],
+            summary="Sertifikat angkatan")
+async def list_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
+    async with uow:
+        return [certificates.to_read(c, settings) for c in
+                await certificates.batch_certificates(uow.session, principal=principal, batch_id=batch_id)]
+
+
+@router.get("/batches/{batch_id}/certificates.zip", response_class=Response,
+            summary="Unduh semua sertifikat angkatan (zip berisi PDF)")
+async def download_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
+    async with uow:
+        name, content = await papers.certificates_archive(uow.session, principal=principal, batch_id=batch_id,
+                                                          settings=settings)
+    return Response(content, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/certificates/{number:path}/pdf", response_class=Response, summary="Unduh satu sertifikat (PDF)")
+async def download_certificate(number: str, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
+    async with uow:
+        content = await papers.certificate_paper(uow.session, principal=principal, number=number, settings=settings)
+    filename = number.replace("/", "-")
+    return Response(content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
+
+
+@router.post("/certificates/{number:path}/revoke", response_model=CertificateRead, summary="Cabut sertifikat")
+async def revoke_certificate(number: str, body: RevokeIn, principal: Admin, uow: UowDep,
+                             settings: CertificateSettingsDep):
+    async with uow:
+        cert = await certificates.revoke_certificate(uow, principal=principal, number=number, reason=body.reason)
+        return certificates.to_read(cert, settings)
+
+
+@router.get("/certificates/{number:path}", response_model=CertificateVerification,
+            summary="Verifikasi publik sertifikat (tanpa token)")
+async def verify_certificate(number: str, uow: UowDep):
+    async with uow:
+        return await certificates.verify(uow.session, number)

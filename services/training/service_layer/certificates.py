@@ -1,0 +1,127 @@
+"""Certificates: numbers taken from a per-year counter under a row lock, issue, revocation, public verification."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from services.training.adapters.orm import Batch, Certificate, CertificateCounter, RosterEntry
+from services.training.domain.certificates import certificate_year, format_number
+from services.training.service_layer.batches import ensure_assigned, get_batch
+from shared.auth import Principal
+from shared.errors import Conflict, NotFound, field_error
+from shared.events.training import CertificateIssued, CertificateRevoked
+from shared.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CertificateSettings:
+    prefix: str
+    signing_official: str
+    signing_title: str
+    public_base_url: str
+
+    @classmethod
+    def of(cls, settings) -> "CertificateSettings":
+        return cls(settings.certificate_prefix, settings.signing_official, settings.signing_title,
+                   settings.public_base_url)
+
+    def verification_url(self, number: str) -> str:
+        return f"{self.public_base_url}/verifikasi?nomor={quote(number, safe='')}"
+
+
+async def take_numbers(session, *, year: int, count: int) -> list[int]:
+    """Reserve `count` consecutive sequence numbers of `year`.
+
+    The counter row stays locked (FOR UPDATE on PostgreSQL; SQLite has one writer at a time) until the caller's
+    transaction ends, so concurrent issuers queue instead of colliding, and a rolled-back issue gives its numbers
+    back: none is ever reused or skipped."""
+    dialect = session.bind.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    await session.execute(insert(CertificateCounter).values(year=year, last_number=0)
+                          .on_conflict_do_nothing(index_elements=["year"]))
+    counter = await session.scalar(select(CertificateCounter).where(CertificateCounter.year == year)
+                                   .with_for_update().execution_options(populate_existing=True))
+    first = counter.last_number + 1
+    counter.last_number += count
+    await session.flush()
+    return list(range(first, first + count))
+
+
+async def issue_certificates(uow: UnitOfWork, *, batch: Batch, completers: list[RosterEntry],
+                             settings: CertificateSettings) -> list[Certificate]:
+    """One certificate per completer who holds none for this batch; what it says is fixed now."""
+    held = set((await uow.session.scalars(select(Certificate.participant_id)
+                                          .where(Certificate.batch_id == batch.id))).all())
+    due = sorted((e for e in completers if e.participant_id not in held), key=lambda e: e.full_name)
+    if not due:
+        return []
+    year = certificate_year(batch.end_date)
+    now = datetime.now(UTC)
+    issued = []
+    for entry, sequence in zip(due, await take_numbers(uow.session, year=year, count=len(due))):
+        cert = Certificate(number=format_number(settings.prefix, year, sequence), year=year, sequence=sequence,
+                           batch_id=batch.id, participant_id=entry.participant_id, full_name=entry.full_name,
+                           cooperative_name=entry.cooperative_name, batch_title=batch.title, venue=batch.venue,
+                           start_date=batch.start_date, end_date=batch.end_date,
+                           signing_official=settings.signing_official, signing_title=settings.signing_title,
+                           issued_at=now, status="valid")
+        uow.session.add(cert)
+        uow.emit(CertificateIssued(certificate_number=cert.number, batch_id=batch.id,
+                                   participant_id=entry.participant_id, issued_at=now),
+                 subject=cert.number, aggregate_version=1)
+        issued.append(cert)
+    return issued
+
+
+async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: str, reason: str) -> Certificate:
+    cert = await _get(uow.session, number)
+    if cert.status == "revoked":
+        raise Conflict("Sertifikat ini sudah dicabut.", fields=[field_error("number", "sudah dicabut")])
+    now = datetime.now(UTC)
+    cert.status, cert.revoked_reason, cert.revoked_at, cert.revoked_by = "revoked", reason, now, principal.subject
+    uow.emit(CertificateRevoked(certificate_number=cert.number, batch_id=cert.batch_id, reason=reason,
+                                participant_id=cert.participant_id, revoked_at=now),
+             subject=cert.number, aggregate_version=2)
+    await uow.commit()
+    return cert
+
+
+async def _get(session, number: str) -> Certificate:
+    cert = await session.get(Certificate, number)
+    if cert is None:
+        raise NotFound(f"Sertifikat nomor {number} tidak terdaftar.", fields=[field_error("number", "tidak terdaftar")])
+    return cert
+
+
+async def verify(session, number: str) -> dict:
+    """Public: genuine or revoked, the name and the batch; nothing more about the person."""
+    cert = await _get(session, number)
+    return {"number": cert.number, "genuine": cert.status == "valid", "status": cert.status,
+            "full_name": cert.full_name, "batch_title": cert.batch_title, "start_date": cert.start_date.isoformat(),
+            "end_date": cert.end_date.isoformat(),
+            "revoked_reason": cert.revoked_reason if cert.status == "revoked" else None}
+
+
+async def certificate_for_staff(session, *, principal: Principal, number: str) -> Certificate:
+    cert = await _get(session, number)
+    ensure_assigned(principal, await get_batch(session, cert.batch_id))
+    return cert
+
+
+async def batch_certificates(session, *, principal: Principal, batch_id: uuid.UUID) -> list[Certificate]:
+    ensure_assigned(principal, await get_batch(session, batch_id))
+    return list((await session.scalars(select(Certificate).where(Certificate.batch_id == batch_id)
+                                       .order_by(Certificate.sequence))).all())
+
+
+def to_read(cert: Certificate, settings: CertificateSettings) -> dict:
+    return {**{k: getattr(cert, k) for k in ("number", "batch_id", "participant_id", "full_name", "cooperative_name",
+                                             "batch_title", "signing_official", "issued_at", "status",
+                                             "revoked_reason")},
+            "start_date": cert.start_date.isoformat(), "end_date": cert.end_date.isoformat(),
+            "verification_url": settings.verification_url(cert.number)}

@@ -1,0 +1,97 @@
+"""Closing a session and, after the last one, deciding each participant's completion and issuing certificates."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from services.training.adapters.orm import AttendanceMark, Batch, Certificate, CompletionResult, Session
+from services.training.domain.completion import PRESENT, CompletionRule
+from services.training.service_layer.attendance import close_session
+from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of
+from services.training.service_layer.certificates import CertificateSettings, issue_certificates
+from services.training.service_layer.roster import active_roster
+from shared.auth import Principal
+from shared.events.training import ParticipantCompleted, ParticipantNotCompleted
+from shared.unit_of_work import UnitOfWork
+
+
+async def complete_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, number: int,
+                           certificates: CertificateSettings) -> dict:
+    """Freeze a session; when it was the last open one, decide completion and issue every completer's certificate
+    in the same transaction, so a batch is never left decided but without its certificates."""
+    batch, roster, result = await close_session(uow, principal=principal, batch_id=batch_id, number=number)
+    all_sessions = (await uow.session.scalars(select(Session).where(Session.batch_id == batch_id))).all()
+    if all(s.status == "completed" for s in all_sessions):
+        completers, decided = await _decide_completion(uow, batch, list(all_sessions), roster)
+        issued = await issue_certificates(uow, batch=batch, completers=completers, settings=certificates)
+        result.update(decided, batch_finished=True, certificates_issued=len(issued))
+    await uow.commit()
+    return result
+
+
+async def _decide_completion(uow: UnitOfWork, batch: Batch, sessions: list[Session], roster):
+    present = await _sessions_present(uow.session, [s.id for s in sessions])
+    rule = CompletionRule(batch.completion_min_percent)
+    completers, missed = [], 0
+    now = datetime.now(UTC)
+    for entry in roster:
+        count = present.get(entry.participant_id, 0)
+        completed, reason = rule.decide(count, len(sessions))
+        uow.session.add(CompletionResult(batch_id=batch.id, participant_id=entry.participant_id, completed=completed,
+                                         sessions_present=count, sessions_total=len(sessions), reason=reason,
+                                         decided_at=now))
+        fields = dict(batch_id=batch.id, participant_id=entry.participant_id, cooperative_id=entry.cooperative_id,
+                      district_code=entry.district_code, sector=entry.sector, gender=entry.gender,
+                      sessions_present=count, sessions_total=len(sessions))
+        event = ParticipantCompleted(**fields) if completed else ParticipantNotCompleted(**fields, reason=reason)
+        uow.emit(event, subject=f"{batch.id}:{entry.participant_id}", aggregate_version=1)
+        if completed:
+            completers.append(entry)
+        else:
+            missed += 1
+    return completers, {"completed": len(completers), "not_completed": missed}
+
+
+async def _sessions_present(session, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    rows = (await session.execute(select(AttendanceMark.participant_id, AttendanceMark.status)
+                                  .where(AttendanceMark.session_id.in_(session_ids)))).all()
+    present: dict[uuid.UUID, int] = {}
+    for participant_id, status in rows:
+        if status in PRESENT:
+            present[participant_id] = present.get(participant_id, 0) + 1
+    return present
+
+
+def describe_rule(min_percent: int) -> str:
+    if min_percent >= 100:
+        return "hadir (Hadir/Terlambat) di semua sesi"
+    return f"hadir (Hadir/Terlambat) minimal {min_percent}% sesi"
+
+
+async def completion_overview(session, *, principal: Principal, batch_id: uuid.UUID) -> dict:
+    """Per participant: sessions present so far (closed sessions only), the decision once made, the certificate."""
+    batch = await get_batch(session, batch_id)
+    ensure_assigned(principal, batch)
+    sessions = await sessions_of(session, batch_id)
+    closed = [s.id for s in sessions if s.status == "completed"]
+    present = await _sessions_present(session, closed) if closed else {}
+    decisions = {c.participant_id: c for c in (await session.scalars(
+        select(CompletionResult).where(CompletionResult.batch_id == batch_id))).all()}
+    certificates = {c.participant_id: c for c in (await session.scalars(
+        select(Certificate).where(Certificate.batch_id == batch_id))).all()}
+    rows = []
+    for entry in await active_roster(session, batch_id):
+        decision, cert = decisions.get(entry.participant_id), certificates.get(entry.participant_id)
+        rows.append({"participant_id": entry.participant_id, "full_name": entry.full_name,
+                     "cooperative_name": entry.cooperative_name, "district_code": entry.district_code,
+                     "sessions_present": decision.sessions_present if decision else present.get(entry.participant_id, 0),
+                     "sessions_total": len(sessions), "completed": decision.completed if decision else None,
+                     "reason": decision.reason if decision else None,
+                     "certificate_number": cert.number if cert else None,
+                     "certificate_status": cert.status if cert else None})
+    return {"batch_id": batch_id, "rule": describe_rule(batch.completion_min_percent),
+            "sessions_total": len(sessions), "sessions_completed": len(closed), "decided": bool(decisions),
+            "completed": sum(1 for d in decisions.values() if d.completed),
+            "not_completed": sum(1 for d in decisions.values() if not d.completed), "participants": rows}
