@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 
@@ -24,6 +25,17 @@ def bind_correlation(correlation_id: str | None, causation_id: str | None = None
     _causation.set(causation_id)
 
 
+# Personal data never reaches the logs, whatever a message or a URL happens to contain:
+# a NIK (16 digits) keeps region and serial only; a phone number keeps its last 3 digits.
+_NIK = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
+_PHONE = re.compile(r"(?<![\d\w])(?:\+?62|0)[\s.-]?8(?:[\s.-]?\d){6,11}(?!\d)")
+
+
+def redact(text: str) -> str:
+    text = _NIK.sub(r"\1********\2", text)
+    return _PHONE.sub(lambda m: "*" * (len(m.group(0)) - 3) + m.group(0)[-3:], text)
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         doc = {
@@ -36,7 +48,7 @@ class JsonFormatter(logging.Formatter):
             doc["correlation_id"] = cid
         if record.exc_info:
             doc["exc"] = self.formatException(record.exc_info)
-        return json.dumps(doc, ensure_ascii=False)
+        return redact(json.dumps(doc, ensure_ascii=False))
 
 
 def setup_logging(service: str, level: str = "INFO") -> None:
