@@ -1,20 +1,31 @@
 """Reporting's composition root: every dependency wired once, overridable by keyword for tests."""
 from __future__ import annotations
 
+import asyncio
+import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from services.reporting.adapters.kafka_topics import events_behind
+from services.reporting.adapters.live_store import LiveStore
 from services.reporting.adapters.orm import messaging
 from services.reporting.config import ReportingSettings
 from services.reporting.entrypoints.consumers import HANDLERS
+from services.reporting.entrypoints.dashboard import router as dashboard_router
+from services.reporting.entrypoints.exports import router as exports_router
 from services.reporting.entrypoints.http import router
+from services.reporting.service_layer.figures import freshness
+from services.reporting.service_layer.metrics import ReportingMetrics
+from shared.db import migrate
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
 NAME = "reporting"
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger("sipelkop.reporting")
 
 
 def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorRegistry | None = None,
@@ -24,5 +35,65 @@ def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorR
                          relay=False)  # reporting publishes nothing
 
 
-def create_reporting_app(settings: ReportingSettings | None = None, **kwargs) -> FastAPI:
-    return create_app(bootstrap(settings, **kwargs), title="SIPELKOP Pelaporan", description="Capaian pelatihan untuk dasbor kementerian: target, anggaran, kabupaten/kota, sektor.", routers=[router])
+def live_store(runtime: ServiceRuntime) -> LiveStore:
+    settings: ReportingSettings = runtime.settings
+    return LiveStore(runtime, migrations=MIGRATIONS, template=settings.store_url_template,
+                     poll_s=settings.store_poll_s)
+
+
+def consumer_group(settings: ReportingSettings) -> str:
+    return f"{settings.topic_prefix}sipelkop-{NAME}"  # as build_runtime names it
+
+
+async def refresh_metrics(runtime: ServiceRuntime, metrics: ReportingMetrics, *, with_lag: bool = True) -> None:
+    settings: ReportingSettings = runtime.settings
+    async with runtime.sessions() as session:
+        await metrics.refresh_figures(session, default_target=settings.default_target_cooperatives)
+        data_as_of = (await freshness(session))["data_as_of"]
+    if with_lag and runtime.consumer is not None:
+        behind = await events_behind(settings.kafka_bootstrap, consumer_group(settings), runtime.consumer.topics)
+        metrics.set_lag(behind, data_as_of)
+
+
+async def _metrics_loop(runtime: ServiceRuntime, metrics: ReportingMetrics, store: LiveStore) -> None:
+    while True:
+        try:
+            metrics.generation.set(store.generation)
+            await refresh_metrics(runtime, metrics)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # Kafka or the database away: the gauges keep their last values
+            log.warning("could not refresh reporting metrics: %s", exc)
+        await asyncio.sleep(runtime.settings.metrics_interval_s)
+
+
+def create_reporting_app(settings: ReportingSettings | None = None, *, background: bool = True,
+                         **kwargs) -> FastAPI:
+    runtime = bootstrap(settings, **kwargs)
+    app = create_app(runtime, title="SIPELKOP Pelaporan",
+                     description="Capaian pelatihan untuk dasbor kementerian: target, anggaran, kabupaten/kota, sektor.",
+                     routers=[router, exports_router, dashboard_router], start_background=background)
+    store = live_store(runtime)
+    metrics = ReportingMetrics(runtime.registry)
+    app.state.store, app.state.metrics = store, metrics
+    shared_lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # The live generation is chosen before the consumers start, so no event lands in a retired store.
+        await migrate(MIGRATIONS, runtime.settings.database_url)
+        await store.activate_current()
+        async with shared_lifespan(app):
+            tasks = [asyncio.create_task(store.follow(), name="reporting-store-pointer"),
+                     asyncio.create_task(_metrics_loop(runtime, metrics, store), name="reporting-metrics")] \
+                if background else []
+            try:
+                yield
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+        await store.close()
+
+    app.router.lifespan_context = lifespan
+    return app

@@ -1,7 +1,7 @@
 """Reporting settings: REPORTING_* plus the common SIPELKOP_* ones."""
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,6 +11,18 @@ class ReportingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTING_", extra="ignore", populate_by_name=True)
 
     port: int = 8003
+    # The DAK 2023 target; a programme's own target (ProgrammePlanned) takes precedence.
+    default_target_cooperatives: int = Field(default=600, ge=1)
+    # Where reconcile asks the source services what they hold about themselves.
+    registration_url: str = "http://127.0.0.1:8001"
+    training_url: str = "http://127.0.0.1:8002"
+    # How often a running instance looks for a rebuilt projection store to switch to.
+    store_poll_s: float = Field(default=2.0, gt=0)
+    # How often business gauges and the projection lag are refreshed for /metrics.
+    metrics_interval_s: float = Field(default=15.0, gt=0)
+    # Where generation N of the projection store lives; "{generation}" is replaced. Empty: derived from
+    # database_url (SQLite: reporting.gN.db beside it; PostgreSQL: database <name>_gN on the same server).
+    store_url_template: str = ""
 
     @model_validator(mode="after")
     def _default_database(self):

@@ -1,22 +1,106 @@
-"""Response bodies of the reporting API."""
+"""Response bodies of the reporting API: counts of people and cooperatives, rupiah as integers, no names."""
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
 
-class Summary(BaseModel):
-    fiscal_year: int | None
+class Figures(BaseModel):
     participants_enrolled: int
+    participants_enrolled_men: int
+    participants_enrolled_women: int
     participants_waitlisted: int
+    participants_attending: int
     participants_completed: int
+    participants_completed_men: int
+    participants_completed_women: int
     participants_not_completed: int
     completion_rate: float | None
-    sessions_completed: int
     attendance_rate: float | None
     cooperatives_trained: int
+    cooperatives_real_sector: int
+    real_sector_share: float | None
+
+
+class Budget(BaseModel):
+    allocation: int
+    planned: int
+    realised: int
+    remaining: int | None
+    absorption: float | None
+    cost_per_completer: int | None
+    cost_per_cooperative: int | None
+    completers_in_closed_batches: int
+    cooperatives_in_closed_batches: int
+
+
+class AbsorptionMonth(BaseModel):
+    month: str
+    realised: int
+    cumulative: int
+
+
+class BreakdownRow(Figures):
+    key: str
+    label: str
+    active_cooperatives: int | None = None
+    coverage: float | None = None
+
+
+class DistrictRow(BreakdownRow):
+    target_cooperatives: int | None
+    progress: float | None
+
+
+class Summary(Figures):
+    fiscal_year: int | None
+    programme_id: uuid.UUID | None
+    sessions_completed: int
+    certificates_issued: int
+    batches_scheduled: int
+    batches_closed: int
+    batches_cancelled: int
     target_cooperatives: int
     progress: float | None
+    budget: Budget
+    absorption: list[AbsorptionMonth]
+    by_sex: list[BreakdownRow]
+    by_cooperative_type: list[BreakdownRow]
     data_as_of: datetime | None
     events_applied: int
+
+
+class BatchRow(Figures):
+    batch_id: uuid.UUID
+    code: str | None
+    title: str | None
+    fiscal_year: int | None
+    programme_id: uuid.UUID | None
+    start_date: date | None
+    end_date: date | None
+    status: str
+    capacity: int | None
+    planned_budget: int
+    realised_cost: int | None
+    cost_per_completer: int | None
+
+
+class Report(BaseModel):
+    fiscal_year: int | None
+    programme_id: uuid.UUID | None
+    data_as_of: datetime | None
+    events_applied: int
+
+
+class DistrictReport(Report):
+    rows: list[DistrictRow]
+
+
+class SectorReport(Report):
+    rows: list[BreakdownRow]
+
+
+class BatchReport(Report):
+    rows: list[BatchRow]

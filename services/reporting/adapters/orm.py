@@ -1,10 +1,14 @@
-"""Reporting's projections: only what the ministry's figures need; no names, no NIK, no phones."""
+"""Reporting's projections: only what the ministry's figures need; no names, no NIK, no phones.
+
+Rows may be created by whichever event of an entity arrives first (topics are consumed in parallel, a replay
+may interleave them), so descriptive columns are nullable until the event that carries them has been applied.
+"""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Uuid
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, MetaData, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.messaging.tables import messaging_tables
@@ -14,6 +18,7 @@ metadata = MetaData(naming_convention={
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
 })
 messaging = messaging_tables(metadata)
+Money = BigInteger  # rupiah: sums of allocations pass 2^31
 
 
 class Base(DeclarativeBase):
@@ -27,7 +32,7 @@ class ProgrammeView(Base):
     name: Mapped[str] = mapped_column(String(200))
     fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
     funding_source: Mapped[str] = mapped_column(String(40))
-    allocation: Mapped[int] = mapped_column(Integer)
+    allocation: Mapped[int] = mapped_column(Money)
     target_cooperatives: Mapped[int] = mapped_column(Integer)
     district_targets: Mapped[dict] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer)
@@ -37,19 +42,23 @@ class BatchView(Base):
     __tablename__ = "batches"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(200))
-    programme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    capacity: Mapped[int] = mapped_column(Integer)
-    session_count: Mapped[int] = mapped_column(Integer)
-    eligible_districts: Mapped[list] = mapped_column(JSON)
-    planned_budget: Mapped[int] = mapped_column(Integer)
-    realised_cost: Mapped[int | None] = mapped_column(Integer)
+    code: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(String(200))
+    programme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    fiscal_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    session_count: Mapped[int | None] = mapped_column(Integer)
+    eligible_districts: Mapped[list | None] = mapped_column(JSON)
+    planned_budget: Mapped[int] = mapped_column(Money, default=0)
+    realised_cost: Mapped[int | None] = mapped_column(Money)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20))  # scheduled | cancelled | closed
+    # The batch's description and its lifecycle are versioned apart: a close that arrives before the
+    # schedule must not be undone by it, and the schedule must still fill in the description.
     version: Mapped[int] = mapped_column(Integer)
+    status_version: Mapped[int] = mapped_column(Integer)
 
 
 class CooperativeView(Base):
@@ -68,19 +77,35 @@ class CooperativeView(Base):
 
 class EnrollmentView(Base):
     __tablename__ = "enrollments"
+    __table_args__ = (Index("ix_enrollments_batch_participant", "batch_id", "participant_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # a pseudonymous id, never a name
-    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    district_code: Mapped[str] = mapped_column(String(8))
+    cooperative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    district_code: Mapped[str | None] = mapped_column(String(8))
     sector: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str | None] = mapped_column(String(1))
     status: Mapped[str] = mapped_column(String(20))  # enrolled | waitlisted | cancelled
     version: Mapped[int] = mapped_column(Integer)
 
 
+class AttendanceView(Base):
+    """One participant's mark in one session; each mark keeps the session version that last set it."""
+
+    __tablename__ = "attendance"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    session_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))
+    present: Mapped[bool] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class SessionView(Base):
+    """A completed session (one day of a batch)."""
+
     __tablename__ = "sessions"
 
     batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -105,6 +130,16 @@ class CompletionView(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class CertificateView(Base):
+    __tablename__ = "certificates"
+
+    number: Mapped[str] = mapped_column(String(60), primary_key=True)
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    participant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    revoked: Mapped[bool] = mapped_column()
+    version: Mapped[int] = mapped_column(Integer)
+
+
 class Freshness(Base):
     """The time of the newest event applied, so every report says how fresh it is."""
 
@@ -112,4 +147,15 @@ class Freshness(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     data_as_of: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    events_applied: Mapped[int] = mapped_column(Integer, default=0)
+    events_applied: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StorePointer(Base):
+    """Which generation of the projection store is live; read only in the configured (control) database."""
+
+    __tablename__ = "store_pointer"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Only the number: the store's URL (with its credentials) is derived from settings, never stored.
+    generation: Mapped[int] = mapped_column(Integer)
+    switched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,20 +1,62 @@
 """Reporting's HTTP API: read-only figures for the ministry's dashboards."""
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.reporting.schemas import Summary
-from services.reporting.service_layer import figures
+from services.reporting.schemas import BatchReport, DistrictReport, SectorReport, Summary
+from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Viewer = Annotated[Principal, Depends(require(Role.ADMIN, Role.VIEWER, Role.TRAINER, Role.DISTRICT_OFFICER))]
-FiscalYear = Query(default=None, ge=2000, le=2100, description="Tahun anggaran, mis. 2023")
+FiscalYear = Annotated[int | None, Query(ge=2000, le=2100, description="Tahun anggaran, mis. 2023")]
+ProgrammeId = Annotated[uuid.UUID | None, Query(description="Hanya angkatan program ini")]
+
+
+def report_args(request: Request, fiscal_year, programme_id) -> dict:
+    return {"fiscal_year": fiscal_year, "programme_id": programme_id,
+            "default_target": request.app.state.settings.default_target_cooperatives}
 
 
 @router.get("/summary", response_model=Summary, summary="Ringkasan capaian")
-async def get_summary(request: Request, principal: Viewer, fiscal_year: int | None = FiscalYear):
-    async with request.app.state.runtime.sessions() as session:
-        return await figures.summary(session, fiscal_year)
+async def get_summary(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                      programme_id: ProgrammeId = None):
+    return await reports.summary(request.app.state.runtime.sessions, **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/districts", response_model=DistrictReport, summary="Capaian per kabupaten/kota")
+async def get_districts(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                        programme_id: ProgrammeId = None):
+    return await reports.breakdown(request.app.state.runtime.sessions, "districts",
+                                   **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/sectors", response_model=SectorReport, summary="Capaian per sektor usaha")
+async def get_sectors(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                      programme_id: ProgrammeId = None):
+    return await reports.breakdown(request.app.state.runtime.sessions, "sectors",
+                                   **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/cooperative-types", response_model=SectorReport, summary="Capaian per jenis koperasi")
+async def get_cooperative_types(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                                programme_id: ProgrammeId = None):
+    return await reports.breakdown(request.app.state.runtime.sessions, "cooperative-types",
+                                   **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/sexes", response_model=SectorReport, summary="Capaian per jenis kelamin")
+async def get_sexes(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                    programme_id: ProgrammeId = None):
+    return await reports.breakdown(request.app.state.runtime.sessions, "sexes",
+                                   **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/batches", response_model=BatchReport, summary="Capaian per angkatan")
+async def get_batches(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                      programme_id: ProgrammeId = None):
+    return await reports.breakdown(request.app.state.runtime.sessions, "batches",
+                                   **report_args(request, fiscal_year, programme_id))

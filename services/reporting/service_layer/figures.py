@@ -1,55 +1,121 @@
-"""The ministry's figures, computed from the projections only."""
+"""The ministry's figures, computed from the projections only: summary and one breakdown per dimension."""
 from __future__ import annotations
 
-from sqlalchemy import distinct, func, select
+from datetime import UTC
 
-from services.reporting.adapters.orm import (BatchView, CompletionView, EnrollmentView, Freshness, ProgrammeView,
-                                             SessionView)
+from sqlalchemy import func, select
 
-DEFAULT_TARGET = 600  # cooperatives trained in 2023 (DAK); a programme's own target takes precedence
+from services.reporting.adapters.orm import BatchView, CertificateView, Freshness, SessionView
+from services.reporting.service_layer.budget import absorption_timeline, budget, programme_totals
+from services.reporting.service_layer.scope import UNKNOWN, Scope, rate
+from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
+from shared.regions import district_name, districts
+
+SEXES = {"L": "Laki-laki", "P": "Perempuan"}
 
 
-async def summary(session, fiscal_year: int | None = None) -> dict:
-    batch_ids = select(BatchView.id)
-    if fiscal_year is not None:
-        batch_ids = batch_ids.where(BatchView.fiscal_year == fiscal_year)
-    in_scope = batch_ids.scalar_subquery() if fiscal_year is not None else None
-
-    def scoped(query, column):
-        return query.where(column.in_(in_scope)) if in_scope is not None else query
-
-    enrolled = await session.scalar(scoped(select(func.count()).select_from(EnrollmentView)
-                                           .where(EnrollmentView.status == "enrolled"), EnrollmentView.batch_id))
-    waitlisted = await session.scalar(scoped(select(func.count()).select_from(EnrollmentView)
-                                             .where(EnrollmentView.status == "waitlisted"), EnrollmentView.batch_id))
-    completed = await session.scalar(scoped(select(func.count()).select_from(CompletionView)
-                                            .where(CompletionView.completed.is_(True)), CompletionView.batch_id))
-    not_completed = await session.scalar(scoped(select(func.count()).select_from(CompletionView)
-                                                .where(CompletionView.completed.is_(False)), CompletionView.batch_id))
-    cooperatives = await session.scalar(scoped(select(func.count(distinct(CompletionView.cooperative_id)))
-                                               .where(CompletionView.completed.is_(True)), CompletionView.batch_id))
-    sessions, present, seats = (await session.execute(scoped(
-        select(func.count(), func.coalesce(func.sum(SessionView.present), 0),
-               func.coalesce(func.sum(SessionView.roster_size), 0)), SessionView.batch_id))).one()
-    programmes = select(ProgrammeView)
-    if fiscal_year is not None:
-        programmes = programmes.where(ProgrammeView.fiscal_year == fiscal_year)
-    programme_rows = (await session.scalars(programmes)).all()
-    target = sum(p.target_cooperatives for p in programme_rows) or DEFAULT_TARGET
+async def freshness(session) -> dict:
     fresh = await session.get(Freshness, 1)
-    decided = completed + not_completed
+    as_of = fresh.data_as_of if fresh else None
+    if as_of is not None and as_of.tzinfo is None:  # SQLite hands back naive UTC
+        as_of = as_of.replace(tzinfo=UTC)
+    return {"data_as_of": as_of,
+            "events_applied": int(fresh.events_applied or 0) if fresh else 0}
+
+
+def _figures(t: Tally) -> dict:
+    decided = t.completed + t.not_completed
     return {
-        "fiscal_year": fiscal_year,
-        "participants_enrolled": enrolled,
-        "participants_waitlisted": waitlisted,
-        "participants_completed": completed,
-        "participants_not_completed": not_completed,
-        "completion_rate": round(completed / decided, 4) if decided else None,
-        "sessions_completed": sessions,
-        "attendance_rate": round(present / seats, 4) if seats else None,
-        "cooperatives_trained": cooperatives,
-        "target_cooperatives": target,
-        "progress": round(cooperatives / target, 4) if target else None,
-        "data_as_of": fresh.data_as_of if fresh else None,
-        "events_applied": fresh.events_applied if fresh else 0,
+        "participants_enrolled": t.enrolled, "participants_enrolled_men": t.enrolled_men,
+        "participants_enrolled_women": t.enrolled_women, "participants_waitlisted": t.waitlisted,
+        "participants_attending": t.attending, "participants_completed": t.completed,
+        "participants_completed_men": t.completed_men, "participants_completed_women": t.completed_women,
+        "participants_not_completed": t.not_completed,
+        "completion_rate": rate(t.completed, decided),
+        "attendance_rate": rate(t.present_marks, t.marks),
+        "cooperatives_trained": t.cooperatives_trained,
+        "cooperatives_real_sector": t.cooperatives_real_sector,
+        "real_sector_share": rate(t.cooperatives_real_sector, t.cooperatives_trained),
     }
+
+
+async def summary(session, scope: Scope, *, default_target: int) -> dict:
+    overall = (await tally(session, scope, None)).get(None, Tally())
+    programmes = await programme_totals(session, scope, default_target)
+    sessions = await session.scalar(scope.restrict(select(func.count()).select_from(SessionView),
+                                                   SessionView.batch_id))
+    certificates = await session.scalar(scope.restrict(
+        select(func.count()).select_from(CertificateView).where(CertificateView.revoked.is_(False)),
+        CertificateView.batch_id))
+    statuses = dict((await session.execute(scope.restrict(
+        select(BatchView.status, func.count()).group_by(BatchView.status), BatchView.id))).all())
+    target = programmes["target"]
+    return {
+        "fiscal_year": scope.fiscal_year, "programme_id": scope.programme_id,
+        **_figures(overall),
+        "sessions_completed": sessions, "certificates_issued": certificates,
+        "batches_scheduled": statuses.get("scheduled", 0), "batches_closed": statuses.get("closed", 0),
+        "batches_cancelled": statuses.get("cancelled", 0),
+        "target_cooperatives": target, "progress": rate(overall.cooperatives_trained, target),
+        "budget": await budget(session, scope, programmes["allocation"]),
+        "absorption": await absorption_timeline(session, scope),
+        "by_sex": await by_sex(session, scope),
+        "by_cooperative_type": await by_cooperative_type(session, scope),
+        **await freshness(session),
+    }
+
+
+def _coverage_rows(tallies: dict, active: dict, label) -> list[dict]:
+    rows = []
+    for key in sorted(set(tallies) | set(active), key=str):
+        t = tallies.get(key, Tally())
+        rows.append({"key": key, "label": label(key), **_figures(t),
+                     "active_cooperatives": active.get(key, 0),
+                     "coverage": rate(t.cooperatives_trained, active.get(key, 0))})
+    return rows
+
+
+async def by_district(session, scope: Scope, *, default_target: int) -> list[dict]:
+    """All ten regencies and cities, trained or not, with their share of the target where one is set."""
+    tallies = await tally(session, scope, "district")
+    active = await active_cooperatives(session, "district")
+    known = {code: 0 for code in districts()}
+    rows = _coverage_rows(tallies, {**known, **active}, district_name)
+    targets = (await programme_totals(session, scope, default_target))["district_targets"]
+    for row in rows:
+        row["target_cooperatives"] = targets.get(row["key"])
+        row["progress"] = rate(row["cooperatives_trained"], targets.get(row["key"]) or 0)
+    return rows
+
+
+async def by_sector(session, scope: Scope) -> list[dict]:
+    return _coverage_rows(await tally(session, scope, "sector"), await active_cooperatives(session, "sector"),
+                          lambda key: key)
+
+
+async def by_cooperative_type(session, scope: Scope) -> list[dict]:
+    return _coverage_rows(await tally(session, scope, "kind"), await active_cooperatives(session, "kind"),
+                          lambda key: key)
+
+
+async def by_sex(session, scope: Scope) -> list[dict]:
+    tallies = await tally(session, scope, "sex")
+    return [{"key": key, "label": SEXES.get(key, UNKNOWN), **_figures(tallies.get(key, Tally()))}
+            for key in sorted(set(tallies) | set(SEXES), key=str)]
+
+
+async def by_batch(session, scope: Scope) -> list[dict]:
+    """Every batch in scope with its figures and its cost; batches cancelled are listed but cost nothing."""
+    tallies = await tally(session, scope, "batch")
+    batches = (await session.scalars(scope.restrict(select(BatchView), BatchView.id)
+                                     .order_by(BatchView.start_date, BatchView.code))).all()
+    rows = []
+    for b in batches:
+        t = tallies.get(b.id, Tally())
+        rows.append({"batch_id": b.id, "code": b.code, "title": b.title, "fiscal_year": b.fiscal_year,
+                     "programme_id": b.programme_id, "start_date": b.start_date, "end_date": b.end_date,
+                     "status": b.status, "capacity": b.capacity, **_figures(t),
+                     "planned_budget": b.planned_budget, "realised_cost": b.realised_cost,
+                     "cost_per_completer": round(b.realised_cost / t.completed)
+                     if b.realised_cost is not None and t.completed else None})
+    return rows

@@ -1,0 +1,74 @@
+"""Reading reporting's topics outside a consumer group: how far behind the live group is, and a full replay."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+
+log = logging.getLogger("sipelkop.reporting.topics")
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
+    await consumer.topics()  # fetches metadata for partitions_for_topic
+    return [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+
+
+async def events_behind(bootstrap: str, group_id: str, topics: list[str]) -> dict[str, int]:
+    """Per topic: events at the topic end that the consumer group has not yet committed as applied."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5_000)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5_000)
+    await admin.start()
+    await consumer.start()
+    try:
+        partitions = await _partitions(consumer, topics)
+        ends = await consumer.end_offsets(partitions) if partitions else {}
+        committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions) if partitions else {}
+        behind = {t: 0 for t in topics}
+        for tp, end in ends.items():
+            mark = committed.get(tp)
+            position = mark.offset if mark is not None and mark.offset >= 0 else 0
+            behind[tp.topic] += max(end - position, 0)
+        return behind
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+class TopicReplay:
+    """Reads every partition of `topics` from the beginning, without a consumer group, up to the end offsets
+    seen at the start of each pass; a rebuild calls `read_to_end` until it is caught up."""
+
+    def __init__(self, bootstrap: str, topics: list[str], *, batch: int = 2000):
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                          auto_offset_reset="earliest", max_poll_records=batch,
+                                          fetch_max_bytes=32 * 1024 * 1024)
+        self._topics = topics
+        self._partitions: list[TopicPartition] = []
+
+    async def start(self) -> None:
+        await self._consumer.start()
+        self._partitions = await _partitions(self._consumer, self._topics)
+        self._consumer.assign(self._partitions)
+        await self._consumer.seek_to_beginning(*self._partitions)
+
+    async def read_to_end(self, apply: Callable[[list], Awaitable[None]]) -> int:
+        """Apply every record up to the current end offsets; returns how many were read."""
+        ends = await self._consumer.end_offsets(self._partitions)
+        todo = {tp for tp, end in ends.items() if await self._consumer.position(tp) < end}
+        read = 0
+        while todo:
+            batches = await self._consumer.getmany(*todo, timeout_ms=1000)
+            # Records past the end snapshot are applied too: the position has moved past them already.
+            records = [r for tp in batches for r in batches[tp]]
+            if records:
+                await apply(records)
+                read += len(records)
+            for tp in list(todo):
+                if await self._consumer.position(tp) >= ends[tp]:
+                    todo.discard(tp)
+        return read
+
+    async def stop(self) -> None:
+        await self._consumer.stop()

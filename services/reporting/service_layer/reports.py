@@ -1,0 +1,50 @@
+"""Reports by name, as the API, the exports and the dashboard all serve them."""
+from __future__ import annotations
+
+import uuid
+
+from services.reporting.service_layer import figures
+from services.reporting.service_layer.scope import Scope, resolve_scope
+
+BREAKDOWNS = ("districts", "sectors", "cooperative-types", "sexes", "batches")
+
+
+async def breakdown_rows(session, name: str, scope: Scope, *, default_target: int) -> list[dict]:
+    if name == "districts":
+        return await figures.by_district(session, scope, default_target=default_target)
+    if name == "sectors":
+        return await figures.by_sector(session, scope)
+    if name == "cooperative-types":
+        return await figures.by_cooperative_type(session, scope)
+    if name == "sexes":
+        return await figures.by_sex(session, scope)
+    if name == "batches":
+        return await figures.by_batch(session, scope)
+    raise ValueError(f"unknown report {name}")
+
+
+async def breakdown(sessions, name: str, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+                    default_target: int) -> dict:
+    async with sessions() as session:
+        scope = await resolve_scope(session, fiscal_year, programme_id)
+        rows = await breakdown_rows(session, name, scope, default_target=default_target)
+        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+                "rows": rows}
+
+
+async def summary(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+                  default_target: int) -> dict:
+    async with sessions() as session:
+        scope = await resolve_scope(session, fiscal_year, programme_id)
+        return await figures.summary(session, scope, default_target=default_target)
+
+
+async def everything(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+                     default_target: int) -> dict:
+    """The summary and every breakdown read in one session: one consistent picture for a whole workbook."""
+    async with sessions() as session:
+        scope = await resolve_scope(session, fiscal_year, programme_id)
+        result = {"summary": await figures.summary(session, scope, default_target=default_target)}
+        for name in BREAKDOWNS:
+            result[name] = await breakdown_rows(session, name, scope, default_target=default_target)
+        return result

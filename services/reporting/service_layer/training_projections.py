@@ -1,0 +1,120 @@
+"""Projection handlers for training's events: programmes, batches, attendance, completion, certificates."""
+from __future__ import annotations
+
+from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
+                                             ProgrammeView, SessionView)
+from services.reporting.service_layer.projections import fill_missing, touch, upsert_state
+from shared.events.envelope import Envelope
+from shared.events.training import (BatchCancelled, BatchClosed, BatchState, CertificateIssued,
+                                    CertificateRevoked, CompletionDecision, ParticipantCompleted, ProgrammeState,
+                                    SessionCompleted)
+from shared.unit_of_work import UnitOfWork
+
+PRESENT = {"hadir", "terlambat"}  # the default completion rule's "present"
+
+
+async def on_programme(uow: UnitOfWork, envelope: Envelope, event: ProgrammeState) -> None:
+    await upsert_state(uow, ProgrammeView, event.programme_id, envelope.aggregate_version, name=event.name,
+                       fiscal_year=event.fiscal_year, funding_source=event.funding_source,
+                       allocation=event.allocation, target_cooperatives=event.target_cooperatives,
+                       district_targets=dict(event.district_targets))
+    await touch(uow, envelope)
+
+
+async def on_batch(uow: UnitOfWork, envelope: Envelope, event: BatchState) -> None:
+    values = dict(code=event.code, title=event.title, programme_id=event.programme_id,
+                  fiscal_year=event.fiscal_year, start_date=event.start_date, end_date=event.end_date,
+                  capacity=event.capacity, session_count=event.session_count,
+                  eligible_districts=list(event.eligible_districts), planned_budget=event.planned_budget)
+    row = await uow.session.get(BatchView, event.batch_id)
+    if row is None:
+        uow.session.add(BatchView(id=event.batch_id, status="scheduled", status_version=0,
+                                  version=envelope.aggregate_version, **values))
+    elif envelope.aggregate_version > row.version:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version = envelope.aggregate_version
+    await touch(uow, envelope)
+
+
+async def _batch_lifecycle(uow: UnitOfWork, envelope: Envelope, batch_id, status: str, **values) -> None:
+    row = await uow.session.get(BatchView, batch_id)
+    if row is None:  # the close overtook the schedule: keep it, the schedule fills the description later
+        row = BatchView(id=batch_id, status=status, status_version=envelope.aggregate_version, version=0,
+                        planned_budget=0, **values)
+        uow.session.add(row)
+    elif envelope.aggregate_version > row.status_version:
+        row.status, row.status_version = status, envelope.aggregate_version
+        for name, value in values.items():
+            setattr(row, name, value)
+    await touch(uow, envelope)
+
+
+async def on_batch_cancelled(uow: UnitOfWork, envelope: Envelope, event: BatchCancelled) -> None:
+    await _batch_lifecycle(uow, envelope, event.batch_id, "cancelled")
+
+
+async def on_batch_closed(uow: UnitOfWork, envelope: Envelope, event: BatchClosed) -> None:
+    await _batch_lifecycle(uow, envelope, event.batch_id, "closed", realised_cost=event.realised_cost,
+                           closed_at=event.closed_at)
+
+
+async def _mark(uow: UnitOfWork, version: int, batch_id, session_no: int, participant_id, status: str) -> None:
+    # Marks travel as deltas (only what changed), so each mark keeps the version that last set it.
+    row = await uow.session.get(AttendanceView, (batch_id, session_no, participant_id))
+    if row is None:
+        uow.session.add(AttendanceView(batch_id=batch_id, session_no=session_no, participant_id=participant_id,
+                                       status=status, present=status in PRESENT, version=version))
+    elif version > row.version:
+        row.status, row.present, row.version = status, status in PRESENT, version
+
+
+async def on_attendance_recorded(uow: UnitOfWork, envelope: Envelope, event) -> None:
+    for mark in event.marks:
+        await _mark(uow, envelope.aggregate_version, event.batch_id, event.session_no, mark.participant_id,
+                    mark.status)
+    await touch(uow, envelope)
+
+
+async def on_attendance_corrected(uow: UnitOfWork, envelope: Envelope, event) -> None:
+    for change in event.changes:
+        await _mark(uow, envelope.aggregate_version, event.batch_id, event.session_no, change.participant_id,
+                    change.status)
+    await touch(uow, envelope)
+
+
+async def on_session_completed(uow: UnitOfWork, envelope: Envelope, event: SessionCompleted) -> None:
+    await upsert_state(uow, SessionView, (event.batch_id, event.session_no), envelope.aggregate_version,
+                       session_date=event.session_date, roster_size=event.roster_size,
+                       present=len(event.present_participant_ids), tallies=event.tallies.model_dump())
+    await touch(uow, envelope)
+
+
+async def on_completion(uow: UnitOfWork, envelope: Envelope, event: CompletionDecision) -> None:
+    await upsert_state(uow, CompletionView, (event.batch_id, event.participant_id), envelope.aggregate_version,
+                       cooperative_id=event.cooperative_id, district_code=event.district_code,
+                       sector=event.sector.lower(), gender=event.gender,
+                       completed=isinstance(event, ParticipantCompleted))
+    await touch(uow, envelope)
+
+
+async def _certificate(uow: UnitOfWork, envelope: Envelope, number: str, revoked: bool, **facts) -> None:
+    row = await uow.session.get(CertificateView, number)
+    if row is None:
+        uow.session.add(CertificateView(number=number, revoked=revoked, version=envelope.aggregate_version,
+                                        **{"participant_id": None, **facts}))
+    else:
+        fill_missing(row, facts)
+        if envelope.aggregate_version > row.version:
+            row.revoked, row.version = revoked, envelope.aggregate_version
+    await touch(uow, envelope)
+
+
+async def on_certificate_issued(uow: UnitOfWork, envelope: Envelope, event: CertificateIssued) -> None:
+    await _certificate(uow, envelope, event.certificate_number, False, batch_id=event.batch_id,
+                       participant_id=event.participant_id)
+
+
+async def on_certificate_revoked(uow: UnitOfWork, envelope: Envelope, event: CertificateRevoked) -> None:
+    await _certificate(uow, envelope, event.certificate_number, True, batch_id=event.batch_id,
+                       participant_id=getattr(event, "participant_id", None))
