@@ -1,0 +1,172 @@
+"""docker-compose.yml: valid against the Compose Specification, and wired the way the services expect."""
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+
+from shared.cli import PORTS
+from shared.messaging.broker import DEFAULT_PARTITIONS
+from tests.deploy.deploy_files import (COMPOSE, DEPLOY, ROOT, SCHEMAS, SERVICES, default_port, is_setting_like,
+                                       load_yaml, service_env_names)
+
+REQUIRED = re.compile(r"^\$\{[A-Z0-9_]+:\?[^}]*\}$")  # ${VAR:?message}: compose refuses to start without it
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return load_yaml(COMPOSE)
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads((SCHEMAS / "compose-spec.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def test_compose_file_matches_the_compose_specification(compose, validator):
+    errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
+
+
+def test_the_schema_rejects_a_broken_file(compose, validator):
+    broken = json.loads(json.dumps(compose))
+    broken["services"]["registration"]["deploy"]["replicas"] = "two"
+    broken["services"]["training"]["healthcheck"] = {"test": ["CMD", "true"], "intervall": "5s"}
+    assert len(list(validator.iter_errors(broken))) >= 2
+
+
+def test_three_kraft_brokers_form_one_quorum(compose):
+    brokers = {name: svc for name, svc in compose["services"].items() if re.fullmatch(r"kafka-\d", name)}
+    assert len(brokers) == 3
+    voters = set()
+    for name, svc in brokers.items():
+        env = svc["environment"]
+        assert svc["image"] == "apache/kafka:4.1.1"
+        assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+        assert env["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{name}:9092"
+        assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+        assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3" and env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+        assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        voters.add(f"{env['KAFKA_NODE_ID']}@{name}:9093")
+    for svc in brokers.values():
+        assert set(svc["environment"]["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")) == voters
+    assert len({b["environment"]["CLUSTER_ID"] for b in brokers.values()}) == 1
+
+
+def test_topics_are_created_by_the_init_step_with_explicit_settings(compose):
+    init = compose["services"]["kafka-init"]
+    env = init["environment"]
+    assert int(env["TOPIC_PARTITIONS"]) == DEFAULT_PARTITIONS
+    assert env["TOPIC_REPLICATION"] == "3" and env["TOPIC_MIN_INSYNC"] == "2"
+    assert any(v.startswith("./deploy/kafka/create-topics.sh:") for v in init["volumes"])
+    assert "create-topics.sh" in init["entrypoint"][-1]
+    assert set(env["KAFKA_BOOTSTRAP"].split(",")) == {f"kafka-{i}:9092" for i in (1, 2, 3)}
+    assert all(compose["services"][f"kafka-{i}"] for i in (1, 2, 3))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_is_wired_to_its_database_kafka_and_port(compose, service):
+    svc = compose["services"][service]
+    env = svc["environment"]
+    allowed = service_env_names(service) | {"SERVICE"}
+    assert not sorted(set(env) - allowed), f"{service}: not a setting of {service}: {sorted(set(env) - allowed)}"
+    prefix = service.upper()
+    assert env["SERVICE"] == service
+    assert env["SIPELKOP_ENV"] == "production"
+    assert int(env[f"{prefix}_PORT"]) == default_port(service) == PORTS[service]
+    assert svc["expose"] == [str(PORTS[service])]
+    assert env[f"{prefix}_HOST"] == "0.0.0.0"
+    url = env[f"{prefix}_DATABASE_URL"]
+    assert re.fullmatch(rf"postgresql\+asyncpg://{service}:\$\{{[A-Z_]+:\?[^}}]*\}}@postgres:5432/{service}", url), url
+    assert set(env["SIPELKOP_KAFKA_BOOTSTRAP"].split(",")) == {f"kafka-{i}:9092" for i in (1, 2, 3)}
+    assert svc["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
+    assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert svc["build"]["dockerfile"] == "deploy/Dockerfile"
+
+
+def test_registration_and_reporting_run_two_replicas(compose):
+    assert compose["services"]["registration"]["deploy"]["replicas"] == 2
+    assert compose["services"]["reporting"]["deploy"]["replicas"] == 2
+
+
+def test_every_sipelkop_variable_anywhere_is_a_real_setting(compose):
+    real = set().union(*(service_env_names(s) for s in SERVICES))
+    for name, svc in compose["services"].items():
+        unknown = [k for k in svc.get("environment", {}) if is_setting_like(k) and k not in real]
+        assert not unknown, f"{name}: {unknown}"
+
+
+def test_no_secret_has_a_value_in_the_file(compose):
+    for name, svc in compose["services"].items():
+        for key, value in svc.get("environment", {}).items():
+            if re.search(r"SECRET|PASSWORD", key):
+                assert REQUIRED.match(str(value)), f"{name}.{key} must be ${{{key}:?...}}, not a value"
+    assert REQUIRED.match(compose["services"]["registration"]["environment"]["SIPELKOP_SECRET_KEY"])
+    example = (DEPLOY / "secrets.env.example").read_text()
+    for line in example.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            assert value == "", f"secrets.env.example must leave {key} empty"
+    lines = COMPOSE.read_text().splitlines()
+    code = "\n".join(line.split(" #")[0] for line in lines if not line.lstrip().startswith("#"))
+    referenced = set(re.findall(r"\$\{([A-Z0-9_]+):\?", code))
+    assert referenced <= {line.split("=")[0] for line in example.splitlines() if "=" in line and line[0] != "#"}
+
+
+def test_postgres_creates_one_database_and_role_per_service(compose):
+    pg = compose["services"]["postgres"]
+    init = next(v for v in pg["volumes"] if "docker-entrypoint-initdb.d" in v)
+    sql = (ROOT / init.split(":")[0]).read_text()
+    for service in SERVICES:
+        assert re.search(rf"CREATE ROLE {service} LOGIN\b", sql), service
+        assert re.search(rf"CREATE DATABASE {service} OWNER {service}\b", sql), service
+    for variable in re.findall(r"\\getenv \w+ (\w+)", sql):
+        assert variable in pg["environment"], f"init-databases.sql reads {variable}, postgres does not get it"
+
+
+def test_bind_mounts_point_at_files_in_the_repository(compose):
+    for name, svc in compose["services"].items():
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), f"{name}: {source} does not exist"
+
+
+def test_prometheus_scrapes_every_replica_of_every_service():
+    config = load_yaml(DEPLOY / "prometheus" / "prometheus.yml")
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    for service in SERVICES:
+        sd = jobs[service]["dns_sd_configs"][0]
+        assert sd["names"] == [service] and sd["type"] == "A" and sd["port"] == PORTS[service]
+        assert jobs[service].get("metrics_path", "/metrics") == "/metrics"
+
+
+def test_gateway_forwards_each_port_to_its_service(compose):
+    conf = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    for service in SERVICES:
+        port = PORTS[service]
+        assert re.search(rf"listen {port};.*set \$svc {service}:{port};", conf), service
+        assert f"{port}:{port}" in compose["services"]["gateway"]["ports"]
+
+
+def test_grafana_provisions_the_reporting_dashboard(compose):
+    grafana = compose["services"]["grafana"]
+    mounts = dict(v.split(":")[:2] for v in grafana["volumes"])
+    assert mounts["./deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
+    provider = load_yaml(DEPLOY / "grafana" / "provisioning" / "dashboards" / "sipelkop.yml")["providers"][0]
+    assert mounts["./deploy/grafana"] == provider["options"]["path"]
+    source = load_yaml(DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml")["datasources"][0]
+    assert source["url"] == "http://prometheus:9090" and "prometheus" in compose["services"]
+
+
+def test_the_reporting_dashboard_is_a_dashboard():
+    dashboard = DEPLOY / "grafana" / "sipelkop-reporting.json"
+    if not dashboard.exists():
+        pytest.skip("deploy/grafana/sipelkop-reporting.json is not written yet")
+    doc = json.loads(dashboard.read_text())
+    assert doc.get("uid") and doc.get("panels")

@@ -1,0 +1,65 @@
+"""The two scripts the image carries: the HEALTHCHECK probe and the migration Job's entrypoint."""
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from tests.deploy.deploy_files import DEPLOY, ROOT, SERVICES, is_setting_like
+
+
+def run(script: str, *args: str, env: dict) -> subprocess.CompletedProcess:
+    # A clean environment apart from PATH and friends; PYTHONPATH: this checkout's code, as the image has its own.
+    base = {k: v for k, v in os.environ.items() if not is_setting_like(k)}
+    return subprocess.run([sys.executable, str(DEPLOY / script), *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**base, "PYTHONPATH": str(ROOT), **env}, timeout=120)
+
+
+class Healthz(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200 if self.path == "/healthz" else 404)
+        self.end_headers()
+        self.wfile.write(b'{"status": "ok"}')
+
+    def log_message(self, *args):
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_healthcheck_passes_when_healthz_answers_and_fails_when_nothing_listens():
+    server = HTTPServer(("127.0.0.1", 0), Healthz)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        up = run("healthcheck.py", env={"SERVICE": "reporting", "REPORTING_PORT": str(server.server_port)})
+    finally:
+        server.shutdown()
+    assert up.returncode == 0, up.stderr
+    down = run("healthcheck.py", env={"SERVICE": "reporting", "REPORTING_PORT": str(free_port())})
+    assert down.returncode == 1
+    assert run("healthcheck.py", env={"SERVICE": ""}).returncode == 1
+
+
+def test_migrate_brings_a_database_to_the_newest_revision_and_can_run_again(tmp_path):
+    service = "registration"
+    result = run("migrate.py", service, env={"SIPELKOP_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / f"{service}.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone()
+    again = run("migrate.py", service, env={"SIPELKOP_DATA_DIR": str(tmp_path)})
+    assert again.returncode == 0, again.stderr
+
+
+def test_migrate_refuses_an_unknown_service_and_the_development_secret_in_production(tmp_path):
+    assert run("migrate.py", "billing", env={}).returncode == 2
+    refused = run("migrate.py", SERVICES[0], env={"SIPELKOP_ENV": "production", "SIPELKOP_DATA_DIR": str(tmp_path)})
+    assert refused.returncode != 0 and "SIPELKOP_SECRET_KEY" in refused.stderr
