@@ -55,7 +55,44 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
     app.include_router(ops_router)
     for router in routers:
         app.include_router(router)
+    _document_errors(app)
     return app
+
+
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "fields": {"type": "array", "items": {"type": "object", "required": ["field", "message"], "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}}}}},
+}
+ERROR_STATUSES = {"400": "Permintaan tidak sah", "401": "Tanpa token atau token tidak sah",
+                  "403": "Di luar peran atau wilayah Anda", "404": "Tidak ditemukan",
+                  "409": "Ditolak oleh aturan", "413": "Permintaan terlalu besar",
+                  "422": "Data tidak sah (kolom dan alasannya)", "503": "Basis data atau Kafka tidak tersedia"}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """OpenAPI says what the API really answers: one error shape for every 4xx/5xx, not FastAPI's default 422."""
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_STATUSES.items():
+                    responses[status] = {"description": text, **ref}
+        for name in ("HTTPValidationError", "ValidationError"):
+            schema["components"]["schemas"].pop(name, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
 
 
 def _instrument(app: FastAPI, runtime: ServiceRuntime) -> None:
