@@ -22,13 +22,13 @@ def progress_bar(done: int, target: int) -> Markup:
 
 
 def bar_chart(items: list[tuple[str, float, str]], *, color: str = BLUE, highlight: set[str] = frozenset(),
-              label_width: int = 210, unit_width: int = 330, title: str = "") -> Markup:
+              label_width: int = 150, unit_width: int = 240, title: str = "") -> Markup:
     """Horizontal bars: (label, value, text shown after the bar); labels in `highlight` drawn in orange."""
     if not items:
         return Markup('<p class="empty">Belum ada data.</p>')
     top = max((v for _, v, _ in items), default=0) or 1
     row, height = 24, 24 * len(items) + 6
-    parts = [f'<svg viewBox="0 0 {label_width + unit_width + 110} {height}" width="100%" role="img" '
+    parts = [f'<svg viewBox="0 0 {label_width + unit_width + 120} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}">']
     for i, (label, value, note) in enumerate(items):
         y = i * row + 4
@@ -46,7 +46,7 @@ def absorption_chart(timeline: list[dict], allocation: int) -> Markup:
     """Cumulative realised rupiah by month against the allocation (a dashed ceiling)."""
     if not timeline:
         return Markup('<p class="empty">Belum ada angkatan yang ditutup dengan realisasi biaya.</p>')
-    width, height, left, bottom = 640, 220, 110, 30
+    width, height, left, bottom = 640, 220, 150, 30
     ceiling = max(allocation, timeline[-1]["cumulative"]) or 1
     step = (width - left - 20) / max(len(timeline) - 1, 1)
 

@@ -36,8 +36,14 @@ def _principal(request: Request):
     return principal
 
 
-def _login(request: Request, message: str, status: int) -> HTMLResponse:
-    return templates.TemplateResponse(request, "login.html", {"message": message}, status_code=status)
+def _login(request: Request, message: str, status: int, next_url: str = "/dasbor") -> HTMLResponse:
+    return templates.TemplateResponse(request, "login.html", {"message": message, "next": next_url},
+                                      status_code=status)
+
+
+def _back_to(next_url: str) -> str:
+    # Only back to the dashboard itself: a sign-in form must not redirect anywhere it is told to.
+    return next_url if next_url.startswith("/dasbor") and "//" not in next_url else "/dasbor"
 
 
 @router.get("/", response_class=RedirectResponse)
@@ -51,12 +57,14 @@ async def dashboard(request: Request, fiscal_year: int | None = Query(default=No
     try:
         _principal(request)
     except DomainError as exc:
-        return _login(request, exc.message, exc.status)
-    year = fiscal_year or date.today().year
-    report = await reports.everything(request.app.state.runtime.sessions, **report_args(request, year, programme_id))
+        return _login(request, exc.message, exc.status, _back_to(str(request.url.path) + (
+            f"?{request.url.query}" if request.url.query else "")))
+    sessions = request.app.state.runtime.sessions
+    year = fiscal_year or await reports.latest_fiscal_year(sessions) or date.today().year
+    report = await reports.everything(sessions, **report_args(request, year, programme_id))
     summary = report["summary"]
     district_items = [(r["label"].removeprefix("Kabupaten "), r["cooperatives_trained"],
-                       f'{r["cooperatives_trained"]} kop. · cakupan {percent(r["coverage"])}')
+                       f'{r["cooperatives_trained"]} kop. ({percent(r["coverage"])})')
                       for r in report["districts"]]
     sector_items = [(r["label"], r["cooperatives_trained"], f'{r["cooperatives_trained"]} kop.')
                     for r in report["sectors"] if r["cooperatives_trained"] or r["participants_enrolled"]]
@@ -78,14 +86,16 @@ async def dashboard(request: Request, fiscal_year: int | None = Query(default=No
 @router.post("/dasbor/masuk")
 async def sign_in(request: Request):
     # A plain form post: the token is checked, then kept in an HttpOnly cookie (never in the URL).
-    token = (parse_qs((await request.body()).decode("utf-8", "replace")).get("token") or [""])[0].strip()
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    token = (form.get("token") or [""])[0].strip()
+    next_url = _back_to((form.get("next") or ["/dasbor"])[0])
     try:
         principal = decode_token(request.app.state.settings.secret_key, token)
     except DomainError as exc:
-        return _login(request, exc.message, 401)
+        return _login(request, exc.message, 401, next_url)
     if principal.role not in READERS:
-        return _login(request, f"Peran '{principal.role.value}' tidak boleh melihat dasbor.", 403)
-    response = RedirectResponse("/dasbor", status_code=303)
+        return _login(request, f"Peran '{principal.role.value}' tidak boleh melihat dasbor.", 403, next_url)
+    response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
                         max_age=12 * 3600)
     return response

@@ -5,7 +5,7 @@ from datetime import UTC
 
 from sqlalchemy import func, select
 
-from services.reporting.adapters.orm import BatchView, CertificateView, Freshness, SessionView
+from services.reporting.adapters.orm import BatchView, CertificateView, Freshness, ProgrammeView, SessionView
 from services.reporting.service_layer.budget import absorption_timeline, budget, programme_totals
 from services.reporting.service_layer.scope import UNKNOWN, Scope, rate
 from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
@@ -21,6 +21,12 @@ async def freshness(session) -> dict:
         as_of = as_of.replace(tzinfo=UTC)
     return {"data_as_of": as_of,
             "events_applied": int(fresh.events_applied or 0) if fresh else 0}
+
+
+async def latest_fiscal_year(session) -> int | None:
+    years = [await session.scalar(select(func.max(BatchView.fiscal_year))),
+             await session.scalar(select(func.max(ProgrammeView.fiscal_year)))]
+    return max((y for y in years if y is not None), default=None)
 
 
 def _figures(t: Tally) -> dict:

@@ -39,6 +39,12 @@ async def summary(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID 
         return await figures.summary(session, scope, default_target=default_target)
 
 
+async def latest_fiscal_year(sessions) -> int | None:
+    """The newest fiscal year that has a programme or a batch: what a dashboard opens on."""
+    async with sessions() as session:
+        return await figures.latest_fiscal_year(session)
+
+
 async def everything(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
                      default_target: int) -> dict:
     """The summary and every breakdown read in one session: one consistent picture for a whole workbook."""

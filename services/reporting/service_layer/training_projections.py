@@ -1,6 +1,8 @@
 """Projection handlers for training's events: programmes, batches, attendance, completion, certificates."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              ProgrammeView, SessionView)
 from services.reporting.service_layer.projections import fill_missing, touch, upsert_state
@@ -59,27 +61,31 @@ async def on_batch_closed(uow: UnitOfWork, envelope: Envelope, event: BatchClose
                            closed_at=event.closed_at)
 
 
-async def _mark(uow: UnitOfWork, version: int, batch_id, session_no: int, participant_id, status: str) -> None:
-    # Marks travel as deltas (only what changed), so each mark keeps the version that last set it.
-    row = await uow.session.get(AttendanceView, (batch_id, session_no, participant_id))
-    if row is None:
-        uow.session.add(AttendanceView(batch_id=batch_id, session_no=session_no, participant_id=participant_id,
-                                       status=status, present=status in PRESENT, version=version))
-    elif version > row.version:
-        row.status, row.present, row.version = status, status in PRESENT, version
+async def _marks(uow: UnitOfWork, version: int, batch_id, session_no: int, statuses: dict) -> None:
+    """Apply a session's marks {participant_id: status}; one query for the whole sheet, not one per person.
+
+    Marks travel as deltas (only what changed), so each mark keeps the version that last set it."""
+    held = {row.participant_id: row for row in (await uow.session.scalars(select(AttendanceView).where(
+        AttendanceView.batch_id == batch_id, AttendanceView.session_no == session_no,
+        AttendanceView.participant_id.in_(list(statuses))))).all()}
+    for participant_id, status in statuses.items():
+        row = held.get(participant_id)
+        if row is None:
+            uow.session.add(AttendanceView(batch_id=batch_id, session_no=session_no, participant_id=participant_id,
+                                           status=status, present=status in PRESENT, version=version))
+        elif version > row.version:
+            row.status, row.present, row.version = status, status in PRESENT, version
 
 
 async def on_attendance_recorded(uow: UnitOfWork, envelope: Envelope, event) -> None:
-    for mark in event.marks:
-        await _mark(uow, envelope.aggregate_version, event.batch_id, event.session_no, mark.participant_id,
-                    mark.status)
+    await _marks(uow, envelope.aggregate_version, event.batch_id, event.session_no,
+                 {m.participant_id: m.status for m in event.marks})
     await touch(uow, envelope)
 
 
 async def on_attendance_corrected(uow: UnitOfWork, envelope: Envelope, event) -> None:
-    for change in event.changes:
-        await _mark(uow, envelope.aggregate_version, event.batch_id, event.session_no, change.participant_id,
-                    change.status)
+    await _marks(uow, envelope.aggregate_version, event.batch_id, event.session_no,
+                 {c.participant_id: c.status for c in event.changes})
     await touch(uow, envelope)
 
 
