@@ -1,0 +1,167 @@
+"""The district officer's pages for the registry: sign in, cooperatives and managers with their forms."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+
+from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sectors
+from services.registration.entrypoints.deps import UowDep
+from services.registration.entrypoints.page_kit import (COOKIE, PagePrincipal, blank_to_none, checked_form,
+                                                        field_errors, render)
+from services.registration.schemas import CooperativeCreate, ParticipantCreate
+from services.registration.service_layer import cooperatives, participants
+from shared.auth import Role, decode_token
+from shared.errors import DomainError, Unauthorized
+from shared.regions import districts
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 25
+MESSAGES = {"koperasi-tersimpan": "Koperasi tersimpan.", "pengurus-tersimpan": "Pengurus tersimpan.",
+            "pengurus-sudah-ada": "NIK ini sudah terdaftar; data yang ada ditampilkan, tidak dibuat ganda."}
+
+
+def _see(path: str, message: str | None = None) -> RedirectResponse:
+    return RedirectResponse(f"{path}?pesan={message}" if message else path, status_code=303)
+
+
+@router.get("/")
+async def home():
+    return RedirectResponse("/koperasi", status_code=303)
+
+
+@router.get("/masuk")
+async def sign_in_form(request: Request):
+    return render(request, "sign_in.html", None, errors={}, ttl=request.app.state.settings.token_ttl_hours)
+
+
+@router.post("/masuk")
+async def sign_in(request: Request):
+    """A pasted token becomes an HttpOnly cookie; the token is the account (issued by `sipelkop token`)."""
+    token = str((await request.form()).get("token", "")).strip()
+    settings = request.app.state.settings
+    try:
+        principal = decode_token(settings.secret_key, token)
+        if principal.role not in (Role.ADMIN, Role.DISTRICT_OFFICER):
+            raise Unauthorized("Token ini bukan untuk petugas dinas atau admin.")
+    except Unauthorized as exc:
+        return render(request, "sign_in.html", None, status_code=401, errors={"token": exc.message},
+                      ttl=settings.token_ttl_hours)
+    expires = datetime.fromtimestamp(_claims_exp(token), UTC)
+    response = _see("/koperasi")
+    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=max(int((expires - datetime.now(UTC)).total_seconds()), 0), path="/")
+    return response
+
+
+def _claims_exp(token: str) -> int:
+    import jwt
+
+    return jwt.decode(token, options={"verify_signature": False})["exp"]  # already verified by decode_token
+
+
+@router.post("/keluar")
+async def sign_out(request: Request, principal: PagePrincipal):
+    await checked_form(request)
+    response = _see("/masuk")
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.get("/koperasi")
+async def cooperative_list(request: Request, principal: PagePrincipal, uow: UowDep, q: str | None = None,
+                           page: int = 1, pesan: str | None = None):
+    async with uow:
+        rows, total = await cooperatives.list_cooperatives(uow.session, principal=principal, q=q, page=max(page, 1),
+                                                           page_size=PAGE_SIZE)
+        return render(request, "cooperatives.html", principal, items=rows, total=total, page=max(page, 1),
+                      page_size=PAGE_SIZE, q=q, message=MESSAGES.get(pesan or ""))
+
+
+def _cooperative_choices(principal) -> dict:
+    own = [(code, f"{code} {d.name}") for code, d in districts().items() if principal.can_touch_district(code)]
+    return {"districts": own, "kinds": [(k, k) for k in KINDS], "sectors": list(sectors().items()),
+            "grades": [(g, g) for g in GRADES]}
+
+
+@router.get("/koperasi/baru")
+async def new_cooperative_form(request: Request, principal: PagePrincipal):
+    values = {"district_code": principal.district, "active": "aktif", "members_male": 0, "members_female": 0}
+    return render(request, "cooperative_form.html", principal, values=values, errors={}, cooperative_id=None,
+                  **_cooperative_choices(principal))
+
+
+@router.get("/koperasi/{cooperative_id}/ubah")
+async def edit_cooperative_form(request: Request, cooperative_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
+    async with uow:
+        found = await cooperatives.get_cooperative(uow.session, principal=principal, cooperative_id=cooperative_id)
+        values = {**cooperatives.to_read(found), "active": "aktif" if found.active else "tidak aktif"}
+    return render(request, "cooperative_form.html", principal, values=values, errors={},
+                  cooperative_id=cooperative_id, **_cooperative_choices(principal))
+
+
+@router.post("/koperasi/baru")
+@router.post("/koperasi/{cooperative_id}/ubah")
+async def save_cooperative(request: Request, principal: PagePrincipal, uow: UowDep,
+                           cooperative_id: uuid.UUID | None = None):
+    form = blank_to_none(await checked_form(request), "legal_entity_number", "address", "grade")
+    try:
+        data = CooperativeCreate(**{k: v for k, v in form.items() if k in CooperativeCreate.model_fields})
+        async with uow:
+            if cooperative_id:
+                await cooperatives.update_cooperative(uow, principal=principal, cooperative_id=cooperative_id,
+                                                      data=data)
+            else:
+                await cooperatives.register_cooperative(uow, principal=principal, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, problem = field_errors(exc)
+        return render(request, "cooperative_form.html", principal, status_code=422, values=form, errors=errors,
+                      problem=problem, cooperative_id=cooperative_id, **_cooperative_choices(principal))
+    return _see("/koperasi", "koperasi-tersimpan")
+
+
+@router.get("/peserta")
+async def participant_list(request: Request, principal: PagePrincipal, uow: UowDep, q: str | None = None,
+                           page: int = 1, pesan: str | None = None):
+    async with uow:
+        rows, total = await participants.list_participants(uow.session, principal=principal, q=q,
+                                                           page=max(page, 1), page_size=PAGE_SIZE)
+        names = await _cooperative_names(uow.session, principal)
+        items = [participants.to_read(p, principal) for p in rows]
+    return render(request, "participants.html", principal, items=items, total=total, page=max(page, 1),
+                  page_size=PAGE_SIZE, q=q, cooperative_names=names, message=MESSAGES.get(pesan or ""))
+
+
+async def _cooperative_names(session, principal) -> dict:
+    rows, _ = await cooperatives.list_cooperatives(session, principal=principal, page_size=cooperatives.MAX_PAGE_SIZE)
+    return {c.id: c.name for c in rows}
+
+
+async def _participant_form(request, principal, uow, values, errors, problem=None, status_code=200):
+    async with uow:
+        names = await _cooperative_names(uow.session, principal)
+    return render(request, "participant_form.html", principal, status_code=status_code, values=values,
+                  errors=errors, problem=problem, positions=[(p, p) for p in POSITIONS],
+                  cooperatives=sorted(((str(k), v) for k, v in names.items()), key=lambda item: item[1]))
+
+
+@router.get("/peserta/baru")
+async def new_participant_form(request: Request, principal: PagePrincipal, uow: UowDep):
+    return await _participant_form(request, principal, uow, {"position": "ketua"}, {})
+
+
+@router.post("/peserta/baru")
+async def save_participant(request: Request, principal: PagePrincipal, uow: UowDep):
+    form = blank_to_none(await checked_form(request), "phone", "email", "cooperative_id")
+    try:
+        data = ParticipantCreate(**{k: v for k, v in form.items() if k in ParticipantCreate.model_fields})
+        async with uow:
+            _, created, _ = await participants.register_participant(uow, principal=principal, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, problem = field_errors(exc)
+        return await _participant_form(request, principal, uow, form, errors, problem, status_code=422)
+    return _see("/peserta", "pengurus-tersimpan" if created else "pengurus-sudah-ada")
+

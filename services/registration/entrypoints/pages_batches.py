@@ -1,0 +1,123 @@
+"""The district officer's pages for batches (seats, nominate, cancel), imports with an error report, and audit."""
+from __future__ import annotations
+
+import base64
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import UploadFile
+
+from services.registration.adapters.spreadsheet import error_report
+from services.registration.entrypoints.deps import UowDep
+from services.registration.entrypoints.page_kit import PagePrincipal, checked_form, render
+from services.registration.entrypoints.uploads import read_sheet
+from services.registration.schemas import EnrollmentCreate
+from services.registration.service_layer import audit, batches, enrollments, import_formats, imports, participants
+from shared.auth import Role
+from shared.errors import DomainError, Forbidden, Invalid
+
+router = APIRouter(include_in_schema=False)
+OUTCOMES = {"enrolled": "Terdaftar di angkatan.", "waitlisted": "Angkatan penuh: masuk daftar tunggu.",
+            "cancelled": "Pencalonan dibatalkan.", "promoted": "Pencalonan dibatalkan; calon pertama di daftar tunggu "
+                                                               "naik ke kursi yang kosong."}
+
+
+@router.get("/angkatan")
+async def batch_list(request: Request, principal: PagePrincipal, uow: UowDep):
+    async with uow:
+        found = await batches.list_batches(uow.session, principal=principal)
+    return render(request, "batches.html", principal, batches=found)
+
+
+async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200):
+    async with uow:
+        batch = await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
+        nominated = await enrollments.list_enrollments(uow.session, principal=principal, batch_id=batch_id)
+        people, _ = await participants.list_participants(uow.session, principal=principal, page_size=200)
+        active = {e["participant_id"] for e in nominated if e["status"] != "cancelled"}
+        candidates = [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in people
+                      if p.id not in active]  # plain values: the session's rows expire when it closes
+    return render(request, "batch.html", principal, status_code=status_code, batch=batch, enrollments=nominated,
+                  candidates=candidates, message=message, problem=problem)
+
+
+@router.get("/angkatan/{batch_id}")
+async def batch_page(request: Request, batch_id: uuid.UUID, principal: PagePrincipal, uow: UowDep,
+                     pesan: str | None = None):
+    return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""))
+
+
+@router.post("/angkatan/{batch_id}/calonkan")
+async def nominate(request: Request, batch_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
+    form = await checked_form(request)
+    try:
+        data = EnrollmentCreate(batch_id=batch_id, participant_id=form.get("participant_id"))
+        async with uow:
+            enrollment, position = await enrollments.enroll_participant(uow, principal=principal, data=data)
+    except (ValueError, DomainError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else "Pilih pengurus yang akan dicalonkan."
+        return await _batch_page(request, principal, uow, batch_id, problem=message, status_code=409)
+    return RedirectResponse(f"/angkatan/{batch_id}?pesan={enrollment.status}", status_code=303)
+
+
+@router.post("/angkatan/{batch_id}/batal/{enrollment_id}")
+async def cancel(request: Request, batch_id: uuid.UUID, enrollment_id: uuid.UUID, principal: PagePrincipal,
+                 uow: UowDep):
+    await checked_form(request)
+    try:
+        async with uow:
+            _, promoted = await enrollments.cancel_enrollment(uow, principal=principal, enrollment_id=enrollment_id,
+                                                              reason="dibatalkan oleh dinas")
+    except DomainError as exc:
+        return await _batch_page(request, principal, uow, batch_id, problem=exc.message, status_code=409)
+    return RedirectResponse(f"/angkatan/{batch_id}?pesan={'promoted' if promoted else 'cancelled'}", status_code=303)
+
+
+async def _import_page(request, principal, uow, status_code=200, **context):
+    async with uow:
+        open_batches = [b for b in await batches.list_batches(uow.session, principal=principal)
+                        if b["status"] == "scheduled"]
+    settings = request.app.state.settings
+    return render(request, "import.html", principal, status_code=status_code, batches=open_batches,
+                  max_kib=settings.import_max_bytes // 1024, max_rows=settings.import_max_rows, **context)
+
+
+@router.get("/impor")
+async def import_form(request: Request, principal: PagePrincipal, uow: UowDep):
+    return await _import_page(request, principal, uow)
+
+
+@router.post("/impor")
+async def import_file(request: Request, principal: PagePrincipal, uow: UowDep):
+    form = await checked_form(request)
+    settings = request.app.state.settings
+    upload, kind = form.get("file"), form.get("kind")
+    columns = import_formats.PARTICIPANT_COLUMNS if kind == "participants" else import_formats.COOPERATIVE_COLUMNS
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise Invalid("Pilih berkas .csv atau .xlsx terlebih dahulu.")
+        rows = await read_sheet(upload, columns, max_bytes=settings.import_max_bytes,
+                                max_rows=settings.import_max_rows)
+        async with uow:
+            if kind == "participants":
+                batch_id = uuid.UUID(form["batch_id"]) if form.get("batch_id") else None
+                outcome = await imports.import_participants(uow, principal=principal, rows=rows,
+                                                            source=upload.filename, batch_id=batch_id)
+            else:
+                outcome = await imports.import_cooperatives(uow, principal=principal, rows=rows,
+                                                            source=upload.filename)
+    except DomainError as exc:
+        return await _import_page(request, principal, uow, status_code=exc.status, problem=exc.message)
+    report = base64.b64encode(error_report(columns, outcome.rejected)).decode() if outcome.rejected else ""
+    return await _import_page(request, principal, uow, result=outcome.as_result(), error_report=report)
+
+
+@router.get("/audit")
+async def audit_page(request: Request, principal: PagePrincipal, uow: UowDep, page: int = 1):
+    if principal.role != Role.ADMIN:
+        raise Forbidden("Jejak audit hanya untuk admin provinsi.")
+    async with uow:
+        rows, total = await audit.list_entries(uow.session, page=max(page, 1), page_size=50)
+        items = [audit.to_read(r) for r in rows]
+    return render(request, "audit.html", principal, items=items, total=total, page=max(page, 1), page_size=50)
