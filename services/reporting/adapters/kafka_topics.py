@@ -10,9 +10,11 @@ from aiokafka.admin import AIOKafkaAdminClient
 log = logging.getLogger("sipelkop.reporting.topics")
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topics: list[str]) -> list[TopicPartition]:
-    await consumer.topics()  # fetches metadata for partitions_for_topic
-    return [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or ())]
+async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[TopicPartition]:
+    """Every partition of `topics` (a topic not created yet has none)."""
+    described = await admin.describe_topics(topics)
+    return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
+            for p in sorted(d["partitions"], key=lambda p: p["partition"])]
 
 
 async def events_behind(bootstrap: str, group_id: str, topics: list[str]) -> dict[str, int]:
@@ -22,7 +24,7 @@ async def events_behind(bootstrap: str, group_id: str, topics: list[str]) -> dic
     await admin.start()
     await consumer.start()
     try:
-        partitions = await _partitions(consumer, topics)
+        partitions = await _partitions(admin, topics)
         ends = await consumer.end_offsets(partitions) if partitions else {}
         committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions) if partitions else {}
         behind = {t: 0 for t in topics}
@@ -41,6 +43,7 @@ class TopicReplay:
     seen at the start of each pass; a rebuild calls `read_to_end` until it is caught up."""
 
     def __init__(self, bootstrap: str, topics: list[str], *, batch: int = 2000):
+        self._bootstrap = bootstrap
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                           auto_offset_reset="earliest", max_poll_records=batch,
                                           fetch_max_bytes=32 * 1024 * 1024)
@@ -48,13 +51,21 @@ class TopicReplay:
         self._partitions: list[TopicPartition] = []
 
     async def start(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000)
+        await admin.start()
+        try:
+            self._partitions = await _partitions(admin, self._topics)
+        finally:
+            await admin.close()
         await self._consumer.start()
-        self._partitions = await _partitions(self._consumer, self._topics)
         self._consumer.assign(self._partitions)
-        await self._consumer.seek_to_beginning(*self._partitions)
+        if self._partitions:
+            await self._consumer.seek_to_beginning(*self._partitions)
 
     async def read_to_end(self, apply: Callable[[list], Awaitable[None]]) -> int:
         """Apply every record up to the current end offsets; returns how many were read."""
+        if not self._partitions:
+            return 0
         ends = await self._consumer.end_offsets(self._partitions)
         todo = {tp for tp, end in ends.items() if await self._consumer.position(tp) < end}
         read = 0

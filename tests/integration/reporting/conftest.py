@@ -1,0 +1,58 @@
+"""Reporting over the real broker and PostgreSQL: events published to Kafka, the app consuming them."""
+import asyncio
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from services.reporting.bootstrap import create_reporting_app
+from services.reporting.config import ReportingSettings
+from shared.auth import issue_token
+from shared.messaging.broker import ensure_topics
+
+
+@pytest.fixture
+def settings(kafka, pg_url, topic_prefix):
+    return ReportingSettings(database_url=pg_url, kafka_bootstrap=kafka.bootstrap, topic_prefix=topic_prefix,
+                             store_poll_s=0.3, metrics_interval_s=0.5)
+
+
+@pytest.fixture
+async def publish(settings):
+    await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+
+    async def publish(records):
+        for record in records:
+            await producer.send(record.topic, record.value, key=record.key)
+        await producer.flush()
+
+    yield publish
+    await producer.stop()
+
+
+@pytest.fixture
+async def app(settings, publish):
+    app = create_reporting_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@pytest.fixture
+async def viewer(app):
+    token = issue_token(app.state.settings.secret_key, subject="kementerian", role="viewer")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting",
+                                 headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+async def eventually(probe, timeout: float = 60, message: str = "condition"):
+    deadline = asyncio.get_running_loop().time() + timeout
+    last = None
+    while asyncio.get_running_loop().time() < deadline:
+        last = await probe()
+        if last:
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {message}; last: {last!r}")
