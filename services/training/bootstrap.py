@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 from services.training.adapters.orm import messaging
 from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
-from services.training.entrypoints import http, http_attendance, http_certificates
+from services.training.entrypoints import http, http_attendance, http_certificates, pages
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -25,4 +25,8 @@ def bootstrap(settings: TrainingSettings | None = None, *, registry: CollectorRe
 
 def create_training_app(settings: TrainingSettings | None = None, *, start_background: bool = True,
                         **kwargs) -> FastAPI:
-    return create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan", description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.", routers=[http.router, http_attendance.router, http_certificates.router])
+    app = create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan",
+                     description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.",
+                     routers=[http.router, http_attendance.router, http_certificates.router, pages.router])
+    app.add_exception_handler(pages.SignInRequired, pages.redirect_to_sign_in)
+    return app

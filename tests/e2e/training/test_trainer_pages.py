@@ -1,0 +1,127 @@
+"""The trainers' pages in a real headless Chromium on a phone-sized screen: sign in, today's session, the roster
+as a checklist (Hadir by default), a mark made while the connection is down kept and sent later, corrections,
+closing sessions, completion and certificates, and the public verification page."""
+from datetime import date, timedelta
+
+import pytest
+
+from shared.auth import issue_token
+from tests.conftest import TEST_SECRET
+from tests.e2e.training.conftest import enrol_through_registration, roster_of
+from tests.fixtures import factories
+from tests.fixtures.browser import screenshot
+from tests.fixtures.services import wait_for
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
+
+
+@pytest.fixture
+def running_today(training_stack):
+    """A batch of five enrolled while it lay ahead, then moved by the admin to start today (two days)."""
+    admin = training_stack.client("training", "admin")
+    batch = admin.post("/api/v1/batches", json=factories.batch(start_in_days=20, days=2, capacity=10,
+                                                               trainers=["pelatih-2"])).json()
+    enrol_through_registration(training_stack, batch, 5, per_cooperative=5)
+    today = date.today()
+    moved = admin.patch(f"/api/v1/batches/{batch['id']}", json={
+        "start_date": today.isoformat(), "end_date": (today + timedelta(days=1)).isoformat()})
+    assert moved.status_code == 200, moved.text
+    admin.patch(f"/api/v1/batches/{batch['id']}/sessions/1", json={"topic": "Literasi digital koperasi"})
+    trainer = training_stack.client("training", "trainer", subject="pelatih-2")
+    return moved.json(), roster_of(trainer, batch["id"], 5), trainer
+
+
+def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(browser, training_stack, running_today):
+    batch, roster, api = running_today
+    base = training_stack["training"].url
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+
+    page.goto(f"{base}/pelatih")
+    assert page.url.endswith("/pelatih/masuk")  # no cookie: sent to sign in
+    page.fill("#token", issue_token(TEST_SECRET, subject="pelatih-2", role="trainer"))
+    page.click("button:has-text('Masuk')")
+    page.get_by_text("Literasi digital koperasi").click()  # today's session on the home page
+    assert page.locator(".row").count() == 5
+    assert page.locator("input[value=hadir]:checked").count() == 5  # everybody Hadir until told otherwise
+
+    names = [e["full_name"] for e in roster]
+    ids = {e["full_name"]: e["participant_id"] for e in roster}
+    row = lambda name: page.locator(".row", has_text=name)  # noqa: E731
+    row(names[0]).get_by_text("A", exact=True).click()
+    row(names[1]).get_by_text("S", exact=True).click()
+    row(names[1]).locator(".note").fill("surat dokter")
+    page.click("#save")
+    page.wait_for_selector("#status.success")
+    screenshot(page, "training-checklist-saved")
+    stored = {m["participant_id"]: m for m in api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()}
+    assert (stored[ids[names[0]]]["status"], stored[ids[names[1]]]["status"], stored[ids[names[1]]]["note"]) == (
+        "alpa", "sakit", "surat dokter")
+    assert stored[ids[names[2]]]["status"] == "hadir"
+
+    # The hall's connection drops: the correction is kept on the phone and the trainer is told.
+    context.set_offline(True)
+    row(names[2]).get_by_text("T", exact=True).click()
+    page.click("#save")
+    page.wait_for_selector("#status.warning")
+    assert "Koneksi terputus" in page.inner_text("#status")
+    assert page.is_disabled("#close")  # closing waits until the marks are in
+    screenshot(page, "training-checklist-offline")
+    assert api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()  # server still has hadir
+    assert stored[ids[names[2]]]["status"] == "hadir"
+    page.close()  # the trainer even closes the tab before the connection returns
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(f"{base}/pelatih/angkatan/{batch['id']}/sesi/1")
+    page.wait_for_selector("#status.success")  # the kept marks went out on their own
+    now = {m["participant_id"]: m for m in api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()}
+    assert now[ids[names[2]]]["status"] == "terlambat"
+    assert now[ids[names[2]]]["marked_at"] < now[ids[names[2]]]["received_at"]  # business time: the offline tap
+    page.reload()
+    assert "Hadir → Terlambat" in page.inner_text(".correction")
+    assert page.locator(f'.row[data-participant="{ids[names[2]]}"] input[value=terlambat]').is_checked()
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#close")
+    page.wait_for_url("**/sesi/1")
+    assert "Sesi sudah ditutup" in page.inner_text("#status")
+
+    # Day 2 (the API, as a second trainer's phone would), then the trainer closes it on the page.
+    day2 = f"{batch['sessions'][1]['date']}T08:00:00+08:00"
+    assert api.put(f"/api/v1/batches/{batch['id']}/sessions/2/attendance", json={
+        "marks": [{"participant_id": e["participant_id"], "status": "hadir"} for e in roster],
+        "recorded_at": day2}).status_code == 200
+    page.goto(f"{base}/pelatih/angkatan/{batch['id']}/sesi/2")
+    page.click("#close")
+    page.wait_for_url("**/kelulusan")
+    table = page.inner_text("#completion")
+    # Alpa and Sakit on day 1 both miss the default rule (present at every session).
+    assert table.count("Lulus") == 3 and table.count("Tidak lulus") == 2 and "hadir 1 dari 2 sesi" in table
+    screenshot(page, "training-completion")
+    with page.expect_download() as download:
+        page.click("#zip")
+    assert download.value.suggested_filename == f"sertifikat-{batch['code']}.zip"
+    number = page.locator("#completion a").first.inner_text()
+    context.close()
+
+    public = browser.new_context(**PHONE).new_page()
+    public.goto(f"{base}/verifikasi?nomor={number}")
+    assert "ASLI" in public.inner_text("#hasil") and batch["title"] in public.inner_text("#hasil")
+    screenshot(public, "training-verification")
+    public.goto(f"{base}/verifikasi?nomor=UPTD-KUKM/1999/9999")
+    assert "tidak terdaftar" in public.inner_text("#hasil")
+    public.context.close()
+
+
+def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, running_today):
+    batch, _, _ = running_today
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{training_stack['training'].url}/pelatih/masuk")
+    page.fill("#token", issue_token(TEST_SECRET, subject="pelatih-lain", role="trainer"))
+    page.click("button:has-text('Masuk')")
+    assert "Tidak ada sesi hari ini" in page.inner_text("main")
+    response = page.goto(f"{training_stack['training'].url}/pelatih/angkatan/{batch['id']}/sesi/1")
+    assert response.status == 403 and "ditugaskan" in page.inner_text("main")
+    page.context.close()
+    wait_for(lambda: True)
