@@ -1,9 +1,11 @@
 """deploy/Dockerfile: pinned, multi-stage, non-root; every file it copies exists and reaches the build context."""
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,18 @@ def test_the_image_scripts_know_every_service(service):
     text = (DEPLOY / "healthcheck.py").read_text()
     assert f'"{service}": {PORTS[service]}' in text
     assert f'"{service}"' in (DEPLOY / "migrate.py").read_text()
+
+
+def test_every_data_file_of_the_code_is_packaged_into_the_image():
+    """The image installs the project as a wheel: a page template or data file that pyproject.toml's package-data
+    does not match works with `make run` (editable) and is missing in production."""
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["*"]
+    unpackaged = []
+    for top in ("shared", "services"):
+        for path in (ROOT / top).rglob("*"):
+            if not path.is_file() or path.suffix in (".py", ".pyc", ".md") or "__pycache__" in path.parts:
+                continue
+            tail = f"{path.parent.name}/{path.name}"
+            if not any(fnmatch.fnmatch(tail if "/" in pattern else path.name, pattern) for pattern in patterns):
+                unpackaged.append(path.relative_to(ROOT).as_posix())
+    assert not unpackaged, f"add a package-data pattern in pyproject.toml for: {unpackaged}"
