@@ -35,10 +35,10 @@ def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorR
                          relay=False)  # reporting publishes nothing
 
 
-def live_store(runtime: ServiceRuntime) -> LiveStore:
+def live_store(runtime: ServiceRuntime, on_switch=lambda generation: None) -> LiveStore:
     settings: ReportingSettings = runtime.settings
     return LiveStore(runtime, migrations=MIGRATIONS, template=settings.store_url_template,
-                     poll_s=settings.store_poll_s)
+                     poll_s=settings.store_poll_s, on_switch=on_switch)
 
 
 def consumer_group(settings: ReportingSettings) -> str:
@@ -55,10 +55,9 @@ async def refresh_metrics(runtime: ServiceRuntime, metrics: ReportingMetrics, *,
         metrics.set_lag(behind, data_as_of)
 
 
-async def _metrics_loop(runtime: ServiceRuntime, metrics: ReportingMetrics, store: LiveStore) -> None:
+async def _metrics_loop(runtime: ServiceRuntime, metrics: ReportingMetrics) -> None:
     while True:
         try:
-            metrics.generation.set(store.generation)
             await refresh_metrics(runtime, metrics)
         except asyncio.CancelledError:
             raise
@@ -73,8 +72,8 @@ def create_reporting_app(settings: ReportingSettings | None = None, *, backgroun
     app = create_app(runtime, title="SIPELKOP Pelaporan",
                      description="Capaian pelatihan untuk dasbor kementerian: target, anggaran, kabupaten/kota, sektor.",
                      routers=[router, exports_router, dashboard_router], start_background=background)
-    store = live_store(runtime)
     metrics = ReportingMetrics(runtime.registry)
+    store = live_store(runtime, on_switch=metrics.generation.set)
     app.state.store, app.state.metrics = store, metrics
     shared_lifespan = app.router.lifespan_context
 
@@ -85,7 +84,7 @@ def create_reporting_app(settings: ReportingSettings | None = None, *, backgroun
         await store.activate_current()
         async with shared_lifespan(app):
             tasks = [asyncio.create_task(store.follow(), name="reporting-store-pointer"),
-                     asyncio.create_task(_metrics_loop(runtime, metrics, store), name="reporting-metrics")] \
+                     asyncio.create_task(_metrics_loop(runtime, metrics), name="reporting-metrics")] \
                 if background else []
             try:
                 yield

@@ -16,8 +16,10 @@ RETIRE_AFTER_S = 30.0
 
 
 class LiveStore:
-    def __init__(self, runtime, *, migrations: Path, template: str = "", poll_s: float = 2.0):
+    def __init__(self, runtime, *, migrations: Path, template: str = "", poll_s: float = 2.0,
+                 on_switch=lambda generation: None):
         self.runtime = runtime
+        self.on_switch = on_switch
         self.control_sessions = runtime.sessions  # bootstrap binds these to the configured database
         self.migrations = migrations
         self.template = template
@@ -25,6 +27,7 @@ class LiveStore:
         self.generation = 0
         self._engine = None  # the engine of a generation >= 1
         self._retiring: set[asyncio.Task] = set()
+        self._retired: list = []
 
     async def activate(self, generation: int) -> bool:
         """Point the runtime's sessions (HTTP reads and the consumer's writes) at `generation`."""
@@ -39,9 +42,11 @@ class LiveStore:
         old, self._engine = self._engine, engine
         self.runtime.sessions, self.generation = sessions, generation
         if old is not None:
+            self._retired.append(old)
             task = asyncio.create_task(self._retire(old))
             self._retiring.add(task)
             task.add_done_callback(self._retiring.discard)
+        self.on_switch(generation)
         log.info("projection store generation %d is live", generation)
         return True
 
@@ -67,5 +72,6 @@ class LiveStore:
     async def close(self) -> None:
         for task in list(self._retiring):
             task.cancel()
-        if self._engine is not None:
-            await self._engine.dispose()
+        for engine in [*self._retired, self._engine]:
+            if engine is not None:
+                await engine.dispose()

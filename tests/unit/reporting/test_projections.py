@@ -86,3 +86,18 @@ async def test_what_cannot_be_applied_is_parked_and_a_newer_minor_version_is_app
     assert [l["offset"] for l in letters] == [1, 2, 3]
     assert "tidak dikenal" in letters[0]["error"] and "allocation" in letters[1]["error"]
     assert "JSON" in letters[2]["error"]
+
+
+async def test_an_attendance_correction_changes_the_mark_and_a_late_original_does_not_undo_it(log, feed, viewer):
+    batch = seed_batch(log, absent_last_day=2, close=False)
+    absent = batch["people"][0]["participant"]
+    correction = t.AttendanceCorrected(
+        batch_id=batch["batch_id"], session_no=3, session_date=date(2023, 7, 6), corrected_by="pelatih-1",
+        changes=[{"participant_id": absent, "previous_status": "alpa", "status": "sakit"},
+                 {"participant_id": batch["people"][1]["participant"], "previous_status": "alpa", "status": "terlambat"}],
+        marked_at=log.clock, corrected_at=log.clock)
+    corrected = log.emit(correction, f"{batch['batch_id']}:3", 4)
+    await feed([corrected])  # the correction overtakes the first marks of day 3
+    await feed(log.records[:-1])
+    s = (await viewer.get("/api/v1/reports/summary")).json()
+    assert s["attendance_rate"] == round(89 / 90, 4)  # "terlambat" counts as present, "sakit" does not
