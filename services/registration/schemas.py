@@ -43,9 +43,20 @@ def _grade(v: str | None) -> str | None:
 class CooperativeFields(Strict):
     """Validators shared by create (all required) and update (all optional)."""
 
-    _v_number = field_validator("registration_number", check_fields=False)(classmethod(lambda cls, v: _digits(v)))
-    _v_district = field_validator("district_code", check_fields=False)(classmethod(lambda cls, v: _district(v)))
-    _v_grade = field_validator("grade", mode="before", check_fields=False)(classmethod(lambda cls, v: _grade(v)))
+    @field_validator("registration_number", check_fields=False)
+    @classmethod
+    def _number(cls, v):
+        return _digits(v)
+
+    @field_validator("district_code", check_fields=False)
+    @classmethod
+    def _district_code(cls, v):
+        return _district(v)
+
+    @field_validator("grade", mode="before", check_fields=False)
+    @classmethod
+    def _ods_grade(cls, v):
+        return _grade(v)
 
     @field_validator("kind", check_fields=False)
     @classmethod

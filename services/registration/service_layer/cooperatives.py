@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.registration.adapters.orm import Cooperative, Participant
 from services.registration.schemas import CooperativeCreate, CooperativeUpdate
@@ -46,7 +47,11 @@ async def register_cooperative(uow: UnitOfWork, *, principal: Principal, data: C
     cooperative = Cooperative(**data.model_dump(), created_at=datetime.now(UTC), created_by=principal.subject,
                               version=1)
     session.add(cooperative)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the same number registered by a simultaneous request
+        raise Conflict("Nomor Induk Koperasi sudah terdaftar.",
+                       fields=[field_error("registration_number", "sudah dipakai koperasi lain")]) from exc
     uow.emit(CooperativeRegistered(cooperative_id=cooperative.id, **public_state(cooperative)),
              subject=str(cooperative.id), aggregate_version=cooperative.version)
     audit.record(session, principal, action="created", entity="cooperative", entity_id=cooperative.id,

@@ -3,11 +3,13 @@ rows already registered (same number or NIK) left as they are, so importing a fi
 from __future__ import annotations
 
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from services.registration.adapters.orm import Cooperative, Enrollment, Participant
 from services.registration.adapters.spreadsheet import Column, Row
@@ -22,7 +24,7 @@ from services.registration.service_layer.participants import (checked_nik, check
                                                               registered_event)
 from services.registration.service_layer.waiting_list import lock_batch, position_of
 from shared.auth import Principal, Role
-from shared.errors import DomainError, Invalid, NotFound, field_error, translate_validation
+from shared.errors import Conflict, DomainError, Invalid, NotFound, field_error, translate_validation
 from shared.events.registration import CooperativeRegistered
 from shared.unit_of_work import UnitOfWork
 
@@ -94,8 +96,9 @@ async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, rows: li
         new.append(record)
         outcome.accepted.append({"row": row.number, "id": record["id"], "key": data.registration_number,
                                  "created": True})
-    for start in range(0, len(new), CHUNK):  # one multi-row INSERT per chunk instead of one per cooperative
-        await session.execute(insert(Cooperative), new[start:start + CHUNK])
+    async with _racing():
+        for start in range(0, len(new), CHUNK):  # one multi-row INSERT per chunk instead of one per cooperative
+            await session.execute(insert(Cooperative), new[start:start + CHUNK])
     for record in new:
         state = public_state(Cooperative(**record))
         uow.emit(CooperativeRegistered(cooperative_id=record["id"], **state), subject=str(record["id"]),
@@ -167,7 +170,8 @@ async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: li
                          district_code=person.district_code, at=now, note=source or None)
         people.append(person)
         outcome.accepted.append({"row": row.number, "id": person.id, "key": mask_nik(nik.nik), "created": created})
-    await session.flush()
+    async with _racing():
+        await session.flush()
     if batch is not None:
         for accepted, person in zip(outcome.accepted, people):
             accepted.update(await _nominate_row(uow, principal, batch, person))
@@ -187,3 +191,12 @@ async def _nominate_row(uow: UnitOfWork, principal: Principal, batch, person: Pa
     except (EnrollmentRefused, DomainError) as exc:
         return {"enrollment_refused": exc.message}
     return {"enrollment_status": current.status, "waitlist_position": await position_of(session, current)}
+
+
+@asynccontextmanager
+async def _racing():
+    try:
+        yield
+    except IntegrityError as exc:  # another import or form registered one of these rows meanwhile
+        raise Conflict("Sebagian data baru saja didaftarkan oleh petugas lain; unggah berkas ini sekali lagi "
+                       "(data yang sudah ada tidak akan digandakan).") from exc

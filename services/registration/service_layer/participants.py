@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from services.registration.adapters.orm import Cooperative, Participant
 from services.registration.domain.nik import InvalidNik, NikInfo, mask_nik, parse_nik
@@ -70,13 +71,18 @@ async def register_participant(uow: UnitOfWork, *, principal: Principal,
     ensure_district(principal, cooperative.district_code)
     participant = new_participant(nik, data, phone, cooperative, principal, datetime.now(UTC))
     session.add(participant)
-    await session.flush()
     uow.emit(registered_event(participant), subject=str(participant.id), aggregate_version=participant.version)
     audit.record(session, principal, action="created", entity="participant", entity_id=participant.id,
                  district_code=participant.district_code,
                  changes=audit.diff({}, {"nik": nik.nik, "full_name": participant.full_name,
                                          "position": participant.position, "cooperative_id": cooperative.id}))
-    await uow.commit()
+    try:
+        await session.flush()
+        await uow.commit()
+    except IntegrityError:
+        # The same person registered by a simultaneous request: theirs stands, as if we had come second.
+        await session.rollback()
+        return await session.scalar(select(Participant).where(Participant.nik == nik.nik)), False, []
     return participant, True, region_warnings(nik, cooperative)
 
 

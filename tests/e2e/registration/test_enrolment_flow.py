@@ -14,19 +14,22 @@ def test_thirty_nominations_fill_a_batch_and_a_cancellation_promotes_the_first_i
     cooperatives = {d: officers[d].post("/api/v1/cooperatives", json=factories.cooperative(d)).json()["id"]
                     for d in officers}
 
-    started = time.perf_counter()
+    started, enrolling = time.perf_counter(), 0.0
     answers = []
     for n in range(31):
         district = ("64.02", "64.08", "64.09")[n % 3]
         person = officers[district].post("/api/v1/participants",
                                          json=factories.participant(cooperatives[district], district))
         assert person.status_code == 201, person.text
+        before = time.perf_counter()
         answer = officers[district].post("/api/v1/enrollments", json={"batch_id": batch["id"],
                                                                       "participant_id": person.json()["id"]})
+        enrolling += time.perf_counter() - before
         assert answer.status_code == 201, answer.text
         answers.append({**answer.json(), "full_name": person.json()["full_name"]})
     took = time.perf_counter() - started
-    print(f"registered and enrolled 30 (+1 waitlisted) participants through the API in {took:.2f}s")
+    print(f"31 managers registered and nominated (30 enrolled, 1 waitlisted) through the API in {took:.2f}s, "
+          f"of which the 31 nominations took {enrolling:.2f}s")
 
     assert [a["status"] for a in answers] == ["enrolled"] * 30 + ["waitlisted"]
     assert answers[30]["waitlist_position"] == 1

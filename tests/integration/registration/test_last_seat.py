@@ -32,3 +32,12 @@ async def test_simultaneous_nominations_for_the_last_seat_never_overbook(registr
     assert (seats["seats_taken"], seats["seats_left"], seats["waitlisted"]) == (1, 0, SIMULTANEOUS - 1)
     print(f"{SIMULTANEOUS} simultaneous nominations for 1 seat: {statuses.count('enrolled')} enrolled, "
           f"{statuses.count('waitlisted')} waitlisted")
+
+
+async def test_one_person_registered_twice_at_once_is_still_one_person(registration):
+    officer = registration.client("district_officer", "64.02")
+    coop = (await officer.post("/api/v1/cooperatives", json=factories.cooperative("64.02"))).json()
+    body = factories.participant(coop["id"])
+    answers = await asyncio.gather(*[officer.post("/api/v1/participants", json=body) for _ in range(5)])
+    assert sorted(a.status_code for a in answers) == [200, 200, 200, 200, 201]
+    assert len({a.json()["id"] for a in answers}) == 1
