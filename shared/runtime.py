@@ -48,7 +48,8 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         if run_consumers and self.broker and self.consumer:
             self._tasks.append(asyncio.create_task(
-                start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix), name=f"{self.name}-consumers"))
+                start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix,
+                                     self.settings.topic_replication), name=f"{self.name}-consumers"))
 
     async def stop(self) -> None:
         # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
@@ -77,15 +78,18 @@ class ServiceRuntime:
 
 
 async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
-    host, _, port = bootstrap.split(",")[0].rpartition(":")
-    try:
-        async with asyncio.timeout(timeout):
-            _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
-            writer.close()
-            await writer.wait_closed()
-        return True
-    except Exception:
-        return False
+    """True when any of the bootstrap servers answers: one broker down in a cluster is not an outage."""
+    for server in bootstrap.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            async with asyncio.timeout(timeout):
+                _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
+                writer.close()
+                await writer.wait_closed()
+            return True
+        except Exception:
+            continue
+    return False
 
 
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,

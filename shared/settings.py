@@ -24,6 +24,8 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
     # Namespace for every topic and consumer group, e.g. "kaltim." when one cluster serves several provinces.
     topic_prefix: str = _common("topic_prefix", default="", pattern=r"^[a-zA-Z0-9._-]*$", max_length=60)
+    # Used only if a service has to create a missing topic itself (the deployment's init step normally does).
+    topic_replication: int = _common("topic_replication", default=1, ge=1, le=5)
     data_dir: Path = _common("data_dir", default=Path(".data"))
     log_level: str = _common("log_level", default="INFO")
     host: str = "127.0.0.1"

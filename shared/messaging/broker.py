@@ -69,7 +69,8 @@ async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...
         existing = set(await admin.list_topics())
         missing = [NewTopic(t, num_partitions=partitions, replication_factor=replication,
                             # Events are kept forever: reporting rebuilds its projections by replaying them.
-                            topic_configs={"retention.ms": "-1", "cleanup.policy": "delete"})
+                            topic_configs={"retention.ms": "-1", "cleanup.policy": "delete",
+                                           "min.insync.replicas": str(min(2, replication))})
                    for t in (prefix + name for name in topics) if t not in existing]
         if missing:
             try:
@@ -80,12 +81,12 @@ async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...
         await admin.close()
 
 
-async def start_when_reachable(broker: KafkaBroker, bootstrap: str, prefix: str = "") -> None:
+async def start_when_reachable(broker: KafkaBroker, bootstrap: str, prefix: str = "", replication: int = 1) -> None:
     """Start consuming as soon as Kafka answers; a service with Kafka down still serves HTTP."""
     backoff = 0.5
     while True:
         try:
-            await ensure_topics(bootstrap, prefix)
+            await ensure_topics(bootstrap, prefix, replication=replication)
             await broker.start()
             log.info("consumers started on %s", bootstrap)
             return
