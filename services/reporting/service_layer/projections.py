@@ -15,15 +15,51 @@ from shared.events.registration import (CooperativeState, EnrollmentCancelled, E
 from shared.unit_of_work import UnitOfWork
 
 
+def _held(uow: UnitOfWork) -> dict:
+    return uow.session.info.setdefault("reporting_rows", {})
+
+
+async def find(uow: UnitOfWork, model, key):
+    """The row of `key`, including one added earlier in this transaction and not flushed yet.
+
+    Rows are looked up without autoflush: flushing before every lookup would cost a round trip per event,
+    and a rebuild applies hundreds of thousands of them. Rows added go through `add` so they are seen.
+    """
+    held = _held(uow)
+    if (model, key) in held:
+        return held[(model, key)]
+    with uow.session.no_autoflush:
+        row = await uow.session.get(model, key)
+    held[(model, key)] = row
+    return row
+
+
+def add(uow: UnitOfWork, model, key, row):
+    uow.session.add(row)
+    _held(uow)[(model, key)] = row
+    return row
+
+
+def remember(uow: UnitOfWork, model, key, row) -> None:
+    """Note a row (or its absence, None) read by a query of the handler's own."""
+    _held(uow)[(model, key)] = row
+
+
+def held(uow: UnitOfWork, model, key):
+    """(True, row) when this transaction already knows the row of `key` (None if absent), else (False, None)."""
+    rows = _held(uow)
+    return ((model, key) in rows), rows.get((model, key))
+
+
 async def upsert_state(uow: UnitOfWork, model, key, version: int, **values) -> bool:
     """Write an entity's whole state when `version` is newer than the stored row; False when stale."""
-    row = await uow.session.get(model, key)
+    row = await find(uow, model, key)
     if row is not None and row.version >= version:
         return False
     if row is None:
         names = [c.name for c in model.__table__.primary_key.columns]
-        uow.session.add(model(**dict(zip(names, key if isinstance(key, tuple) else (key,))), version=version,
-                              **values))
+        add(uow, model, key, model(**dict(zip(names, key if isinstance(key, tuple) else (key,))), version=version,
+                                   **values))
     else:
         for name, value in values.items():
             setattr(row, name, value)
@@ -40,10 +76,9 @@ def fill_missing(row, facts: dict) -> None:
 
 async def touch(uow: UnitOfWork, envelope: Envelope) -> None:
     """Keep the time of the newest event applied (data_as_of) and the count of events applied."""
-    fresh = await uow.session.get(Freshness, 1)
+    fresh = await find(uow, Freshness, 1)
     if fresh is None:
-        fresh = Freshness(id=1, data_as_of=None, events_applied=0)
-        uow.session.add(fresh)
+        fresh = add(uow, Freshness, 1, Freshness(id=1, data_as_of=None, events_applied=0))
     held = fresh.data_as_of
     if held is not None and held.tzinfo is None:  # SQLite hands back naive UTC
         held = held.replace(tzinfo=UTC)
@@ -62,11 +97,11 @@ async def on_cooperative(uow: UnitOfWork, envelope: Envelope, event: Cooperative
 
 
 async def _enrollment(uow: UnitOfWork, envelope: Envelope, enrollment_id, status: str, **facts) -> None:
-    row = await uow.session.get(EnrollmentView, enrollment_id)
+    row = await find(uow, EnrollmentView, enrollment_id)
     if row is None:
-        uow.session.add(EnrollmentView(id=enrollment_id, status=status, version=envelope.aggregate_version,
-                                       **{"cooperative_id": None, "district_code": None, "sector": None,
-                                          "gender": None, **facts}))
+        add(uow, EnrollmentView, enrollment_id, EnrollmentView(
+            id=enrollment_id, status=status, version=envelope.aggregate_version,
+            **{"cooperative_id": None, "district_code": None, "sector": None, "gender": None, **facts}))
     else:
         fill_missing(row, facts)
         if envelope.aggregate_version > row.version:

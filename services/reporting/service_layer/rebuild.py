@@ -7,6 +7,7 @@ unchanged). Events seen by both are recorded in the new store's inbox once; vers
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from services.reporting.adapters.store import (create_store_database, drop_store
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.messaging.inbox import EventConsumer
-from shared.unit_of_work import UnitOfWork
+from services.reporting.service_layer.prefetch import PrefetchingUnitOfWork, batch_keys, keys_of
 
 log = logging.getLogger("sipelkop.reporting.rebuild")
 CAUGHT_UP = 100  # a catch-up pass reading fewer events than this is close enough to switch
@@ -53,14 +54,18 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
     consumer = EventConsumer(
         name="reporting-rebuild", dead_letters=dead_letters, handlers=handlers, registry=CollectorRegistry(),
         topic_prefix=settings.topic_prefix,
-        uow_factory=lambda: UnitOfWork(sessions, messaging, source="/sipelkop/reporting",
-                                       topic_prefix=settings.topic_prefix))
+        uow_factory=lambda: PrefetchingUnitOfWork(sessions, messaging, source="/sipelkop/reporting",
+                                                  topic_prefix=settings.topic_prefix))
     replay = TopicReplay(settings.kafka_bootstrap, consumer.topics)
     read = 0
 
     async def apply(records):
         nonlocal read
-        await consumer.handle_records(records)
+        token = batch_keys.set(keys_of(records))
+        try:
+            await consumer.handle_records(records)
+        finally:
+            batch_keys.reset(token)
         read += len(records)
         progress(read, time.monotonic() - started)
 
@@ -76,7 +81,7 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
         deadline = time.monotonic() + (grace_s if grace_s is not None else 3 * settings.store_poll_s + 5)
         while time.monotonic() < deadline:
             await replay.read_to_end(apply)
-            await _pause(0.5)
+            await asyncio.sleep(0.5)
     finally:
         await replay.stop()
         await engine.dispose()
@@ -90,8 +95,3 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
                          replay_seconds=round(replayed_at - started, 2),
                          total_seconds=round(time.monotonic() - started, 2))
 
-
-async def _pause(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              ProgrammeView, SessionView)
-from services.reporting.service_layer.projections import fill_missing, touch, upsert_state
+from services.reporting.service_layer.projections import add, fill_missing, find, held, remember, touch, upsert_state
 from shared.events.envelope import Envelope
 from shared.events.training import (BatchCancelled, BatchClosed, BatchState, CertificateIssued,
                                     CertificateRevoked, CompletionDecision, ParticipantCompleted, ProgrammeState,
@@ -28,10 +28,10 @@ async def on_batch(uow: UnitOfWork, envelope: Envelope, event: BatchState) -> No
                   fiscal_year=event.fiscal_year, start_date=event.start_date, end_date=event.end_date,
                   capacity=event.capacity, session_count=event.session_count,
                   eligible_districts=list(event.eligible_districts), planned_budget=event.planned_budget)
-    row = await uow.session.get(BatchView, event.batch_id)
+    row = await find(uow, BatchView, event.batch_id)
     if row is None:
-        uow.session.add(BatchView(id=event.batch_id, status="scheduled", status_version=0,
-                                  version=envelope.aggregate_version, **values))
+        add(uow, BatchView, event.batch_id, BatchView(id=event.batch_id, status="scheduled", status_version=0,
+                                                      version=envelope.aggregate_version, **values))
     elif envelope.aggregate_version > row.version:
         for name, value in values.items():
             setattr(row, name, value)
@@ -40,11 +40,10 @@ async def on_batch(uow: UnitOfWork, envelope: Envelope, event: BatchState) -> No
 
 
 async def _batch_lifecycle(uow: UnitOfWork, envelope: Envelope, batch_id, status: str, **values) -> None:
-    row = await uow.session.get(BatchView, batch_id)
+    row = await find(uow, BatchView, batch_id)
     if row is None:  # the close overtook the schedule: keep it, the schedule fills the description later
-        row = BatchView(id=batch_id, status=status, status_version=envelope.aggregate_version, version=0,
-                        planned_budget=0, **values)
-        uow.session.add(row)
+        add(uow, BatchView, batch_id, BatchView(id=batch_id, status=status, status_version=envelope.aggregate_version,
+                                                version=0, planned_budget=0, **values))
     elif envelope.aggregate_version > row.status_version:
         row.status, row.status_version = status, envelope.aggregate_version
         for name, value in values.items():
@@ -65,14 +64,27 @@ async def _marks(uow: UnitOfWork, version: int, batch_id, session_no: int, statu
     """Apply a session's marks {participant_id: status}; one query for the whole sheet, not one per person.
 
     Marks travel as deltas (only what changed), so each mark keeps the version that last set it."""
-    held = {row.participant_id: row for row in (await uow.session.scalars(select(AttendanceView).where(
-        AttendanceView.batch_id == batch_id, AttendanceView.session_no == session_no,
-        AttendanceView.participant_id.in_(list(statuses))))).all()}
+    rows, unknown = {}, []
+    for participant_id in statuses:
+        known, row = held(uow, AttendanceView, (batch_id, session_no, participant_id))
+        if known:
+            rows[participant_id] = row
+        else:
+            unknown.append(participant_id)
+    if unknown:
+        with uow.session.no_autoflush:
+            found = {row.participant_id: row for row in (await uow.session.scalars(select(AttendanceView).where(
+                AttendanceView.batch_id == batch_id, AttendanceView.session_no == session_no,
+                AttendanceView.participant_id.in_(unknown)))).all()}
+        for participant_id in unknown:
+            rows[participant_id] = found.get(participant_id)
+            remember(uow, AttendanceView, (batch_id, session_no, participant_id), rows[participant_id])
     for participant_id, status in statuses.items():
-        row = held.get(participant_id)
+        row = rows[participant_id]
         if row is None:
-            uow.session.add(AttendanceView(batch_id=batch_id, session_no=session_no, participant_id=participant_id,
-                                           status=status, present=status in PRESENT, version=version))
+            add(uow, AttendanceView, (batch_id, session_no, participant_id), AttendanceView(
+                batch_id=batch_id, session_no=session_no, participant_id=participant_id, status=status,
+                present=status in PRESENT, version=version))
         elif version > row.version:
             row.status, row.present, row.version = status, status in PRESENT, version
 
@@ -105,10 +117,11 @@ async def on_completion(uow: UnitOfWork, envelope: Envelope, event: CompletionDe
 
 
 async def _certificate(uow: UnitOfWork, envelope: Envelope, number: str, revoked: bool, **facts) -> None:
-    row = await uow.session.get(CertificateView, number)
+    row = await find(uow, CertificateView, number)
     if row is None:
-        uow.session.add(CertificateView(number=number, revoked=revoked, version=envelope.aggregate_version,
-                                        **{"participant_id": None, **facts}))
+        add(uow, CertificateView, number, CertificateView(number=number, revoked=revoked,
+                                                          version=envelope.aggregate_version,
+                                                          **{"participant_id": None, **facts}))
     else:
         fill_missing(row, facts)
         if envelope.aggregate_version > row.version:
