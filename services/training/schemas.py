@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -15,6 +15,27 @@ MAX_BATCH_DAYS = 60
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        # PostgreSQL refuses NUL in text: say so as a 422 rather than fail on the insert.
+        if _has_nul(value):
+            raise ValueError("tidak boleh berisi karakter NUL")
+        return value
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+TrainerName = Annotated[str, Field(min_length=1, max_length=120, description="Subjek token pelatih")]
 
 
 def _known_districts(codes) -> None:
@@ -82,7 +103,7 @@ class BatchCreate(Strict):
     district_quotas: dict[str, int] = Field(default_factory=dict)
     planned_budget: int = Field(default=0, ge=0, le=10**15)
     completion_min_percent: int = Field(default=100, ge=1, le=100)
-    trainers: list[str] = Field(default_factory=list)
+    trainers: list[TrainerName] = Field(default_factory=list)
 
     @field_validator("eligible_districts")
     @classmethod
@@ -126,7 +147,7 @@ class BatchUpdate(Strict):
     district_quotas: dict[str, int] | None = None
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
-    trainers: list[str] | None = None
+    trainers: list[TrainerName] | None = None
 
     @field_validator("eligible_districts")
     @classmethod

@@ -46,6 +46,7 @@ async def get_corrections(batch_id: uuid.UUID, principal: Staff, uow: UowDep, no
 
 
 @router.get("/batches/{batch_id}/sessions/{no}/attendance-sheet.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "PDF"}},
             summary="Daftar hadir sesi untuk dicetak (PDF)")
 async def get_attendance_sheet(batch_id: uuid.UUID, principal: Staff, uow: UowDep, no: int = SessionNo):
     async with uow:

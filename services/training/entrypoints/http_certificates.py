@@ -14,6 +14,8 @@ from services.training.schemas_attendance import CertificateRead, CertificateVer
 from services.training.service_layer import certificates, papers
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
+PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF"}}
+ZIP = {200: {"content": {"application/zip": {}}, "description": "Zip berisi PDF per sertifikat"}}
 
 
 @router.get("/batches/{batch_id}/certificates", response_model=list[CertificateRead],
@@ -24,7 +26,7 @@ async def list_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowDep, 
                 await certificates.batch_certificates(uow.session, principal=principal, batch_id=batch_id)]
 
 
-@router.get("/batches/{batch_id}/certificates.zip", response_class=Response,
+@router.get("/batches/{batch_id}/certificates.zip", response_class=Response, responses=ZIP,
             summary="Unduh semua sertifikat angkatan (zip berisi PDF)")
 async def download_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
     async with uow:
@@ -33,7 +35,7 @@ async def download_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowD
     return Response(content, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/certificates/{number:path}/pdf", response_class=Response, summary="Unduh satu sertifikat (PDF)")
+@router.get("/certificates/{number:path}/pdf", response_class=Response, responses=PDF, summary="Unduh satu sertifikat (PDF)")
 async def download_certificate(number: str, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
     async with uow:
         content = await papers.certificate_paper(uow.session, principal=principal, number=number, settings=settings)

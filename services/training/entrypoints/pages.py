@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -120,7 +120,7 @@ async def batch_page(request: Request, batch_id: uuid.UUID, uow: UowDep):
 
 
 @router.get("/pelatih/angkatan/{batch_id}/sesi/{no}")
-async def session_page(request: Request, batch_id: uuid.UUID, no: int, uow: UowDep):
+async def session_page(request: Request, batch_id: uuid.UUID, uow: UowDep, no: int = PathParam(ge=1, le=60)):
     async def build(principal, session):
         marks = await attendance.session_marks(session, principal=principal, batch_id=batch_id, number=no)
         trail = await attendance.correction_trail(session, principal=principal, batch_id=batch_id, number=no)
@@ -132,8 +132,9 @@ async def session_page(request: Request, batch_id: uuid.UUID, no: int, uow: UowD
 
 
 @router.post("/pelatih/angkatan/{batch_id}/sesi/{no}/tutup")
-async def close_session(request: Request, batch_id: uuid.UUID, no: int, uow: UowDep,
-                        certificate_settings: CertificateSettingsDep):
+async def close_session(request: Request, batch_id: uuid.UUID, uow: UowDep,
+                        certificate_settings: CertificateSettingsDep,
+                        no: int = PathParam(ge=1, le=60)):
     try:
         principal = _principal(request)
         async with uow:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.training.adapters.orm import Batch, Certificate, CertificateCounter, RosterEntry
-from services.training.domain.certificates import certificate_year, format_number
+from services.training.domain.certificates import certificate_year, format_number, is_certificate_number
 from services.training.service_layer.batches import ensure_assigned, get_batch
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, field_error
@@ -92,7 +92,7 @@ async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: s
 
 
 async def _get(session, number: str) -> Certificate:
-    cert = await session.get(Certificate, number)
+    cert = await session.get(Certificate, number) if is_certificate_number(number) else None
     if cert is None:
         raise NotFound(f"Sertifikat nomor {number} tidak terdaftar.", fields=[field_error("number", "tidak terdaftar")])
     return cert

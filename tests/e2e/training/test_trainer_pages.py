@@ -10,7 +10,6 @@ from tests.conftest import TEST_SECRET
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
 from tests.fixtures.browser import screenshot
-from tests.fixtures.services import wait_for
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
 
@@ -67,8 +66,9 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     assert "Koneksi terputus" in page.inner_text("#status")
     assert page.is_disabled("#close")  # closing waits until the marks are in
     screenshot(page, "training-checklist-offline")
-    assert api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()  # server still has hadir
-    assert stored[ids[names[2]]]["status"] == "hadir"
+    held = {m["participant_id"]: m["status"] for m in
+            api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()}
+    assert held[ids[names[2]]] == "hadir"  # not on the server yet, and not lost either
     page.close()  # the trainer even closes the tab before the connection returns
 
     context.set_offline(False)
@@ -124,4 +124,3 @@ def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, run
     response = page.goto(f"{training_stack['training'].url}/pelatih/angkatan/{batch['id']}/sesi/1")
     assert response.status == 403 and "ditugaskan" in page.inner_text("main")
     page.context.close()
-    wait_for(lambda: True)
