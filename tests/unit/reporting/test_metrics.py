@@ -36,3 +36,15 @@ def test_lag_is_zero_when_caught_up_and_the_age_of_the_newest_event_otherwise(ap
                     now=newest + timedelta(minutes=5))
     assert sample(registry, "sipelkop_reporting_projection_lag_seconds") == 300
     assert sample(registry, "sipelkop_reporting_projection_events_behind", topic="sipelkop.training.session") == 40
+
+
+def test_the_grafana_dashboard_only_reads_metrics_reporting_exports(app):
+    import json
+    import re
+    from pathlib import Path
+
+    dashboard = json.loads((Path(__file__).parents[3] / "deploy/grafana/sipelkop-reporting.json").read_text())
+    used = {m for p in dashboard["panels"] for t in p["targets"]
+            for m in re.findall(r"sipelkop_reporting_[a-z_]+", t["expr"])}
+    exported = {m.name for m in app.state.runtime.registry.collect()}
+    assert used and used <= exported, used - exported
