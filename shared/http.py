@@ -1,6 +1,7 @@
 """The FastAPI app every service starts from: lifespan, /healthz, /readyz, /metrics, errors, request ids."""
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -95,12 +96,51 @@ def _document_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+class BodyLimit:
+    """Counts the bytes of a body as they arrive: a chunked upload without Content-Length stops at the limit too."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        received, refused = 0, False
+
+        async def limited_receive():
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    # Answer 413 now and tell the app the client left: it stops reading, and whatever it
+                    # answers is dropped below.
+                    refused = True
+                    body = json.dumps(error_body("payload_too_large",
+                                                 f"Permintaan melebihi batas {self.limit} byte.")).encode()
+                    await send({"type": "http.response.start", "status": 413,
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message):
+            if not refused:
+                await send(message)
+
+        await self.app(scope, limited_receive, guarded_send)
+
+
 def _instrument(app: FastAPI, runtime: ServiceRuntime) -> None:
     requests = Counter("sipelkop_http_requests", "HTTP requests", ["service", "method", "route", "status"],
                        registry=runtime.registry)
     latency = Histogram("sipelkop_http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"],
                         registry=runtime.registry)
     limit = runtime.settings.max_request_bytes
+    app.add_middleware(BodyLimit, limit=limit)
 
     @app.middleware("http")
     async def observe(request: Request, call_next):

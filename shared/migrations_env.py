@@ -18,12 +18,13 @@ def run(target_metadata: MetaData) -> None:
         return
 
     def do_run(connection):
-        if connection.dialect.name == "postgresql":
-            # Replicas starting together: one migrates, the others wait here and then find nothing to do.
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7301190001)")
         # render_as_batch: SQLite cannot ALTER most things in place.
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Replicas starting together: one migrates, the others wait here, then find nothing to do.
+                # Taken inside Alembic's transaction, so it commits with the migrations and then lets go.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7301190001)")
             context.run_migrations()
 
     async def run_async():
