@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from shared.auth import Principal, Role, require
 from shared.errors import Conflict, NotFound
 
 router = APIRouter(prefix="/api/v1/ops", tags=["ops"])
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+LetterId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Nomor event parkir")]
 
 
 def _store(request: Request):
@@ -24,7 +25,7 @@ async def list_dead_letters(request: Request, principal: Admin,
 
 
 @router.post("/dead-letters/{letter_id}/redrive", summary="Terapkan ulang event yang diparkir")
-async def redrive(letter_id: int, request: Request, principal: Admin) -> dict:
+async def redrive(letter_id: LetterId, request: Request, principal: Admin) -> dict:
     runtime = request.app.state.runtime
     letter = await runtime.dead_letters.get(letter_id)
     if letter is None:
@@ -36,7 +37,7 @@ async def redrive(letter_id: int, request: Request, principal: Admin) -> dict:
 
 
 @router.post("/dead-letters/{letter_id}/discard", summary="Buang event yang diparkir")
-async def discard(letter_id: int, request: Request, principal: Admin) -> dict:
+async def discard(letter_id: LetterId, request: Request, principal: Admin) -> dict:
     store = _store(request)
     letter = await store.get(letter_id)
     if letter is None:
