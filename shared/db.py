@@ -67,7 +67,13 @@ def is_transient(exc: BaseException) -> bool:
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    name = type(getattr(exc, "orig", exc)).__name__
+    orig = getattr(exc, "orig", None) or exc
+    # SQLAlchemy wraps asyncpg's errors in its own Error class: the SQLSTATE tells what happened.
+    # 08xxx connection errors, 57P01-57P03 shutdown / starting up / not yet accepting connections, 53300 too many.
+    code = getattr(orig, "sqlstate", None) or getattr(orig.__cause__, "sqlstate", None)
+    if code and (code.startswith("08") or code in {"57P01", "57P02", "57P03", "53300", "40001", "40P01"}):
+        return True
+    name = type(orig.__cause__ if isinstance(orig.__cause__, Exception) else orig).__name__
     return name in {
         "CannotConnectNowError",
         "ConnectionDoesNotExistError",

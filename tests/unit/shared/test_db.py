@@ -1,0 +1,36 @@
+"""Which database errors are waited out (transient) and which are not."""
+import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from shared.db import is_transient
+
+
+def wrapped(asyncpg_error: Exception) -> DBAPIError:
+    """What SQLAlchemy hands us: asyncpg's error inside the adapter's Error inside DBAPIError."""
+    try:
+        raise AsyncAdapt_asyncpg_dbapi.Error(str(asyncpg_error)) from asyncpg_error
+    except Exception as adapted:
+        adapted.sqlstate = getattr(asyncpg_error, "sqlstate", None)
+        return DBAPIError("SELECT 1", {}, adapted)
+
+
+def test_a_database_starting_up_is_transient():
+    assert is_transient(wrapped(asyncpg.exceptions.CannotConnectNowError("starting up")))
+
+
+def test_an_administrator_shutdown_is_transient():
+    assert is_transient(wrapped(asyncpg.exceptions.AdminShutdownError("terminating")))
+
+
+def test_a_deadlock_is_transient():
+    assert is_transient(wrapped(asyncpg.exceptions.DeadlockDetectedError("deadlock")))
+
+
+def test_a_broken_constraint_is_not():
+    error = asyncpg.exceptions.UniqueViolationError("duplicate key")
+    assert not is_transient(IntegrityError("INSERT", {}, error))
+
+
+def test_a_plain_bug_is_not():
+    assert not is_transient(ValueError("bug"))
