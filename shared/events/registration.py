@@ -52,6 +52,21 @@ class ParticipantRegistered(DomainEvent):
     position: str
 
 
+class ParticipantUpdated(DomainEvent):
+    """A correction of what other services see of a participant (name, position, cooperative); the envelope's
+    aggregate_version is the participant's version. Training's roster takes the new name from it."""
+
+    type: ClassVar[str] = "sipelkop.registration.participant.updated.v1"
+    topic: ClassVar[str] = PARTICIPANT_TOPIC
+
+    participant_id: uuid.UUID
+    full_name: str
+    gender: Gender
+    position: str
+    cooperative_id: uuid.UUID
+    district_code: str
+
+
 class ParticipantEnrolled(DomainEvent):
     """Carries what training needs for its roster and certificates."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
@@ -16,6 +16,7 @@ from services.registration.schemas import CooperativeCreate, ParticipantCreate
 from services.registration.service_layer import cooperatives, participants
 from shared.auth import Role, decode_token
 from shared.errors import DomainError, Unauthorized
+from shared.ratelimit import limit_sign_in
 from shared.regions import districts
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,7 @@ async def sign_in_form(request: Request):
     return render(request, "sign_in.html", None, errors={}, ttl=request.app.state.settings.token_ttl_hours)
 
 
-@router.post("/masuk")
+@router.post("/masuk", dependencies=[Depends(limit_sign_in)])  # 10 tries per address in 5 minutes, then 429
 async def sign_in(request: Request):
     """A pasted token becomes an HttpOnly cookie; the token is the account (issued by `sipelkop token`)."""
     token = str((await request.form()).get("token", "")).strip()

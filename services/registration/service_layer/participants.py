@@ -15,7 +15,8 @@ from services.registration.service_layer import audit
 from services.registration.service_layer.cooperatives import MAX_PAGE_SIZE, district_scope, ensure_district
 from shared.auth import Principal
 from shared.errors import Invalid, NotFound, field_error
-from shared.events.registration import ParticipantRegistered
+from shared.db import is_postgres
+from shared.events.registration import ParticipantRegistered, ParticipantUpdated
 from shared.unit_of_work import UnitOfWork
 
 
@@ -51,9 +52,17 @@ def new_participant(nik: NikInfo, data: ParticipantCreate, phone: str | None, co
         district_code=cooperative.district_code, version=1, created_at=now, created_by=principal.subject)
 
 
+# What other services see of a participant; a change to one of these is announced (ParticipantUpdated).
+PUBLIC_FIELDS = ("full_name", "gender", "position", "cooperative_id", "district_code")
+
+
 def registered_event(p: Participant) -> ParticipantRegistered:
     return ParticipantRegistered(participant_id=p.id, cooperative_id=p.cooperative_id, district_code=p.district_code,
                                  gender=p.gender, position=p.position)
+
+
+def updated_event(p: Participant) -> ParticipantUpdated:
+    return ParticipantUpdated(participant_id=p.id, **{key: getattr(p, key) for key in PUBLIC_FIELDS})
 
 
 async def register_participant(uow: UnitOfWork, *, principal: Principal,
@@ -88,10 +97,12 @@ async def register_participant(uow: UnitOfWork, *, principal: Principal,
 
 async def update_participant(uow: UnitOfWork, *, principal: Principal, participant_id: uuid.UUID,
                              data: ParticipantUpdate) -> Participant:
-    """Correct a manager's name, position, contact or cooperative (within the district). Audited; no event, since
-    no other service keeps these fields except training's roster, which takes the name at enrolment."""
+    """Correct a manager's name, position, contact or cooperative (within the district). Audited; every real change
+    is version + 1, and one that other services see (name, position, cooperative) is announced as ParticipantUpdated
+    so training's roster and later certificates carry the corrected name. Contact data never leaves."""
     session = uow.session
-    participant = await get_participant(session, principal=principal, participant_id=participant_id)
+    participant = await get_participant(session, principal=principal, participant_id=participant_id,
+                                        for_update=True)
     changes = data.model_dump(exclude_unset=True)
     if "full_name" in changes and not changes["full_name"]:
         raise Invalid("Nama wajib diisi.", fields=[field_error("full_name", "wajib diisi")])
@@ -115,14 +126,20 @@ async def update_participant(uow: UnitOfWork, *, principal: Principal, participa
         setattr(participant, key, value)
     participant.version += 1
     participant.updated_at, participant.updated_by = datetime.now(UTC), principal.subject
+    if any(key in PUBLIC_FIELDS for key in delta):
+        uow.emit(updated_event(participant), subject=str(participant.id), aggregate_version=participant.version)
     audit.record(session, principal, action="updated", entity="participant", entity_id=participant.id,
                  district_code=participant.district_code, changes=delta)
     await uow.commit()
     return participant
 
 
-async def get_participant(session, *, principal: Principal, participant_id: uuid.UUID) -> Participant:
-    participant = await session.get(Participant, participant_id)
+async def get_participant(session, *, principal: Principal, participant_id: uuid.UUID,
+                          for_update: bool = False) -> Participant:
+    query = select(Participant).where(Participant.id == participant_id)
+    if for_update and is_postgres(session.bind):
+        query = query.with_for_update()  # two corrections at once must not both become version n + 1
+    participant = await session.scalar(query)
     if participant is None:
         raise NotFound("Peserta tidak ditemukan.")
     ensure_district(principal, participant.district_code)

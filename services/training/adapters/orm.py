@@ -91,7 +91,7 @@ class RosterEntry(Base):
 
     enrollment_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)  # a correction reaches all their batches
     full_name: Mapped[str] = mapped_column(String(200))
     gender: Mapped[str] = mapped_column(String(1))
     position: Mapped[str] = mapped_column(String(40))
@@ -101,6 +101,21 @@ class RosterEntry(Base):
     sector: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | cancelled
     version: Mapped[int] = mapped_column(Integer)
+
+
+class ParticipantCorrection(Base):
+    """The newest correction of a participant known from registration's ParticipantUpdated (version = the
+    participant's version): older events are dropped, and an enrolment that arrives later takes it over.
+
+    Version 0 is a placeholder row that only serialises a correction with a concurrent enrolment (see roster)."""
+
+    __tablename__ = "participant_corrections"
+
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[str | None] = mapped_column(String(40))
 
 
 class AttendanceMark(Base):

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from fastapi import APIRouter, Form, Path as PathParam, Request
+from fastapi import APIRouter, Depends, Form, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
@@ -17,6 +17,7 @@ from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
 from services.training.service_layer import attendance, batches, certificates, completion, roster, sessions
 from shared.auth import Principal, Role, decode_token
 from shared.errors import DomainError, Forbidden, Unauthorized
+from shared.ratelimit import limit_sign_in
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -76,7 +77,7 @@ async def sign_in_form(request: Request):
     return _render(request, "masuk.html")
 
 
-@router.post("/pelatih/masuk")
+@router.post("/pelatih/masuk", dependencies=[Depends(limit_sign_in)])  # 10 tries per address in 5 min, then 429
 async def sign_in(request: Request, token: str = Form(...)):
     try:
         principal = decode_token(request.app.state.settings.secret_key, token.strip())
