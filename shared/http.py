@@ -159,3 +159,12 @@ def _instrument(app: FastAPI, runtime: ServiceRuntime) -> None:
         latency.labels(runtime.name, request.method, path).observe(time.perf_counter() - started)
         response.headers["x-correlation-id"] = correlation
         return response
+
+
+def file_download(media_type: str, description: str = "Berkas") -> dict:
+    """Route keyword arguments for a file download, so OpenAPI says what really comes back (not JSON)."""
+    from starlette.responses import Response
+
+    return {"response_class": Response,
+            "responses": {200: {"description": description,
+                                "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}}

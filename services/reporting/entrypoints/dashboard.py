@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.templating import Jinja2Templates
@@ -18,6 +18,7 @@ from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
 from shared.auth import Role, current_principal, decode_token
 from shared.errors import DomainError, Forbidden
+from shared.ratelimit import limit_sign_in
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -83,7 +84,7 @@ async def dashboard(request: Request, fiscal_year: int | None = Query(default=No
     return templates.TemplateResponse(request, "dashboard.html", context)
 
 
-@router.post("/dasbor/masuk")
+@router.post("/dasbor/masuk", dependencies=[Depends(limit_sign_in)])
 async def sign_in(request: Request):
     # A plain form post: the token is checked, then kept in an HttpOnly cookie (never in the URL).
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
