@@ -12,7 +12,8 @@ from services.registration.schemas import (CooperativeCreate, CooperativePage, C
 from services.registration.service_layer import cooperatives, participants
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
-PageNo = Annotated[int, Query(ge=1, description="Halaman, mulai 1")]
+# An upper bound keeps OFFSET within a 64-bit integer (a huge page was a 500, found by fuzzing).
+PageNo = Annotated[int, Query(ge=1, le=1_000_000, description="Halaman, mulai 1")]
 PageSize = Annotated[int, Query(ge=1, le=cooperatives.MAX_PAGE_SIZE, description="Baris per halaman")]
 
 

@@ -12,6 +12,7 @@ from services.registration.entrypoints.deps import Admin, Registrar, UowDep
 from services.registration.entrypoints.uploads import read_sheet
 from services.registration.schemas import AuditPage, ImportResult
 from services.registration.service_layer import audit, import_formats, imports
+from shared.http import file_download
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,13 +47,14 @@ def _download(content: bytes, filename: str) -> Response:
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@router.get("/imports/template.xlsx", summary="Templat impor koperasi", response_class=Response)
+@router.get("/imports/template.xlsx", summary="Templat impor koperasi", **file_download(XLSX, "Templat XLSX"))
 async def cooperative_template():
     return _download(template(import_formats.COOPERATIVE_COLUMNS, sheet_title="koperasi",
                               choices=import_formats.cooperative_choices()), "templat-koperasi.xlsx")
 
 
-@router.get("/imports/participants/template.xlsx", summary="Templat impor pengurus", response_class=Response)
+@router.get("/imports/participants/template.xlsx", summary="Templat impor pengurus",
+            **file_download(XLSX, "Templat XLSX"))
 async def participant_template():
     return _download(template(import_formats.PARTICIPANT_COLUMNS, sheet_title="pengurus",
                               choices=import_formats.participant_choices()), "templat-pengurus.xlsx")
@@ -61,7 +63,7 @@ async def participant_template():
 @router.get("/audit", response_model=AuditPage, summary="Jejak audit (admin)")
 async def list_audit(principal: Admin, uow: UowDep, entity: str | None = None, entity_id: str | None = None,
                      actor: str | None = None, district: str | None = None,
-                     page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=200)] = 50):
+                     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, page_size: Annotated[int, Query(ge=1, le=200)] = 50):
     async with uow:
         rows, total = await audit.list_entries(uow.session, entity=entity, entity_id=entity_id, actor=actor,
                                                district=district, page=page, page_size=page_size)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
@@ -74,7 +76,7 @@ async def sign_out(request: Request, principal: PagePrincipal):
 
 @router.get("/koperasi")
 async def cooperative_list(request: Request, principal: PagePrincipal, uow: UowDep, q: str | None = None,
-                           page: int = 1, pesan: str | None = None):
+                           page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, pesan: str | None = None):
     async with uow:
         rows, total = await cooperatives.list_cooperatives(uow.session, principal=principal, q=q, page=max(page, 1),
                                                            page_size=PAGE_SIZE)
@@ -126,7 +128,7 @@ async def save_cooperative(request: Request, principal: PagePrincipal, uow: UowD
 
 @router.get("/peserta")
 async def participant_list(request: Request, principal: PagePrincipal, uow: UowDep, q: str | None = None,
-                           page: int = 1, pesan: str | None = None):
+                           page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, pesan: str | None = None):
     async with uow:
         rows, total = await participants.list_participants(uow.session, principal=principal, q=q,
                                                            page=max(page, 1), page_size=PAGE_SIZE)
