@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import is_transient
 from shared.events.base import DomainEvent
@@ -108,6 +110,7 @@ class EventConsumer:
 
     async def _apply_once(self, items: list) -> None:
         async with self._uow_factory() as uow:
+            look_up_without_flushing(uow.session)
             ids = [str(env.id) for _, env, _ in items]
             seen = set((await uow.session.execute(
                 select(self._inbox.c.event_id).where(self._inbox.c.event_id.in_(ids)))).scalars())
@@ -143,3 +146,36 @@ class EventConsumer:
                     raise
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+
+def look_up_without_flushing(session: AsyncSession) -> None:
+    """Make `session.get` by primary key cheap for a batch: a row added earlier in the batch is handed back as it
+    is, and a key not yet in the session is read without first flushing everything pending.
+
+    Handlers look rows up by key for almost every event; with autoflush each lookup first flushed the previous
+    event's rows, so a batch cost three round trips per event. Now it costs one (the SELECT of a key never seen),
+    and the rows go to the database together at commit (multi-row INSERTs, batched UPDATEs). The result of a key
+    lookup is the same: only the row with that key could change it, and that row is the pending one handed back.
+    Queries other than `get` still autoflush as before."""
+    sync = session.sync_session
+    pending: dict = {}
+
+    def added(_session, obj) -> None:
+        key = sa_inspect(obj).mapper.identity_key_from_instance(obj)
+        if None not in key[1]:
+            pending[key] = obj
+
+    event.listen(sync, "transient_to_pending", added)
+    load = session.get
+
+    async def get(entity, ident, **options):
+        if options:
+            return await load(entity, ident, **options)
+        key = sa_inspect(entity).identity_key_from_primary_key(list(ident) if isinstance(ident, tuple) else [ident])
+        obj = pending.get(key)
+        if obj is not None and obj in sync and not sa_inspect(obj).deleted:
+            return obj
+        with sync.no_autoflush:
+            return await load(entity, ident)
+
+    session.get = get

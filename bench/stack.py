@@ -1,0 +1,86 @@
+"""Service processes for the HTTP pairs (`sipelkop serve NAME`), each with its own database and the run's prefix."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.infra import free_port, sa_url
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-0123456789abcdef-0123456789"
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s:\n{self.log.read_text()[-3000:]}")
+
+    def cpu_seconds(self) -> float:
+        import psutil
+
+        try:
+            t = psutil.Process(self.process.pid).cpu_times()
+            return t.user + t.system
+        except psutil.Error:
+            return 0.0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def token(role: str = "admin", subject: str = "bench-admin") -> str:
+    from datetime import timedelta
+
+    from shared.auth import issue_token
+
+    return issue_token(SECRET, subject=subject, role=role, district=None, ttl=timedelta(hours=2))
+
+
+def service_env(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path) -> dict:
+    return {**os.environ, "SIPELKOP_SECRET_KEY": SECRET, "SIPELKOP_ENV": "test", "SIPELKOP_KAFKA_BOOTSTRAP": bootstrap,
+            "SIPELKOP_TOPIC_PREFIX": prefix, "SIPELKOP_DATA_DIR": str(log_dir), "SIPELKOP_LOG_LEVEL": "WARNING",
+            f"{name.upper()}_DATABASE_URL": sa_url(db), "PYTHONPATH": str(ROOT)}
+
+
+def start(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path) -> Service:
+    port = free_port()
+    log = log_dir / f"{name}.log"
+    with open(log, "ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
+                                   env=service_env(name, bootstrap=bootstrap, db=db, prefix=prefix, log_dir=log_dir),
+                                   cwd=ROOT, stdout=out, stderr=out)
+    service = Service(name, process, port, log)
+    service.wait_ready()
+    return service
