@@ -61,6 +61,12 @@ async def ping(engine: AsyncEngine, timeout: float = 2.0) -> bool:
         return False
 
 
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE behind a SQLAlchemy error, if any (SQLAlchemy wraps asyncpg's exception)."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) or getattr(orig.__cause__, "sqlstate", None)
+
+
 def is_transient(exc: BaseException) -> bool:
     """True for errors that go away by waiting: the database is down, restarting or locked."""
     if isinstance(exc, (OperationalError, ConnectionError, OSError, asyncio.TimeoutError)):
@@ -70,7 +76,7 @@ def is_transient(exc: BaseException) -> bool:
     orig = getattr(exc, "orig", None) or exc
     # SQLAlchemy wraps asyncpg's errors in its own Error class: the SQLSTATE tells what happened.
     # 08xxx connection errors, 57P01-57P03 shutdown / starting up / not yet accepting connections, 53300 too many.
-    code = getattr(orig, "sqlstate", None) or getattr(orig.__cause__, "sqlstate", None)
+    code = sqlstate(exc)
     if code and (code.startswith("08") or code in {"57P01", "57P02", "57P03", "53300", "40001", "40P01"}):
         return True
     name = type(orig.__cause__ if isinstance(orig.__cause__, Exception) else orig).__name__

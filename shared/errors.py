@@ -120,8 +120,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception):
-        from shared.db import is_transient
+        from shared.db import is_transient, sqlstate
 
+        if (sqlstate(exc) or "").startswith("22"):
+            # A data exception: the database refused a value as such (e.g. a NUL character in text).
+            # Nothing was written; the sender can fix the value.
+            return JSONResponse(error_body("invalid_value", "Data berisi karakter atau nilai yang tidak dapat "
+                                           "disimpan (mis. karakter NUL)."), status_code=422)
         if is_transient(exc):
             # The database is away (restart, failover): nothing was written; the client may simply retry.
             log.warning("database unavailable: %s", exc)

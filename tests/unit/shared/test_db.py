@@ -34,3 +34,10 @@ def test_a_broken_constraint_is_not():
 
 def test_a_plain_bug_is_not():
     assert not is_transient(ValueError("bug"))
+
+
+def test_the_sqlstate_is_read_through_the_wrappers():
+    from shared.db import sqlstate
+
+    assert sqlstate(wrapped(asyncpg.exceptions.CharacterNotInRepertoireError("0x00"))) == "22021"
+    assert sqlstate(ValueError("x")) is None
