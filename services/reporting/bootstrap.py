@@ -17,6 +17,7 @@ from services.reporting.entrypoints.consumers import HANDLERS
 from services.reporting.entrypoints.dashboard import router as dashboard_router
 from services.reporting.entrypoints.exports import router as exports_router
 from services.reporting.entrypoints.http import router
+from services.reporting.service_layer.batch_apply import apply_batch, covers
 from services.reporting.service_layer.figures import freshness
 from services.reporting.service_layer.metrics import ReportingMetrics
 from shared.db import migrate
@@ -30,9 +31,14 @@ log = logging.getLogger("sipelkop.reporting")
 
 def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorRegistry | None = None,
               handlers: dict | None = None) -> ServiceRuntime:
-    return build_runtime(name=NAME, settings=settings or ReportingSettings(), tables=messaging, migrations=MIGRATIONS,
-                         handlers=HANDLERS if handlers is None else handlers, registry=registry,
-                         relay=False)  # reporting publishes nothing
+    handlers = HANDLERS if handlers is None else handlers
+    runtime = build_runtime(name=NAME, settings=settings or ReportingSettings(), tables=messaging,
+                            migrations=MIGRATIONS, handlers=handlers, registry=registry,
+                            relay=False)  # reporting publishes nothing
+    if runtime.consumer is not None and covers(handlers):
+        # A batch is applied set-based (a few statements per table), not event by event; same results.
+        runtime.consumer.batch_handler = apply_batch
+    return runtime
 
 
 def live_store(runtime: ServiceRuntime, on_switch=lambda generation: None) -> LiveStore:

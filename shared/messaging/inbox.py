@@ -27,6 +27,9 @@ from shared.unit_of_work import UnitOfWork
 log = logging.getLogger("sipelkop.consumer")
 
 Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
+# Applies a whole batch at once: (uow, [(record, envelope, event), ...]) with duplicates already removed, in
+# arrival order. Used instead of the per-event handlers when given; the handlers still say which events count.
+BatchHandler = Callable[[UnitOfWork, list], Awaitable[None]]
 PERMANENT_ATTEMPTS = 3
 
 
@@ -49,8 +52,10 @@ class ConsumerMetrics:
 
 class EventConsumer:
     def __init__(self, *, name: str, uow_factory: Callable[[], UnitOfWork], dead_letters: DeadLetterStore,
-                 handlers: dict[type[DomainEvent], Handler], registry: CollectorRegistry, topic_prefix: str = ""):
+                 handlers: dict[type[DomainEvent], Handler], registry: CollectorRegistry, topic_prefix: str = "",
+                 batch_handler: BatchHandler | None = None):
         self.name = name
+        self.batch_handler = batch_handler
         self.topic_prefix = topic_prefix
         self._uow_factory = uow_factory
         self._dead_letters = dead_letters
@@ -114,18 +119,27 @@ class EventConsumer:
             ids = [str(env.id) for _, env, _ in items]
             seen = set((await uow.session.execute(
                 select(self._inbox.c.event_id).where(self._inbox.c.event_id.in_(ids)))).scalars())
-            applied, newest = [], None
-            for record, envelope, event in items:
+            applied, newest, fresh = [], None, []
+            for item in items:
+                record, envelope, event = item
                 event_id = str(envelope.id)
                 if event_id in seen:
                     self.metrics.duplicates.inc()
                     continue
                 seen.add(event_id)
-                bind_correlation(envelope.correlation_id or event_id, event_id)
-                await self._handlers[type(event)](uow, envelope, event)
+                if self.batch_handler is None:
+                    bind_correlation(envelope.correlation_id or event_id, event_id)
+                    await self._handlers[type(event)](uow, envelope, event)
+                else:
+                    fresh.append(item)
                 applied.append({"event_id": event_id, "event_type": envelope.type, "topic": record.topic,
                                 "applied_at": datetime.now(UTC)})
                 newest = max(newest or envelope.time, envelope.time)
+            if fresh:
+                if len(fresh) == 1:
+                    envelope = fresh[0][1]
+                    bind_correlation(envelope.correlation_id or str(envelope.id), str(envelope.id))
+                await self.batch_handler(uow, fresh)
             if applied:
                 await uow.session.execute(self._inbox.insert(), applied)
             await uow.commit()

@@ -21,7 +21,9 @@ from services.reporting.adapters.store import (create_store_database, drop_store
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.messaging.inbox import EventConsumer
+from services.reporting.service_layer.batch_apply import apply_batch, covers
 from services.reporting.service_layer.prefetch import PrefetchingUnitOfWork, batch_keys, keys_of
+from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger("sipelkop.reporting.rebuild")
 CAUGHT_UP = 100  # a catch-up pass reading fewer events than this is close enough to switch
@@ -51,17 +53,19 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
     engine = create_engine(url)
     sessions = session_factory(engine)
     dead_letters = DeadLetterStore(sessions, messaging)
+    set_based = covers(handlers)  # reporting's own handlers: whole batches, no rows to prefetch
+    uow_class = UnitOfWork if set_based else PrefetchingUnitOfWork
     consumer = EventConsumer(
         name="reporting-rebuild", dead_letters=dead_letters, handlers=handlers, registry=CollectorRegistry(),
-        topic_prefix=settings.topic_prefix,
-        uow_factory=lambda: PrefetchingUnitOfWork(sessions, messaging, source="/sipelkop/reporting",
-                                                  topic_prefix=settings.topic_prefix))
+        topic_prefix=settings.topic_prefix, batch_handler=apply_batch if set_based else None,
+        uow_factory=lambda: uow_class(sessions, messaging, source="/sipelkop/reporting",
+                                      topic_prefix=settings.topic_prefix))
     replay = TopicReplay(settings.kafka_bootstrap, consumer.topics)
     read = 0
 
     async def apply(records):
         nonlocal read
-        token = batch_keys.set(keys_of(records))
+        token = batch_keys.set(None if set_based else keys_of(records))
         try:
             await consumer.handle_records(records)
         finally:

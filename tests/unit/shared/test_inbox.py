@@ -85,3 +85,63 @@ async def test_a_parked_event_can_be_redriven_once_fixed(runtime):
     assert await runtime.dead_letters.redrive(letter["id"], runtime.consumer)
     # Still invalid: parked anew, and the old letter is marked redriven.
     assert [l["status"] for l in await runtime.dead_letters.list(status=None)] == ["redriven", "parked"]
+
+
+async def test_a_batch_handler_gets_the_new_events_once_in_one_transaction(runtime):
+    """With a batch hook the whole batch goes to it at once: duplicates (in the inbox or in the batch) removed,
+    arrival order kept, the inbox rows committed with what it wrote."""
+    calls = []
+
+    async def apply(uow, items):
+        calls.append([(rec.offset, env.aggregate_version) for rec, env, _ in items])
+
+    runtime.consumer.batch_handler = apply
+    first, second = batch_event(uuid.uuid4()), batch_event(uuid.uuid4(), 2, BatchUpdated)
+    await runtime.consumer.handle_records([record(first, 1)])
+    await runtime.consumer.handle_records([record(first, 1), record(second, 2), record(second, 2),
+                                           record(b"{oops", 3)])
+    assert calls == [[(1, 1)], [(2, 2)]]
+    assert runtime.consumer.metrics.duplicates._value.get() == 2
+    assert await capacities(runtime) == []  # the per-event handlers were not called
+    [letter] = await runtime.dead_letters.list()
+    assert letter["offset"] == 3
+
+
+async def test_a_failing_batch_is_split_and_only_the_culprit_is_parked(runtime):
+    applied = []
+
+    async def apply(uow, items):
+        if any(env.aggregate_version == 2 for _, env, _ in items):
+            raise RuntimeError("bug in batch handler")
+        applied.extend(rec.offset for rec, _, _ in items)
+
+    runtime.consumer.batch_handler = apply
+    events = [batch_event(uuid.uuid4()), batch_event(uuid.uuid4(), 2, BatchUpdated), batch_event(uuid.uuid4())]
+    await runtime.consumer.handle_records([record(raw, i) for i, raw in enumerate(events)])
+    assert applied == [0, 2]
+    [letter] = await runtime.dead_letters.list()
+    assert letter["offset"] == 1 and "bug in batch handler" in letter["error"]
+    # The culprit is not in the inbox, the others are: a redelivery applies nothing twice.
+    applied.clear()
+    await runtime.consumer.handle_records([record(events[0], 0), record(events[2], 2)])
+    assert applied == []
+
+
+async def test_a_batch_handler_waits_out_a_database_that_is_away(runtime, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from shared.messaging import inbox
+
+    failures = [OperationalError("SELECT 1", {}, ConnectionRefusedError("database away"))]
+    applied = []
+
+    async def apply(uow, items):
+        if failures:
+            raise failures.pop()
+        applied.extend(rec.offset for rec, _, _ in items)
+
+    monkeypatch.setattr(inbox, "is_transient", lambda exc: isinstance(exc, OperationalError))
+    runtime.consumer.batch_handler = apply
+    await runtime.consumer.handle_records([record(batch_event(uuid.uuid4()), 5)])
+    assert applied == [5] and runtime.consumer.metrics.transient._value.get() == 1
+    assert await runtime.dead_letters.list() == []
