@@ -12,8 +12,8 @@ from services.registration.domain.enrollment import (EnrollmentRefused, Seats, c
 from services.registration.schemas import EnrollmentCreate
 from services.registration.service_layer import audit
 from services.registration.service_layer.cooperatives import district_scope, ensure_district
-from services.registration.service_layer.waiting_list import (enrolled_event, lock_batch, next_seq, position_of,
-                                                              positions, promote_waiting, seats_taken, terms)
+from services.registration.service_layer.waiting_list import (batch_line, enrolled_event, lock_batch, position_of,
+                                                              positions, promote_waiting, terms)
 from shared.auth import Principal, Role
 from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
@@ -42,21 +42,22 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
                BatchReplica.status == "scheduled"))).all()
     overlapping = next((row.code for row in mine if row.batch_id != batch.id
                         and dates_overlap(row.start_date, row.end_date, batch.start_date, batch.end_date)), None)
-    taken, by_district = await seats_taken(session, batch.id)
+    line = await batch_line(session, batch.id)
     status = decide_enrollment(
         batch=terms(batch), district_code=participant.district_code, cooperative_active=cooperative.active,
         already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
-        seats=Seats(taken, by_district.get(participant.district_code, 0)), today=today or date.today(),
+        seats=Seats(line.taken, line.by_district.get(participant.district_code, 0)), today=today or date.today(),
         inactive_override=inactive_override)
 
     enrollment = Enrollment(id=uuid.uuid4(), batch_id=batch.id, participant_id=participant.id,
                             district_code=participant.district_code, status=status, version=1,
                             created_at=datetime.now(UTC), created_by=principal.subject)
+    position = None
     if status == "waitlisted":
-        enrollment.waitlist_seq = await next_seq(session, batch.id)
+        # Under the batch lock: the next number in line, and everyone waiting now stands before this one.
+        enrollment.waitlist_seq = line.last_seq + 1
+        position = line.waiting + 1
     session.add(enrollment)
-    await session.flush()
-    position = await position_of(session, enrollment)
     if status == "enrolled":
         event = await enrolled_event(session, enrollment)
     else:
@@ -157,10 +158,15 @@ def to_read(e: Enrollment, position: int | None, *, full_name: str | None = None
 
 
 async def _participant(session, participant_id: uuid.UUID) -> Participant:
-    query = select(Participant).where(Participant.id == participant_id)
+    """The participant, locked, with their cooperative loaded in the same round trip (nominate reads it from the
+    session's identity map)."""
+    query = (select(Participant, Cooperative).join(Cooperative, Cooperative.id == Participant.cooperative_id)
+             .where(Participant.id == participant_id))
     if is_postgres(session.bind):
-        query = query.with_for_update()  # one person, two batches at once: the overlap check must see both
-    participant = await session.scalar(query)
+        # one person, two batches at once: the overlap check must see both
+        query = query.with_for_update(of=Participant.__table__)
+    row = (await session.execute(query)).first()
+    participant = row[0] if row is not None else None
     if participant is None:
         raise NotFound("Peserta tidak ditemukan.", fields=[field_error("participant_id", "tidak ditemukan")])
     return participant

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
 from services.registration.domain.enrollment import BatchTerms, InLine, promotable
@@ -36,6 +37,29 @@ async def seats_taken(session, batch_id: uuid.UUID) -> tuple[int, dict[str, int]
         .group_by(Enrollment.district_code))).all()
     by_district = {district: count for district, count in rows}
     return sum(by_district.values()), by_district
+
+
+@dataclass(frozen=True)
+class Line:
+    """A batch's seats and waiting line in one read: seats taken (overall and by district), how many wait, and the
+    last number handed out in line (over every status, so a number is never reused)."""
+
+    taken: int
+    by_district: dict[str, int]
+    waiting: int
+    last_seq: int
+
+
+async def batch_line(session, batch_id: uuid.UUID) -> Line:
+    """One aggregated query instead of separate counts; the caller holds the batch lock."""
+    enrolled = func.coalesce(func.sum(case((Enrollment.status == "enrolled", 1), else_=0)), 0)
+    waiting = func.coalesce(func.sum(case((Enrollment.status == "waitlisted", 1), else_=0)), 0)
+    rows = (await session.execute(
+        select(Enrollment.district_code, enrolled, waiting, func.max(Enrollment.waitlist_seq))
+        .where(Enrollment.batch_id == batch_id).group_by(Enrollment.district_code))).all()
+    by_district = {district: int(n) for district, n, _, _ in rows if n}
+    return Line(taken=sum(by_district.values()), by_district=by_district, waiting=sum(int(w) for _, _, w, _ in rows),
+                last_seq=max((seq for *_, seq in rows if seq is not None), default=0))
 
 
 async def next_seq(session, batch_id: uuid.UUID) -> int:

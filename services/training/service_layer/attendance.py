@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
-from services.training.adapters.orm import AttendanceCorrection, AttendanceMark, Batch, Session
+from services.training.adapters.orm import AttendanceCorrection, AttendanceMark, Batch, RosterEntry, Session
 from services.training.domain.completion import PRESENT, tally
 from services.training.schemas_attendance import AttendanceIn
 from services.training.service_layer.batches import ensure_assigned, get_batch
@@ -26,11 +26,24 @@ def ensure_may_mark(principal: Principal, batch: Batch) -> None:
 
 
 async def open_session(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID, number: int):
-    batch = await get_batch(uow.session, batch_id)
-    ensure_may_mark(principal, batch)
-    if batch.status != "scheduled":
-        raise Conflict("Angkatan ini sudah dibatalkan atau ditutup.")
-    session_row = await get_session(uow.session, batch_id, number, for_update=True)
+    # The batch and its session (locked on PostgreSQL) in one round trip; when either is missing, the slow path
+    # below gives the same answers as ever (batch not found, not assigned, closed batch, no such session).
+    query = (select(Batch, Session).join(Session, Session.batch_id == Batch.id)
+             .where(Batch.id == batch_id, Session.number == number))
+    if uow.session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=Session.__table__)  # marks and completion of one session never interleave
+    found = (await uow.session.execute(query)).first()
+    if found is not None:
+        batch, session_row = found
+        ensure_may_mark(principal, batch)
+        if batch.status != "scheduled":
+            raise Conflict("Angkatan ini sudah dibatalkan atau ditutup.")
+    else:
+        batch = await get_batch(uow.session, batch_id)
+        ensure_may_mark(principal, batch)
+        if batch.status != "scheduled":
+            raise Conflict("Angkatan ini sudah dibatalkan atau ditutup.")
+        session_row = await get_session(uow.session, batch_id, number, for_update=True)
     if session_row.status != "open":
         raise Conflict(f"Sesi {number} sudah ditutup; kehadirannya tidak dapat diubah.",
                        fields=[field_error("no", "sesi sudah ditutup")])
@@ -55,36 +68,52 @@ def _business_time(batch: Batch, session_row: Session, recorded_at: datetime | N
 
 async def mark_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, number: int,
                        data: AttendanceIn, utc_offset_hours: int = 8) -> dict:
-    """Mark (or correct) attendance of a session for many participants in one transaction."""
+    """Mark (or correct) attendance of a session for many participants in one transaction.
+
+    Set-based: one read of the roster's ids, one of the session's marks, then one multi-row statement each for
+    new marks, corrections and re-marked rows (Core, no ORM objects per mark)."""
+    db = uow.session
     batch, session_row = await open_session(uow, principal, batch_id, number)
     marked_at = _business_time(batch, session_row, data.recorded_at, utc_offset_hours)
-    roster = {e.participant_id for e in await active_roster(uow.session, batch_id)}
+    roster = set((await db.scalars(select(RosterEntry.participant_id).where(
+        RosterEntry.batch_id == batch_id, RosterEntry.status == "active"))).all())
     strangers = [i for i, m in enumerate(data.marks) if m.participant_id not in roster]
     if strangers:
         raise Invalid("Ada peserta yang tidak terdaftar di angkatan ini; tidak ada yang disimpan.",
                       fields=[field_error(f"marks.{i}.participant_id", "tidak ada di daftar peserta")
                               for i in strangers])
-    existing = {m.participant_id: m for m in (await uow.session.scalars(
-        select(AttendanceMark).where(AttendanceMark.session_id == session_row.id))).all()}
+    marks_table, corrections_table = AttendanceMark.__table__, AttendanceCorrection.__table__
+    existing = {row.participant_id: row for row in (await db.execute(
+        select(marks_table.c.id, marks_table.c.participant_id, marks_table.c.status, marks_table.c.note,
+               marks_table.c.recorded_by, marks_table.c.recorded_at)
+        .where(marks_table.c.session_id == session_row.id))).all()}
     now = datetime.now(UTC)
-    recorded, changes = [], []
+    recorded, changes, new_rows, trail, updates = [], [], [], [], []
     for mark in data.marks:
         old = existing.get(mark.participant_id)
         if old is None:
-            uow.session.add(AttendanceMark(session_id=session_row.id, participant_id=mark.participant_id,
-                                           status=mark.status, note=mark.note, recorded_by=principal.subject,
-                                           recorded_at=marked_at, received_at=now))
+            new_rows.append({"session_id": session_row.id, "participant_id": mark.participant_id,
+                             "status": mark.status, "note": mark.note, "recorded_by": principal.subject,
+                             "recorded_at": marked_at, "received_at": now})
             recorded.append(mark)
         elif (old.status, old.note) != (mark.status, mark.note):
-            uow.session.add(AttendanceCorrection(
-                session_id=session_row.id, participant_id=mark.participant_id, previous_status=old.status,
-                previous_note=old.note, previous_by=old.recorded_by, previous_marked_at=old.recorded_at,
-                new_status=mark.status, new_note=mark.note, corrected_by=principal.subject, marked_at=marked_at,
-                corrected_at=now))
+            trail.append({"session_id": session_row.id, "participant_id": mark.participant_id,
+                          "previous_status": old.status, "previous_note": old.note, "previous_by": old.recorded_by,
+                          "previous_marked_at": old.recorded_at, "new_status": mark.status, "new_note": mark.note,
+                          "corrected_by": principal.subject, "marked_at": marked_at, "corrected_at": now})
             changes.append({"participant_id": mark.participant_id, "previous_status": old.status,
                             "status": mark.status, "note": mark.note})
-            old.status, old.note, old.recorded_by = mark.status, mark.note, principal.subject
-            old.recorded_at, old.received_at = marked_at, now
+            updates.append({"mark_id": old.id, "new_status": mark.status, "new_note": mark.note,
+                            "new_by": principal.subject, "new_at": marked_at, "new_received": now})
+    if new_rows:
+        await db.execute(insert(marks_table), new_rows)
+    if trail:
+        await db.execute(insert(corrections_table), trail)
+    if updates:
+        await db.execute(update(marks_table).where(marks_table.c.id == bindparam("mark_id")).values(
+            status=bindparam("new_status"), note=bindparam("new_note"), recorded_by=bindparam("new_by"),
+            recorded_at=bindparam("new_at"), received_at=bindparam("new_received"))
+            .execution_options(synchronize_session=False), updates)
     subject = f"{batch_id}:{number}"
     if recorded:
         session_row.version += 1
