@@ -29,7 +29,6 @@ from shared.events import registration as r
 from shared.events import training as t
 from shared.unit_of_work import UnitOfWork
 
-CHUNK_PARAMETERS = 30_000  # PostgreSQL allows 32,767 bind parameters per statement
 
 
 class _Newest:
@@ -202,13 +201,11 @@ class _Writer:
         self.session = uow.session
         self.insert = insert
 
-    async def _execute(self, statement_for, rows: list[dict]) -> None:
-        if not rows:
-            return
-        per_statement = max(1, CHUNK_PARAMETERS // max(1, len(rows[0])))
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            await self.session.execute(statement_for(chunk))
+    async def _execute(self, statement, rows: list[dict]) -> None:
+        # One statement, compiled once and cached, executed for every row (asyncpg pipelines an executemany);
+        # a multi-row VALUES would be compiled anew for every batch size, which costs more than it saves.
+        if rows:
+            await self.session.execute(statement, rows)
 
     async def upsert(self, model, rows: list[dict], update: list[str], version_column) -> None:
         """Insert new keys; overwrite `update` where the stored `version_column` is older than the row's."""
@@ -216,12 +213,10 @@ class _Writer:
         keys = [c.name for c in table.primary_key.columns]
         name = version_column.name
 
-        def statement(chunk):
-            stmt = self.insert(table).values(chunk)
-            return stmt.on_conflict_do_update(index_elements=keys,
-                                              set_={c: stmt.excluded[c] for c in [*update, name]},
-                                              where=version_column < stmt.excluded[name])
-        await self._execute(statement, rows)
+        stmt = self.insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in [*update, name]},
+                                          where=version_column < stmt.excluded[name])
+        await self._execute(stmt, rows)
 
     async def newer_state(self, model, rows: list[dict]) -> None:
         if rows:
@@ -234,13 +229,11 @@ class _Writer:
         table = model.__table__
         keys = [c.name for c in table.primary_key.columns]
 
-        def statement(chunk):
-            stmt = self.insert(table).values(chunk)
-            x, newer = stmt.excluded, table.c.version < stmt.excluded.version
-            set_ = {f: func.coalesce(table.c[f], x[f]) for f in facts if f not in keys}
-            set_ |= {s: case((newer, x[s]), else_=table.c[s]) for s in (*state, "version")}
-            return stmt.on_conflict_do_update(index_elements=keys, set_=set_)
-        await self._execute(statement, rows)
+        stmt = self.insert(table)
+        x, newer = stmt.excluded, table.c.version < stmt.excluded.version
+        set_ = {f: func.coalesce(table.c[f], x[f]) for f in facts if f not in keys}
+        set_ |= {s: case((newer, x[s]), else_=table.c[s]) for s in (*state, "version")}
+        await self._execute(stmt.on_conflict_do_update(index_elements=keys, set_=set_), rows)
 
     async def freshness(self, count: int, newest) -> None:
         if not count:
