@@ -65,10 +65,11 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
             enrollment_id=enrollment.id, batch_id=batch.id, participant_id=participant.id,
             cooperative_id=cooperative.id, district_code=cooperative.district_code, waitlist_position=position)
     uow.emit(event, subject=str(enrollment.id), aggregate_version=enrollment.version)
-    audit.record(session, principal, action=status, entity="enrollment", entity_id=enrollment.id,
-                 district_code=enrollment.district_code,
-                 changes={"batch_id": [None, str(batch.id)], "participant_id": [None, str(participant.id)]},
-                 note="izin admin: koperasi tidak aktif" if inactive_override and not cooperative.active else None)
+    # Core insert (the trail's id is not needed back); it also flushes the enrolment row before it.
+    await audit.record_many(session, [audit.entry(
+        principal, action=status, entity="enrollment", entity_id=enrollment.id, district_code=enrollment.district_code,
+        changes={"batch_id": [None, str(batch.id)], "participant_id": [None, str(participant.id)]},
+        note="izin admin: koperasi tidak aktif" if inactive_override and not cooperative.active else None)])
     return enrollment, position
 
 
