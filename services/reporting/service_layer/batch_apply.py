@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC
 
-from sqlalchemy import case, func
+from sqlalchemy import JSON, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
@@ -169,7 +169,7 @@ class BatchApplier:
     async def write(self, uow: UnitOfWork) -> None:
         dialect = uow.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        w = _Writer(uow, insert)
+        w = _Writer(uow, insert, dialect)
         for model, rows in ((ProgrammeView, self.programmes), (CooperativeView, self.cooperatives),
                             (SessionView, self.sessions), (CompletionView, self.completions),
                             (AttendanceView, self.attendance)):
@@ -197,15 +197,27 @@ class BatchApplier:
 
 
 class _Writer:
-    def __init__(self, uow: UnitOfWork, insert: Callable) -> None:
+    def __init__(self, uow: UnitOfWork, insert: Callable, dialect: str) -> None:
         self.session = uow.session
         self.insert = insert
+        self.dialect = dialect
 
-    async def _execute(self, statement, rows: list[dict]) -> None:
-        # One statement, compiled once and cached, executed for every row (asyncpg pipelines an executemany);
-        # a multi-row VALUES would be compiled anew for every batch size, which costs more than it saves.
-        if rows:
-            await self.session.execute(statement, rows)
+    async def _execute(self, table, rows: list[dict], on_conflict: Callable) -> None:
+        """Write `rows` with one statement: on PostgreSQL an INSERT … SELECT FROM unnest(one array per column),
+        elsewhere (and for JSON columns, which asyncpg cannot send as arrays) one cached statement executed for
+        every row. A multi-row VALUES would be compiled anew for every batch size, which costs more than it saves."""
+        if not rows:
+            return
+        columns = list(rows[0])
+        if self.dialect == "postgresql" and len(rows) > 1 and not any(
+                isinstance(table.c[c].type, JSON) for c in columns):
+            arrays = [bindparam(f"unnest_{c}", value=[row[c] for row in rows], type_=postgresql.ARRAY(table.c[c].type))
+                      for c in columns]
+            source = func.unnest(*arrays).table_valued(*columns).render_derived(name="rows")
+            stmt = self.insert(table).from_select(columns, select(*[source.c[c] for c in columns]))
+            await self.session.execute(on_conflict(stmt))
+        else:
+            await self.session.execute(on_conflict(self.insert(table)), rows)
 
     async def upsert(self, model, rows: list[dict], update: list[str], version_column) -> None:
         """Insert new keys; overwrite `update` where the stored `version_column` is older than the row's."""
@@ -213,10 +225,11 @@ class _Writer:
         keys = [c.name for c in table.primary_key.columns]
         name = version_column.name
 
-        stmt = self.insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in [*update, name]},
-                                          where=version_column < stmt.excluded[name])
-        await self._execute(stmt, rows)
+        def on_conflict(stmt):
+            return stmt.on_conflict_do_update(index_elements=keys,
+                                              set_={c: stmt.excluded[c] for c in [*update, name]},
+                                              where=version_column < stmt.excluded[name])
+        await self._execute(table, rows, on_conflict)
 
     async def newer_state(self, model, rows: list[dict]) -> None:
         if rows:
@@ -229,11 +242,12 @@ class _Writer:
         table = model.__table__
         keys = [c.name for c in table.primary_key.columns]
 
-        stmt = self.insert(table)
-        x, newer = stmt.excluded, table.c.version < stmt.excluded.version
-        set_ = {f: func.coalesce(table.c[f], x[f]) for f in facts if f not in keys}
-        set_ |= {s: case((newer, x[s]), else_=table.c[s]) for s in (*state, "version")}
-        await self._execute(stmt.on_conflict_do_update(index_elements=keys, set_=set_), rows)
+        def on_conflict(stmt):
+            x, newer = stmt.excluded, table.c.version < stmt.excluded.version
+            set_ = {f: func.coalesce(table.c[f], x[f]) for f in facts if f not in keys}
+            set_ |= {s: case((newer, x[s]), else_=table.c[s]) for s in (*state, "version")}
+            return stmt.on_conflict_do_update(index_elements=keys, set_=set_)
+        await self._execute(table, rows, on_conflict)
 
     async def freshness(self, count: int, newest) -> None:
         if not count:
