@@ -57,18 +57,24 @@ def decode_token(secret: str, token: str) -> Principal:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(request: Request,
-                      credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+def principal_from(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller of a request: bearer header first, then the pages' cookie."""
     token = credentials.credentials if credentials else request.cookies.get("sipelkop_token")
     if not token:
         raise Unauthorized("Perlu token: kirim header 'Authorization: Bearer <token>'.")
     return decode_token(request.app.state.settings.secret_key, token)
 
 
+# Async on purpose: a plain `def` dependency is run in FastAPI's thread pool, a thread hop per request.
+async def current_principal(request: Request,
+                            credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+    return principal_from(request, credentials)
+
+
 def require(*roles: Role):
     """Dependency: the caller must hold one of `roles`."""
 
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             raise Forbidden(f"Peran '{principal.role.value}' tidak boleh melakukan ini.")
         return principal

@@ -16,7 +16,7 @@ from services.reporting.entrypoints.columns import percent, rupiah, show
 from services.reporting.entrypoints.http import report_args
 from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
-from shared.auth import Role, current_principal, decode_token
+from shared.auth import Role, decode_token, principal_from
 from shared.errors import DomainError, Forbidden
 from shared.ratelimit import limit_sign_in
 
@@ -31,7 +31,7 @@ def _principal(request: Request):
     auth = request.headers.get("authorization", "")
     credentials = (HTTPAuthorizationCredentials(scheme="Bearer", credentials=auth[7:])
                    if auth.lower().startswith("bearer ") else None)
-    principal = current_principal(request, credentials)
+    principal = principal_from(request, credentials)
     if principal.role not in READERS:
         raise Forbidden(f"Peran '{principal.role.value}' tidak boleh melihat dasbor.")
     return principal
