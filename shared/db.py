@@ -89,3 +89,13 @@ def is_transient(exc: BaseException) -> bool:
         "SerializationError",
         "DeadlockDetectedError",
     }
+
+
+def service_metadata():
+    """A service's MetaData with the one naming convention, so migrations name constraints the same everywhere."""
+    from sqlalchemy import MetaData
+
+    return MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+    })

@@ -53,7 +53,6 @@ class OutboxRelay:
         self.metrics = RelayMetrics(registry, service)
         self._producer: AIOKafkaProducer | None = None
         self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
-        self.kafka_ok = False
 
     async def run(self) -> None:
         # Gauges are refreshed on their own beat: a relay stuck waiting for Kafka must still report its backlog.
@@ -80,7 +79,6 @@ class OutboxRelay:
                 await self._close_producer()
                 raise
             except Exception as exc:  # Kafka or the database is away: wait and try again, never give up
-                self.kafka_ok = False
                 self.metrics.failures.inc()
                 log.warning("outbox relay round failed (%s: %s); retrying in %.1fs", type(exc).__name__, exc, backoff)
                 await self._close_producer()
@@ -118,7 +116,6 @@ class OutboxRelay:
                                    {"now": datetime.now(UTC), "seqs": seqs})
             else:
                 await conn.execute(outbox.update().where(outbox.c.seq.in_(seqs)).values(published_at=datetime.now(UTC)))
-        self.kafka_ok = True
         self.metrics.published.inc(len(rows))
         return len(rows)
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, MetaData, String, Uuid
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.db import service_metadata
 from shared.messaging.tables import messaging_tables
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
-})
+metadata = service_metadata()
 messaging = messaging_tables(metadata)
 Money = BigInteger  # rupiah: sums of allocations pass 2^31
 
