@@ -41,3 +41,51 @@ def pg_url(postgres) -> str:
 
 
 pytest_plugins = ["tests.fixtures.browser"]
+
+
+@pytest.fixture
+def stack(kafka, postgres, topic_prefix, tmp_path):
+    """The three services as processes, each with its own PostgreSQL database, on the shared broker."""
+    from tests.fixtures.services import start_stack
+
+    urls = {name: postgres.new_database(name[:3]) for name in ("registration", "training", "reporting")}
+    running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
+                          log_dir=tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def own_kafka():
+    """A broker of the test's own, for tests that stop or kill it (the shared one must never suffer that)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from shared.infra.kafka_local import LocalKafka
+    from tests.fixtures.infra import free_port
+
+    data_dir = Path(tempfile.mkdtemp(prefix="sipelkop-kafka-own-"))
+    broker = LocalKafka(data_dir, port=free_port())
+    broker.start()
+    yield broker
+    broker.stop()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL server of the test's own, for tests that crash or stop it."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from shared.infra.postgres_local import LocalPostgres
+    from tests.fixtures.infra import free_port
+
+    data_dir = Path(tempfile.mkdtemp(prefix="sipelkop-pg-own-"))
+    server = LocalPostgres(data_dir, port=free_port())
+    server.start()
+    yield server
+    server.stop("immediate")
+    shutil.rmtree(data_dir, ignore_errors=True)

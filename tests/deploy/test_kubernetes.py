@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import kubernetes_validate
 import pytest
 
 from shared.cli import PORTS
@@ -45,7 +46,6 @@ def test_every_manifest_is_in_the_kustomization_or_is_the_secret_template():
 
 @pytest.mark.parametrize("obj", objects(), ids=lambda o: f"{o['kind']}/{o['metadata']['name']}")
 def test_manifest_matches_its_kubernetes_schema(obj):
-    kubernetes_validate = pytest.importorskip("kubernetes_validate", reason="needs kubernetes-validate (test extra)")
     try:
         kubernetes_validate.validate(obj, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as exc:
@@ -53,7 +53,6 @@ def test_manifest_matches_its_kubernetes_schema(obj):
 
 
 def test_strict_validation_rejects_an_unknown_field():
-    kubernetes_validate = pytest.importorskip("kubernetes_validate", reason="needs kubernetes-validate (test extra)")
     broken = find("Deployment", "sipelkop-registration")
     pod_containers(broken)[0]["readinessProbe"]["httpGett"] = {"path": "/readyz"}
     with pytest.raises(kubernetes_validate.ValidationError):

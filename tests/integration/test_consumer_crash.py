@@ -1,21 +1,12 @@
 """Reporting is SIGKILLed while events stream in and started again: no event missing, none applied twice."""
 import threading
 
-import pytest
 
 from tests.fixtures import factories
-from tests.fixtures.services import start_stack, wait_for
+from tests.fixtures.services import wait_for
 
 UNITS = 45  # each: a cooperative, a manager, an enrolment
 
-
-@pytest.fixture
-def stack(kafka, postgres, topic_prefix, tmp_path):
-    urls = {name: postgres.new_database(name[:3]) for name in ("registration", "training", "reporting")}
-    running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
-                          log_dir=tmp_path)
-    yield running
-    running.stop()
 
 
 def enrol_units(stack, batch_id: str, count: int, accepted: list) -> None:

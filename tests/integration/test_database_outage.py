@@ -1,27 +1,12 @@
 """PostgreSQL goes away and comes back: services say 503 meanwhile, write nothing half, and recover on their own."""
-import shutil
-import tempfile
-from pathlib import Path
 
 import httpx
-import pytest
 
-from shared.infra.postgres_local import LocalPostgres
 from tests.fixtures import factories
-from tests.fixtures.infra import free_port
 from tests.fixtures.services import start_stack, wait_for
 
 SERVICES = ("registration", "training", "reporting")
 
-
-@pytest.fixture
-def own_postgres():
-    data_dir = Path(tempfile.mkdtemp(prefix="sipelkop-pg-outage-"))
-    server = LocalPostgres(data_dir, port=free_port())
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def test_services_ride_out_a_database_outage(own_postgres, kafka, topic_prefix, tmp_path):

@@ -2,22 +2,16 @@
 consumer-only reporting service too; SIGTERM lets a request in flight finish and commit, and a consumer stopped by
 SIGTERM mid-stream commits what it applied (after a restart nothing is missing and nothing is doubled)."""
 import json
-import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx
-import pytest
 
 from shared.auth import issue_token
-from shared.infra.kafka_local import LocalKafka
 from tests.conftest import TEST_SECRET
 from tests.fixtures import factories
-from tests.fixtures.infra import free_port
 from tests.fixtures.services import start_stack, wait_for
 from tests.integration.test_consumer_crash import enrol_units
 
@@ -26,23 +20,6 @@ UNITS = 30
 CLEAN_EXIT = (0, -signal.SIGTERM)
 
 
-@pytest.fixture
-def own_kafka():
-    data_dir = Path(tempfile.mkdtemp(prefix="sipelkop-kafka-graceful-"))
-    broker = LocalKafka(data_dir, port=free_port())
-    broker.start()
-    yield broker
-    broker.stop()
-    shutil.rmtree(data_dir, ignore_errors=True)
-
-
-@pytest.fixture
-def stack(kafka, postgres, topic_prefix, tmp_path):
-    urls = {name: postgres.new_database(name[:3]) for name in SERVICES}
-    running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
-                          log_dir=tmp_path)
-    yield running
-    running.stop()
 
 
 def readiness(url: str) -> tuple[int, dict]:

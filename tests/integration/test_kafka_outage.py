@@ -1,27 +1,12 @@
 """Kafka stops while district offices keep registering: every write is accepted, every event arrives later."""
-import shutil
-import tempfile
-from pathlib import Path
 
 import httpx
-import pytest
 
-from shared.infra.kafka_local import LocalKafka
 from tests.fixtures import factories
-from tests.fixtures.infra import free_port
 from tests.fixtures.services import start_stack, wait_for
 
 WHILE_DOWN = 25
 
-
-@pytest.fixture
-def own_kafka():
-    data_dir = Path(tempfile.mkdtemp(prefix="sipelkop-kafka-outage-"))
-    broker = LocalKafka(data_dir, port=free_port())
-    broker.start()
-    yield broker
-    broker.stop()
-    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def test_writes_during_a_kafka_outage_all_arrive_after_it(own_kafka, postgres, topic_prefix, tmp_path):

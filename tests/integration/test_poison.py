@@ -2,24 +2,15 @@
 import json
 import uuid
 
-import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.events.envelope import Envelope
 from shared.events.registration import CooperativeRegistered
 from tests.fixtures import factories
-from tests.fixtures.services import start_stack, wait_for
+from tests.fixtures.services import wait_for
 
 SERVICES = ("registration", "training", "reporting")
 
-
-@pytest.fixture
-def stack(kafka, postgres, topic_prefix, tmp_path):
-    urls = {name: postgres.new_database(name[:3]) for name in SERVICES}
-    running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
-                          log_dir=tmp_path)
-    yield running
-    running.stop()
 
 
 def poison_kinds() -> dict[str, bytes]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import re
-import uuid
 import zipfile
 import zlib
 

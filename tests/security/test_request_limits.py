@@ -92,3 +92,14 @@ def test_a_chunked_upload_over_the_limit_is_refused(stack):
     except httpx.TransportError:
         return
     assert_413(answer)
+
+
+def test_a_chunked_json_body_over_the_limit_is_refused(stack):
+    """No Content-Length: the limit must be counted while the body arrives, not trusted from a header."""
+    sent: list[int] = []
+    try:
+        answer = officer(stack).post("/api/v1/cooperatives", content=chunks(16 * LIMIT, sent=sent),
+                                     headers={"content-type": "application/json"})
+    except httpx.TransportError:  # the server closed the connection while refusing: refused early
+        return
+    assert_413(answer)

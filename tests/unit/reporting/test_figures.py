@@ -1,5 +1,4 @@
 """The seed scenario's figures, exactly: 30 enrolled, 28 completed, 28 cooperatives trained of 600."""
-import random
 
 from services.reporting.synthetic import programme, seed_batch
 
