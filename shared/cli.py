@@ -34,7 +34,8 @@ def cmd_serve(args) -> int:
     settings = _settings_for(args.service)
     setup_logging(args.service, settings.log_level)
     uvicorn.run(SERVICES[args.service], factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, log_config=None, timeout_graceful_shutdown=10)
+                port=args.port or settings.port, log_config=None, timeout_graceful_shutdown=10,
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
     return 0
 
 

@@ -28,6 +28,9 @@ class ServiceSettings(BaseSettings):
     topic_replication: int = _common("topic_replication", default=1, ge=1, le=5)
     data_dir: Path = _common("data_dir", default=Path(".data"))
     log_level: str = _common("log_level", default="INFO")
+    # Proxies whose X-Forwarded-For is believed (uvicorn's forwarded_allow_ips): behind a reverse proxy, the
+    # sign-in rate limit must count each district office's address, not the proxy's.
+    trusted_proxies: str = _common("trusted_proxies", default="127.0.0.1")
     host: str = "127.0.0.1"
     # Service-specific, set by the subclass: port and database_url.
     port: int = 8000
