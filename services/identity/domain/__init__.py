@@ -1,0 +1,1 @@
+"""Identity domain: accounts and passwords."""

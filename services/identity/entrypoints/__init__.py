@@ -1,0 +1,1 @@
+"""Identity entrypoints: API, pages, CLI."""
