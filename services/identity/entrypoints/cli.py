@@ -1,0 +1,105 @@
+"""`sipelkop accounts create-admin|list` and `sipelkop identity rotate-keys`; create_account_sync() for the demo."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CreatedAccount:
+    id: str
+    username: str
+    role: str
+    password: str | None  # the one-time password when none was given (must be changed at first sign-in)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("accounts", help="identity accounts: create-admin | list")
+    commands = parser.add_subparsers(dest="accounts_command", required=True)
+    admin = commands.add_parser("create-admin", help="create an admin account (the first one on a new install)")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--full-name", default=None)
+    admin.add_argument("--password-stdin", action="store_true", required=True,
+                       help="read the password from standard input (never from the command line)")
+    admin.set_defaults(func=_create_admin)
+    listing = commands.add_parser("list", help="list accounts")
+    listing.set_defaults(func=lambda args: asyncio.run(_list(args)))
+    identity = subparsers.add_parser("identity", help="identity: rotate-keys")
+    identity_commands = identity.add_subparsers(dest="identity_command", required=True)
+    rotate = identity_commands.add_parser("rotate-keys", help="a new signing key; the old one stays published "
+                                                             "until its tokens have expired")
+    rotate.set_defaults(func=_rotate)
+
+
+async def create_account_async(*, username: str, full_name: str, role: str, district_code: str | None = None,
+                               password: str | None = None, must_change_password: bool | None = None,
+                               settings=None) -> CreatedAccount:
+    """Create an account in identity's database (migrated first). Raises shared.errors.DomainError (Invalid,
+    Conflict) with Bahasa messages on bad input, a weak password or a taken username."""
+    from services.identity.bootstrap import bootstrap
+    from services.identity.service_layer import accounts
+    from shared.db import migrate
+
+    runtime = bootstrap(settings)
+    try:
+        await migrate(runtime.migrations, runtime.settings.database_url)
+        account, one_time = await accounts.create_account(
+            runtime.uow(), accounts.SYSTEM, username=username, full_name=full_name, role=role,
+            district_code=district_code, password=password, must_change_password=must_change_password)
+    finally:
+        await runtime.engine.dispose()
+    return CreatedAccount(str(account.id), account.username, account.role, one_time)
+
+
+def create_account_sync(**kwargs) -> CreatedAccount:
+    """create_account_async() for callers without an event loop (the demo loader, scripts)."""
+    return asyncio.run(create_account_async(**kwargs))
+
+
+def _create_admin(args) -> int:
+    from shared.errors import DomainError
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("Kata sandi kosong: kirim kata sandi lewat standar input.", file=sys.stderr)
+        return 1
+    try:
+        created = create_account_sync(username=args.username, full_name=args.full_name or args.username,
+                                      role="admin", password=password, must_change_password=False)
+    except DomainError as exc:
+        details = "; ".join(f"{f['field']}: {f['message']}" for f in exc.fields)
+        print(f"Gagal: {exc.message}" + (f" ({details})" if details and details not in exc.message else ""),
+              file=sys.stderr)
+        return 1
+    print(f"Akun admin {created.username} dibuat (id {created.id}).")
+    return 0
+
+
+async def _list(args) -> int:
+    from services.identity.bootstrap import bootstrap
+    from services.identity.service_layer import accounts
+    from shared.db import migrate
+
+    runtime = bootstrap()
+    try:
+        await migrate(runtime.migrations, runtime.settings.database_url)
+        rows = await accounts.list_accounts(runtime.uow())
+    finally:
+        await runtime.engine.dispose()
+    for a in rows:
+        print(f"{a.username:<24} {a.role:<17} {a.district_code or '-':<6} {'aktif' if a.active else 'nonaktif':<9} "
+              f"{a.full_name}")
+    print(f"{len(rows)} akun")
+    return 0
+
+
+def _rotate(args) -> int:
+    from services.identity.adapters.keys import KeyStore
+    from services.identity.config import IdentitySettings
+
+    settings = IdentitySettings()
+    key = KeyStore(settings.signing_keys_file).rotate()
+    print(f"Kunci baru {key.kid} menandatangani mulai sekarang; kunci lama tetap diterbitkan sampai tokennya "
+          f"kedaluwarsa. Replika lain membaca berkas kunci yang sama.")
+    return 0
