@@ -33,6 +33,9 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id; never logged, never in an event
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Tokens issued before this moment are refused (by every service, through the revocation events); identity
+    # issues none older than it.
+    tokens_not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Counts every change: the aggregate version of the account's events.
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from shared.auth import Principal, Role
 from shared.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
 from shared.events.identity import AccountDeactivated, SessionsRevoked
 from shared.revocation import apply_revocation
+from services.identity.service_layer.work import work
 from shared.unit_of_work import UnitOfWork
 
 PROFILE_FIELDS = ("full_name", "nip", "phone", "email", "role", "district_code")
@@ -44,8 +45,9 @@ def _now() -> datetime:
 
 
 def _not_before() -> datetime:
-    # Token times are whole seconds: a not-before with microseconds would refuse the token minted right after it.
-    return _now().replace(microsecond=0)
+    # Token times are whole seconds: every token of this second or before is refused (a token issued in the same
+    # second as the revocation must not survive it); tokens identity mints afterwards carry iat >= this moment.
+    return _now().replace(microsecond=0) + timedelta(seconds=1)
 
 
 def _audit(uow: UnitOfWork, actor: Actor, action: str, account_id: uuid.UUID, changes: list[str] | None = None):
@@ -70,6 +72,7 @@ async def _load(uow: UnitOfWork, account_id: uuid.UUID, *, lock: bool = True) ->
 
 async def _revoke(uow: UnitOfWork, account: Account, event_cls, *, keep_session: uuid.UUID | None = None) -> datetime:
     moment = _not_before()
+    account.tokens_not_before = moment
     query = update(Session).where(Session.account_id == account.id, Session.revoked_at.is_(None))
     if keep_session is not None:
         query = query.where(Session.id != keep_session)
@@ -94,7 +97,7 @@ async def create_account(uow: UnitOfWork, actor: Actor, *, username: str, full_n
         one_time = password = passwords.one_time_password()
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     now = _now()
-    async with uow:
+    async with work(uow):
         taken = (await uow.session.execute(select(Account.id).where(Account.username == values["username"]))).first()
         if taken:
             raise Conflict("Nama pengguna sudah dipakai.", fields=[field_error("username", "nama pengguna sudah dipakai")])
@@ -123,17 +126,17 @@ async def list_accounts(uow: UnitOfWork, *, role: str | None = None, district_co
         query = query.where(Account.district_code == district_code)
     if active is not None:
         query = query.where(Account.active.is_(active))
-    async with uow:
+    async with work(uow):
         return list((await uow.session.execute(query)).scalars())
 
 
 async def get_account(uow: UnitOfWork, account_id: uuid.UUID) -> Account:
-    async with uow:
+    async with work(uow):
         return await _load(uow, account_id, lock=False)
 
 
 async def audit_of(uow: UnitOfWork, account_id: uuid.UUID) -> list[AuditEntry]:
-    async with uow:
+    async with work(uow):
         return list((await uow.session.execute(select(AuditEntry).where(AuditEntry.account_id == account_id)
                                                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))).scalars())
 
@@ -141,7 +144,7 @@ async def audit_of(uow: UnitOfWork, account_id: uuid.UUID) -> list[AuditEntry]:
 async def update_account(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, changes: dict) -> Account:
     """Change profile fields (only those given); a new role or district ends the account's sessions."""
     changes = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         if "role" in changes or "district_code" in changes:
             role = str(changes.get("role") or account.role)
@@ -166,7 +169,7 @@ async def update_account(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, c
 
 
 async def deactivate(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Account:
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         if str(account.id) == actor.id:
             raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
@@ -181,7 +184,7 @@ async def deactivate(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Ac
 
 
 async def reactivate(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Account:
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         if not account.active:
             account.active = True
@@ -196,7 +199,7 @@ async def reset_password(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -
     """A one-time password (returned once, never stored in clear) that must be changed at the next sign-in."""
     one_time = passwords.one_time_password()
     password_hash = await asyncio.to_thread(passwords.hash_password, one_time)
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         account.password_hash, account.must_change_password = password_hash, True
         account.version += 1
@@ -209,7 +212,7 @@ async def reset_password(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -
 
 async def revoke_sessions(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Account:
     """Sign out everywhere: every session ends and every token issued until now is refused."""
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         account.version += 1
         _audit(uow, actor, "semua sesi dicabut", account.id)
@@ -231,7 +234,7 @@ async def change_password(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, 
                       fields=[field_error("new_password", "kata sandi baru harus berbeda dari yang lama")])
     await password_problem(new, field="new_password", hints=[account.username, account.full_name])
     password_hash = await asyncio.to_thread(passwords.hash_password, new)
-    async with uow:
+    async with work(uow):
         account = await _load(uow, account_id)
         if not account.active:
             raise Unauthorized("Akun ini dinonaktifkan.")

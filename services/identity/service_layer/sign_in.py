@@ -20,6 +20,7 @@ from services.identity.service_layer import throttle
 from shared.auth import Role
 from shared.errors import Unauthorized
 from shared.tokens import access_claims
+from services.identity.service_layer.work import work
 from shared.unit_of_work import UnitOfWork
 
 WRONG_CREDENTIALS = "Nama pengguna atau kata sandi salah."
@@ -51,6 +52,9 @@ def mint(keys: KeyStore, settings: IdentitySettings, account: Account, session: 
     claims = access_claims(issuer=settings.identity_url, subject=str(account.id), name=account.full_name,
                            role=account.role, district=account.district_code, ttl=ttl,
                            session_id=str(session.id) if session else None, csrf=session.csrf if session else None)
+    not_before = _aware(account.tokens_not_before)
+    if not_before and claims["iat"] < not_before:
+        claims["iat"] = not_before  # at most a second ahead: verifiers allow a few seconds' leeway
     return AccessToken(keys.sign(claims), int(ttl.total_seconds()))
 
 
@@ -61,7 +65,7 @@ async def authenticate(uow: UnitOfWork, settings: IdentitySettings, username: st
     name = normalise_username(username)
     keys = {throttle.account_key(name): settings.throttle_account_failures,
             throttle.ip_key(client_ip): settings.throttle_ip_failures}
-    async with uow:
+    async with work(uow):
         await throttle.count_attempt(uow.session, settings, keys)
         account = (await uow.session.execute(select(Account).where(Account.username == name))).scalar_one_or_none()
         await uow.commit()
@@ -72,7 +76,7 @@ async def authenticate(uow: UnitOfWork, settings: IdentitySettings, username: st
     ok = await asyncio.to_thread(passwords.verify_password, account.password_hash, password)
     if not ok or not account.active or (roles is not None and account.role not in roles):
         raise Unauthorized(WRONG_CREDENTIALS)
-    async with uow:
+    async with work(uow):
         await throttle.forgive(uow.session, account=throttle.account_key(name), ip=throttle.ip_key(client_ip))
         if passwords.needs_rehash(account.password_hash):
             fresh = await asyncio.to_thread(passwords.hash_password, password)
@@ -84,7 +88,7 @@ async def authenticate(uow: UnitOfWork, settings: IdentitySettings, username: st
 async def open_session(uow: UnitOfWork, settings: IdentitySettings, account: Account) -> NewSession:
     now = datetime.now(UTC)
     refresh = secrets.token_urlsafe(32)
-    async with uow:
+    async with work(uow):
         session = Session(id=uuid.uuid4(), account_id=account.id, token_hash=token_hash(refresh),
                           csrf=secrets.token_urlsafe(24), created_at=now, last_seen_at=now,
                           expires_at=now + timedelta(hours=settings.session_absolute_hours))
@@ -99,7 +103,7 @@ async def resume_session(uow: UnitOfWork, settings: IdentitySettings, refresh_to
     if not refresh_token:
         raise Unauthorized(SESSION_ENDED)
     now = datetime.now(UTC)
-    async with uow:
+    async with work(uow):
         row = (await uow.session.execute(
             select(Session, Account).join(Account, Account.id == Session.account_id)
             .where(Session.token_hash == token_hash(refresh_token)))).first()
@@ -118,7 +122,7 @@ async def resume_session(uow: UnitOfWork, settings: IdentitySettings, refresh_to
 async def close_session(uow: UnitOfWork, refresh_token: str | None) -> None:
     if not refresh_token:
         return
-    async with uow:
+    async with work(uow):
         await uow.session.execute(update(Session).where(Session.token_hash == token_hash(refresh_token),
                                                         Session.revoked_at.is_(None))
                                   .values(revoked_at=datetime.now(UTC)))
@@ -136,12 +140,12 @@ async def session_of(uow: UnitOfWork, refresh_token: str | None) -> Session | No
     """The session row behind a cookie, live or not (sign-out checks its CSRF token)."""
     if not refresh_token:
         return None
-    async with uow:
+    async with work(uow):
         return (await uow.session.execute(select(Session).where(Session.token_hash == token_hash(refresh_token)))
                 ).scalar_one_or_none()
 
 
 async def session_by_id(uow: UnitOfWork, session_id: uuid.UUID) -> Session | None:
-    async with uow:
+    async with work(uow):
         session = await uow.session.get(Session, session_id)
     return session if session is not None and session.revoked_at is None else None
