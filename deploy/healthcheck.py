@@ -9,7 +9,7 @@ import sys
 import urllib.request
 
 # Mirrors shared.cli.PORTS; tests/deploy checks that the two agree.
-PORTS = {"registration": 8001, "training": 8002, "reporting": 8003}
+PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 
-SERVICES = ("registration", "training", "reporting")
+SERVICES = ("identity", "registration", "training", "reporting")
 
 
 def main(argv: list[str]) -> int:
@@ -18,6 +18,13 @@ def main(argv: list[str]) -> int:
     if service not in SERVICES:
         print(f"usage: migrate.py {{{','.join(SERVICES)}}} (or SERVICE=...)", file=sys.stderr)
         return 2
+    # In production the Job must migrate the real database: without <SERVICE>_DATABASE_URL the service would fall
+    # back to a SQLite file in the pod's scratch space, and the Job would "succeed" while migrating nothing.
+    url_variable = f"{service.upper()}_DATABASE_URL"
+    if os.environ.get("SIPELKOP_ENV") == "production" and not os.environ.get(url_variable):
+        print(f"{service}: {url_variable} is not set; refusing to migrate a throw-away SQLite file in production",
+              file=sys.stderr)
+        return 3
     from shared.db import migrate
     from shared.settings import ServiceSettings
 
@@ -25,7 +32,7 @@ def main(argv: list[str]) -> int:
     # Each service's config.py holds exactly one ServiceSettings subclass.
     settings_cls = next(v for v in vars(config).values()
                         if isinstance(v, type) and issubclass(v, ServiceSettings) and v is not ServiceSettings)
-    settings = settings_cls()  # first: a refused setting (e.g. the development secret) fails before the imports
+    settings = settings_cls()  # first: a refused setting fails before the imports
     migrations = importlib.import_module(f"services.{service}.bootstrap").MIGRATIONS
     asyncio.run(migrate(migrations, settings.database_url))
     print(f"{service}: database at the newest revision", flush=True)

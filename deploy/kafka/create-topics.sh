@@ -19,6 +19,7 @@ BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
 # Every topic in shared/events/catalogue.py ALL_TOPICS; tests/deploy checks the two lists agree.
 TOPICS=(
+  sipelkop.identity.account
   sipelkop.registration.cooperative
   sipelkop.registration.enrollment
   sipelkop.registration.participant

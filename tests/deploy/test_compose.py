@@ -7,10 +7,11 @@ import re
 import jsonschema
 import pytest
 
-from shared.cli import PORTS
+from shared import cli
 from shared.messaging.broker import DEFAULT_PARTITIONS
-from tests.deploy.deploy_files import (COMPOSE, DEPLOY, ROOT, SCHEMAS, SERVICES, default_port, is_setting_like,
-                                       load_yaml, service_env_names)
+from tests.deploy.deploy_files import (COMPOSE, DEPLOY, PENDING_SETTINGS, PORTS, ROOT, SCHEMAS, SERVICES,
+                                       default_port, env_names, is_setting_like, load_yaml, service_env_names,
+                                       settings_class)
 
 REQUIRED = re.compile(r"^\$\{[A-Z0-9_]+:\?[^}]*\}$")  # ${VAR:?message}: compose refuses to start without it
 
@@ -78,7 +79,7 @@ def test_service_is_wired_to_its_database_kafka_and_port(compose, service):
     prefix = service.upper()
     assert env["SERVICE"] == service
     assert env["SIPELKOP_ENV"] == "production"
-    assert int(env[f"{prefix}_PORT"]) == default_port(service) == PORTS[service]
+    assert int(env[f"{prefix}_PORT"]) == default_port(service) == PORTS[service] == cli.PORTS.get(service, PORTS[service])
     assert svc["expose"] == [str(PORTS[service])]
     assert env[f"{prefix}_HOST"] == "0.0.0.0"
     url = env[f"{prefix}_DATABASE_URL"]
@@ -87,6 +88,67 @@ def test_service_is_wired_to_its_database_kafka_and_port(compose, service):
     assert svc["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
     assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert svc["build"]["dockerfile"] == "deploy/Dockerfile"
+
+
+def test_the_cli_and_the_settings_agree_on_ports():
+    assert set(cli.PORTS) <= set(SERVICES)
+    assert {s: PORTS[s] for s in cli.PORTS} == cli.PORTS
+    assert len(set(PORTS.values())) == len(PORTS)
+
+
+def test_pending_settings_are_not_read_yet():
+    """PENDING_SETTINGS only shrinks: a name the settings class reads now must leave the list."""
+    for service, names in PENDING_SETTINGS.items():
+        read = names & env_names(settings_class(service))
+        assert not read, f"{service} reads {sorted(read)} now: delete them from PENDING_SETTINGS in deploy_files.py"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_finds_identity_and_holds_no_token_secret(compose, service):
+    env = compose["services"][service]["environment"]
+    # The public issuer, the same for every service (a token's iss must match it everywhere).
+    assert env["SIPELKOP_IDENTITY_URL"] == compose["services"]["identity"]["environment"]["SIPELKOP_IDENTITY_URL"]
+    assert REQUIRED.match(env["SIPELKOP_IDENTITY_URL"]), "the public address is site-specific: required"
+    # Keys are fetched inside the network, from identity's own port, not through the front door.
+    assert env["SIPELKOP_JWKS_URL"] == f"http://identity:{PORTS['identity']}/.well-known/jwks.json"
+    assert "SIPELKOP_SECRET_KEY" not in env and "SIPELKOP_TOKEN_TTL_HOURS" not in env
+
+
+def test_the_shared_hs256_secret_is_gone_from_every_file():
+    for path in (COMPOSE, DEPLOY / "secrets.env.example", DEPLOY / "Dockerfile", *DEPLOY.glob("k8s/*.yaml")):
+        assert "SIPELKOP_SECRET_KEY" not in path.read_text(), path
+
+
+def test_only_identity_holds_the_signing_keys(compose):
+    identity = compose["services"]["identity"]
+    keys_file = identity["environment"]["IDENTITY_SIGNING_KEYS_FILE"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in identity["volumes"]}
+    directory = keys_file.rsplit("/", 1)[0]
+    # A named volume (generated on the first start, kept across upgrades), not a bind mount of the repository.
+    assert directory in mounts and not mounts[directory].startswith(("./", "/")), mounts
+    assert mounts[directory] in compose["volumes"]
+    # One replica: two starting on an empty volume would each generate a key ring.
+    assert identity["deploy"]["replicas"] == 1
+    for name, svc in compose["services"].items():
+        if name == "identity":
+            continue
+        assert not any(k.startswith("IDENTITY_") for k in svc.get("environment", {})), name
+        assert not any(v.split(":")[0] == mounts[directory] for v in svc.get("volumes", [])), name
+
+
+def test_identity_has_a_healthcheck_on_healthz(compose):
+    check = compose["services"]["identity"]["healthcheck"]
+    assert check["test"] == ["CMD", "python", "/opt/sipelkop/healthcheck.py"]
+    assert "/healthz" in (DEPLOY / "healthcheck.py").read_text()
+    # The image's CMD runs `sipelkop serve "$SERVICE"`, so SERVICE=identity starts identity.
+    assert "command" not in compose["services"]["identity"]
+
+
+def test_reporting_reconciles_with_a_service_account(compose):
+    env = compose["services"]["reporting"]["environment"]
+    assert REQUIRED.match(env["REPORTING_RECONCILE_CLIENT_ID"])
+    assert REQUIRED.match(env["REPORTING_RECONCILE_CLIENT_SECRET"])
+    assert env["REPORTING_TOKEN_URL"] == f"http://identity:{PORTS['identity']}/api/v1/auth/token"
 
 
 def test_registration_and_reporting_run_two_replicas(compose):
@@ -106,7 +168,7 @@ def test_no_secret_has_a_value_in_the_file(compose):
         for key, value in svc.get("environment", {}).items():
             if re.search(r"SECRET|PASSWORD", key):
                 assert REQUIRED.match(str(value)), f"{name}.{key} must be ${{{key}:?...}}, not a value"
-    assert REQUIRED.match(compose["services"]["registration"]["environment"]["SIPELKOP_SECRET_KEY"])
+    assert REQUIRED.match(compose["services"]["reporting"]["environment"]["REPORTING_RECONCILE_CLIENT_SECRET"])
     example = (DEPLOY / "secrets.env.example").read_text()
     for line in example.splitlines():
         if line and not line.startswith("#"):

@@ -29,7 +29,11 @@ def documented_names() -> set[str]:
 
 
 def test_the_configuration_table_is_found():
-    assert {"SIPELKOP_SECRET_KEY", "REGISTRATION_DATABASE_URL"} <= documented_names()
+    assert {"SIPELKOP_IDENTITY_URL", "REGISTRATION_DATABASE_URL", "IDENTITY_DATABASE_URL"} <= documented_names()
+
+
+def test_the_removed_hs256_settings_are_no_longer_documented():
+    assert not {"SIPELKOP_SECRET_KEY", "SIPELKOP_TOKEN_TTL_HOURS"} & documented_names()
 
 
 def test_every_setting_is_documented_and_every_documented_variable_is_a_setting():

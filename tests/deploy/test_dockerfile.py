@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import PORTS
-from tests.deploy.deploy_files import DEPLOY, ROOT, SERVICES, all_env_names, is_setting_like
+from tests.deploy.deploy_files import DEPLOY, PORTS, ROOT, SERVICES, all_env_names, is_setting_like
 
 DOCKERFILE = DEPLOY / "Dockerfile"
 

@@ -9,7 +9,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from tests.deploy.deploy_files import DEPLOY, ROOT, SERVICES, is_setting_like
+from tests.deploy.deploy_files import DEPLOY, ROOT, is_setting_like
 
 
 def run(script: str, *args: str, env: dict) -> subprocess.CompletedProcess:
@@ -59,7 +59,22 @@ def test_migrate_brings_a_database_to_the_newest_revision_and_can_run_again(tmp_
     assert again.returncode == 0, again.stderr
 
 
-def test_migrate_refuses_an_unknown_service_and_the_development_secret_in_production(tmp_path):
+def test_migrate_refuses_an_unknown_service_and_a_missing_database_url_in_production(tmp_path):
     assert run("migrate.py", "billing", env={}).returncode == 2
-    refused = run("migrate.py", SERVICES[0], env={"SIPELKOP_ENV": "production", "SIPELKOP_DATA_DIR": str(tmp_path)})
-    assert refused.returncode != 0 and "SIPELKOP_SECRET_KEY" in refused.stderr
+    service = "registration"
+    production = {"SIPELKOP_ENV": "production", "SIPELKOP_DATA_DIR": str(tmp_path)}
+    # Without its database URL the Job would migrate a throw-away SQLite file in the pod and report success.
+    refused = run("migrate.py", service, env=production)
+    assert refused.returncode == 3 and "REGISTRATION_DATABASE_URL" in refused.stderr
+    assert not (tmp_path / f"{service}.db").exists()
+    # Given the URL, production migrates: the refusal is about the URL, not about production.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'given.db'}"
+    accepted = run("migrate.py", service, env={**production, "REGISTRATION_DATABASE_URL": url})
+    assert accepted.returncode == 0, accepted.stderr
+    with sqlite3.connect(tmp_path / "given.db") as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone()
+
+
+def test_the_shared_hs256_secret_is_gone_from_the_image_scripts():
+    for script in ("migrate.py", "healthcheck.py", "Dockerfile"):
+        assert "SIPELKOP_SECRET_KEY" not in (DEPLOY / script).read_text(), script

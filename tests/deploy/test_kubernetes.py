@@ -1,16 +1,16 @@
 """deploy/kustomization.yaml and deploy/k8s/: valid Kubernetes objects, wired the way the services expect."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
 import kubernetes_validate
 import pytest
 
-from shared.cli import PORTS
 from shared.messaging.broker import DEFAULT_PARTITIONS
-from tests.deploy.deploy_files import (DEPLOY, KUSTOMIZATION, SERVICES, all_env_names, load_yaml, load_yaml_docs,
-                                       service_env_names)
+from tests.deploy.deploy_files import (DEPLOY, KUSTOMIZATION, PORTS, SERVICES, all_env_names, load_yaml,
+                                       load_yaml_docs, service_env_names)
 
 K8S = DEPLOY / "k8s"
 SECRET_TEMPLATE = K8S / "secrets.template.yaml"
@@ -91,8 +91,12 @@ def test_a_migration_job_per_service(service):
     [container] = pod_containers(job)
     assert container["image"] == "sipelkop"
     assert container["command"] == ["python", "/opt/sipelkop/migrate.py", service]
-    env = {e["name"] for e in container["env"]}
-    assert {"SIPELKOP_SECRET_KEY", f"{service.upper()}_DATABASE_URL"} <= env
+    env = {e["name"]: e for e in container["env"]}
+    url = env[f"{service.upper()}_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert url == {"name": "sipelkop-secrets", "key": f"{service.upper()}_DATABASE_URL"}
+    assert "SIPELKOP_SECRET_KEY" not in env
+    # Migrating needs no signing key: only identity's own pods mount it.
+    assert not any("secret" in v for v in job["spec"]["template"]["spec"].get("volumes", []))
 
 
 def test_every_variable_set_on_a_sipelkop_container_is_a_real_setting():
@@ -113,20 +117,80 @@ def test_every_variable_set_on_a_sipelkop_container_is_a_real_setting():
             assert not unknown, f"{obj['metadata']['name']}: not settings of {service}: {unknown}"
 
 
-def test_secrets_hold_the_token_key_and_database_urls_and_no_real_value():
+def test_secrets_hold_the_key_ring_the_client_secret_and_database_urls_and_no_real_value():
     secret = find("Secret", "sipelkop-secrets")["stringData"]
-    assert set(secret) == {"SIPELKOP_SECRET_KEY"} | {f"{s.upper()}_DATABASE_URL" for s in SERVICES}
-    # Shorter than the 32 characters the settings demand, so a forgotten placeholder refuses to start.
-    assert len(secret["SIPELKOP_SECRET_KEY"]) < 32
+    assert set(secret) == ({"IDENTITY_SIGNING_KEYS", "REPORTING_RECONCILE_CLIENT_SECRET"}
+                           | {f"{s.upper()}_DATABASE_URL" for s in SERVICES})
+    # Not a key ring, so identity refuses to start with a forgotten placeholder.
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(secret["IDENTITY_SIGNING_KEYS"])
+    assert secret["REPORTING_RECONCILE_CLIENT_SECRET"].startswith("GANTI")
     for service in SERVICES:
         assert secret[f"{service.upper()}_DATABASE_URL"].startswith(f"postgresql+asyncpg://{service}:GANTI@")
     for obj in objects():
-        for container in pod_containers(obj) if obj["kind"] in ("Deployment", "Job") else []:
+        if obj["kind"] not in ("Deployment", "Job"):
+            continue
+        for container in pod_containers(obj):
             for entry in container.get("env", []):
                 ref = entry.get("valueFrom", {}).get("secretKeyRef")
                 if ref:
                     assert ref["name"] == "sipelkop-secrets" and ref["key"] in secret, entry
                 assert not ("SECRET" in entry["name"] and "value" in entry), entry["name"]
+        for volume in obj["spec"]["template"]["spec"].get("volumes", []):
+            if "secret" in volume:
+                assert volume["secret"]["secretName"] == "sipelkop-secrets"
+                assert all(item["key"] in secret for item in volume["secret"]["items"]), volume
+
+
+def test_no_manifest_mentions_the_shared_hs256_secret():
+    for path in K8S.glob("*.yaml"):
+        assert "SIPELKOP_SECRET_KEY" not in path.read_text(), path
+
+
+def test_only_identity_mounts_the_signing_keys_as_a_read_only_file():
+    holders = []
+    for obj in objects():
+        if obj["kind"] not in ("Deployment", "Job"):
+            continue
+        spec = obj["spec"]["template"]["spec"]
+        for volume in spec.get("volumes", []):
+            if any(item["key"] == "IDENTITY_SIGNING_KEYS" for item in volume.get("secret", {}).get("items", [])):
+                holders.append((obj, spec, volume))
+        for container in spec["containers"]:
+            for entry in container.get("env", []) + container.get("envFrom", []):
+                assert entry.get("valueFrom", {}).get("secretKeyRef", {}).get("key") != "IDENTITY_SIGNING_KEYS"
+                assert entry.get("secretRef") is None, "a whole Secret as environment would leak the key ring"
+    [(deployment, spec, volume)] = holders
+    assert deployment["kind"] == "Deployment" and deployment["metadata"]["name"] == "sipelkop-identity"
+    [item] = volume["secret"]["items"]
+    # Readable by the pod's group (fsGroup) only, never by others.
+    assert volume["secret"]["defaultMode"] & 0o007 == 0 and spec["securityContext"]["fsGroup"] == 10001
+    [container] = spec["containers"]
+    [mount] = [m for m in container["volumeMounts"] if m["name"] == volume["name"]]
+    assert mount["readOnly"] is True
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["IDENTITY_SIGNING_KEYS_FILE"] == f"{mount['mountPath']}/{item['path']}"
+
+
+def test_configmap_points_every_service_at_identity():
+    config = find("ConfigMap", "sipelkop-config")["data"]
+    assert config["SIPELKOP_IDENTITY_URL"].startswith("https://")
+    port = find("Service", "sipelkop-identity")["spec"]["ports"][0]["port"]
+    assert config["SIPELKOP_JWKS_URL"] == f"http://sipelkop-identity:{port}/.well-known/jwks.json"
+    for service in SERVICES:
+        [container] = pod_containers(find("Deployment", f"sipelkop-{service}"))
+        assert {"configMapRef": {"name": "sipelkop-config"}} in container["envFrom"], service
+        assert not {"SIPELKOP_IDENTITY_URL", "SIPELKOP_JWKS_URL"} & {e["name"] for e in container["env"]}, service
+
+
+def test_reporting_reconciles_with_a_service_account():
+    [container] = pod_containers(find("Deployment", "sipelkop-reporting"))
+    env = {e["name"]: e for e in container["env"]}
+    ref = env["REPORTING_RECONCILE_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "sipelkop-secrets", "key": "REPORTING_RECONCILE_CLIENT_SECRET"}
+    assert find("ConfigMap", "sipelkop-config")["data"]["REPORTING_RECONCILE_CLIENT_ID"]
+    port = find("Service", "sipelkop-identity")["spec"]["ports"][0]["port"]
+    assert env["REPORTING_TOKEN_URL"]["value"] == f"http://sipelkop-identity:{port}/api/v1/auth/token"
 
 
 def test_configmap_holds_only_settings():
@@ -136,8 +200,8 @@ def test_configmap_holds_only_settings():
     assert not any("SECRET" in k or "DATABASE_URL" in k for k in config)
 
 
-def test_autoscalers_for_registration_and_reporting():
-    for service in ("registration", "reporting"):
+def test_autoscalers_for_identity_registration_and_reporting():
+    for service in ("identity", "registration", "reporting"):
         hpa = find("HorizontalPodAutoscaler", f"sipelkop-{service}")
         assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
                                                  "name": f"sipelkop-{service}"}
