@@ -4,7 +4,6 @@ import logging
 
 import pytest
 
-from shared.auth import SESSION_COOKIE
 from tests.unit.identity.conftest import (ADMIN_PASSWORD, OFFICER_PASSWORD, client_for, login, outbox)
 
 NEW = {"username": "pelatih.budi", "full_name": "Budi Santoso", "role": "trainer"}

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from shared.auth import ACCESS_COOKIE, SESSION_COOKIE
-from tests.unit.identity.conftest import ADMIN_PASSWORD, OFFICER_PASSWORD, client_for, login
+from tests.unit.identity.conftest import ADMIN_PASSWORD, OFFICER_PASSWORD, client_for
 
 
 def hidden(html: str, name: str) -> str:
