@@ -39,7 +39,7 @@ async def openid_configuration(request: Request) -> dict:
     return {"issuer": issuer, "jwks_uri": f"{issuer}/.well-known/jwks.json",
             "token_endpoint": f"{issuer}/api/v1/auth/token",
             "authorization_endpoint": f"{issuer}/masuk",
-            "grant_types_supported": ["client_credentials", "password"],
+            "grant_types_supported": ["client_credentials"],
             "token_endpoint_auth_methods_supported": ["client_secret_post"],
             "response_types_supported": ["token"], "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": [ALGORITHM],
