@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,22 @@ import httpx
 from bench.infra import free_port, sa_url
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-secret-0123456789abcdef-0123456789"
+# The bench signs its own tokens as identity would (EdDSA); the services trust this ring's published keys only.
+_KEYS = Path(tempfile.mkdtemp(prefix="sipelkop-bench-keys-"))
+ISSUER = "http://identity.bench"
+
+
+def _ring():
+    import json
+
+    from shared.tokens import KeyRing
+
+    ring = KeyRing.load_or_create(_KEYS / "signing-keys.json")
+    (_KEYS / "jwks.json").write_text(json.dumps(ring.jwks()))
+    return ring
+
+
+RING = _ring()
 
 
 @dataclass
@@ -63,13 +79,15 @@ class Service:
 def token(role: str = "admin", subject: str = "bench-admin") -> str:
     from datetime import timedelta
 
-    from shared.auth import issue_token
+    from shared.tokens import MAX_ACCESS_MINUTES, access_claims
 
-    return issue_token(SECRET, subject=subject, role=role, district=None, ttl=timedelta(hours=2))
+    return RING.sign(access_claims(issuer=ISSUER, subject=subject, name="Bench", role=role, district=None,
+                                   ttl=timedelta(minutes=MAX_ACCESS_MINUTES)))
 
 
 def service_env(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path) -> dict:
-    return {**os.environ, "SIPELKOP_SECRET_KEY": SECRET, "SIPELKOP_ENV": "test", "SIPELKOP_KAFKA_BOOTSTRAP": bootstrap,
+    return {**os.environ, "SIPELKOP_JWKS_URL": f"file://{_KEYS / 'jwks.json'}",
+            "SIPELKOP_IDENTITY_URL": ISSUER, "SIPELKOP_ENV": "test", "SIPELKOP_KAFKA_BOOTSTRAP": bootstrap,
             "SIPELKOP_TOPIC_PREFIX": prefix, "SIPELKOP_DATA_DIR": str(log_dir), "SIPELKOP_LOG_LEVEL": "WARNING",
             f"{name.upper()}_DATABASE_URL": sa_url(db), "PYTHONPATH": str(ROOT)}
 

@@ -1,7 +1,9 @@
-"""Signed bearer tokens (HS256) with a role and, for district officers, one district code."""
+"""Who is calling: an access token minted by identity (EdDSA, verified with identity's published keys), from the
+`Authorization: Bearer` header or the pages' cookie, refused when the account was revoked after it was issued."""
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import hmac
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,65 +12,135 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import DomainError, Forbidden, Unauthorized
+from shared.tokens import ALGORITHM, AUDIENCE, JwksCache, JwksUnavailable
 
-ISSUER = "sipelkop"
+ACCESS_COOKIE = "sipelkop_access"  # the access token of a browser session (HttpOnly), read by every service
+SESSION_COOKIE = "sipelkop_session"  # identity's refresh session (HttpOnly); only identity reads it
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class Role(StrEnum):
-    ADMIN = "admin"  # provincial administrator: sees everything
+    ADMIN = "admin"  # provincial administrator: sees everything, manages accounts
+    TRAINING_STAFF = "training_staff"  # UPTD training staff: plan, run and close batches
     DISTRICT_OFFICER = "district_officer"  # bound to one district
     TRAINER = "trainer"
     VIEWER = "viewer"  # ministry: reports only
+    RECONCILER = "reconciler"  # service account of reporting's reconciliation: reads counts, nothing personal
+
+
+ROLE_NAMES = {
+    Role.ADMIN: "Admin Provinsi",
+    Role.TRAINING_STAFF: "Staf Pelatihan UPTD",
+    Role.DISTRICT_OFFICER: "Petugas Dinas",
+    Role.TRAINER: "Pelatih",
+    Role.VIEWER: "Pemantau Kementerian",
+    Role.RECONCILER: "Akun Layanan Rekonsiliasi",
+}
+PERSON_ROLES = tuple(r for r in Role if r != Role.RECONCILER)
 
 
 class Principal(BaseModel):
-    subject: str
+    subject: str  # the account id (a UUID for people and service accounts)
     role: Role
     district: str | None = None
+    name: str = ""
+    session_id: str | None = None
+    csrf: str | None = None
+    issued_at: datetime | None = None
 
     def can_touch_district(self, district_code: str) -> bool:
         return self.role == Role.ADMIN or (self.role == Role.DISTRICT_OFFICER and self.district == district_code)
 
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES[self.role]
 
-def issue_token(secret: str, *, subject: str, role: Role | str, district: str | None = None,
-                ttl: timedelta = timedelta(hours=12)) -> str:
-    role = Role(role)
-    if role == Role.DISTRICT_OFFICER and not district:
-        raise ValueError("a district officer's token needs a district code")
-    now = datetime.now(UTC)
-    claims = {"iss": ISSUER, "sub": subject, "role": role.value, "iat": now, "exp": now + ttl}
-    if district:
-        claims["district"] = district
-    return jwt.encode(claims, secret, algorithm="HS256")
+    @property
+    def label(self) -> str:
+        """The header line: "Petugas Dinas · Kab. Kutai Kartanegara"."""
+        if self.district:
+            from shared.regions import district_name
+
+            return f"{self.role_name} · {district_name(self.district).replace('Kabupaten ', 'Kab. ')}"
+        return self.role_name
 
 
-def decode_token(secret: str, token: str) -> Principal:
-    try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER,
-                            options={"require": ["exp", "iat", "sub", "role"]})
-        return Principal(subject=claims["sub"], role=Role(claims["role"]), district=claims.get("district"))
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("Token kedaluwarsa; silakan masuk lagi.") from exc
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        raise Unauthorized("Token tidak sah.") from exc
+class Revoked(Unauthorized):
+    pass
+
+
+class TokenVerifier:
+    """Checks signature (published keys only), algorithm, issuer, audience, lifetime and revocation."""
+
+    def __init__(self, jwks: JwksCache, *, issuer: str, revocations=None):
+        self.jwks, self.issuer, self.revocations = jwks, issuer, revocations
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized("Token tidak sah.") from exc
+        if header.get("alg") != ALGORITHM:
+            raise Unauthorized("Token tidak sah.")
+        try:
+            key = await self.jwks.key(header.get("kid"))
+        except JwksUnavailable as exc:
+            raise IdentityUnavailable("Layanan identitas tidak terjangkau; coba lagi sebentar.") from exc
+        if key is None:
+            raise Unauthorized("Token tidak sah.")
+        try:
+            claims = jwt.decode(token, key.key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self.issuer,
+                                options={"require": ["exp", "iat", "sub", "role", "jti"]}, leeway=5)
+            principal = Principal(subject=claims["sub"], role=Role(claims["role"]), district=claims.get("district"),
+                                  name=claims.get("name") or "", session_id=claims.get("sid"),
+                                  csrf=claims.get("csrf"), issued_at=datetime.fromtimestamp(claims["iat"], UTC))
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("Sesi berakhir; silakan masuk lagi.") from exc
+        except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+            raise Unauthorized("Token tidak sah.") from exc
+        if self.revocations is not None and await self.revocations.revoked(principal.subject, principal.issued_at):
+            raise Revoked("Akun ini dinonaktifkan atau sesinya dicabut; silakan masuk lagi.")
+        return principal
+
+
+class IdentityUnavailable(DomainError):
+    status, code = 503, "identity_unavailable"
 
 
 _bearer = HTTPBearer(auto_error=False)
 
 
-def principal_from(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
-    """The caller of a request: bearer header first, then the pages' cookie."""
-    token = credentials.credentials if credentials else request.cookies.get("sipelkop_token")
+def request_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> tuple[str | None, bool]:
+    """The caller's token and whether it came from the cookie (then state changes need the CSRF token)."""
+    if credentials:
+        return credentials.credentials, False
+    token = request.cookies.get(ACCESS_COOKIE)
+    return token, bool(token)
+
+
+def csrf_matches(principal: Principal, presented: str | None) -> bool:
+    return bool(principal.csrf and presented and hmac.compare_digest(principal.csrf, presented))
+
+
+async def principal_from(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The caller of an API request: bearer header first, then the pages' cookie (with its CSRF header)."""
+    token, from_cookie = request_token(request, credentials)
     if not token:
-        raise Unauthorized("Perlu token: kirim header 'Authorization: Bearer <token>'.")
-    return decode_token(request.app.state.settings.secret_key, token)
+        raise Unauthorized("Anda belum masuk. Masuk di halaman /masuk, atau kirim token akses dari layanan "
+                           "identitas di header Authorization.")
+    principal = await request.app.state.verifier.verify(token)
+    if from_cookie and request.method not in SAFE_METHODS and not csrf_matches(
+            principal, request.headers.get(CSRF_HEADER)):
+        raise Forbidden("Token CSRF tidak cocok; muat ulang halaman lalu coba lagi.")
+    return principal
 
 
 # Async on purpose: a plain `def` dependency is run in FastAPI's thread pool, a thread hop per request.
 async def current_principal(request: Request,
                             credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
-    return principal_from(request, credentials)
+    return await principal_from(request, credentials)
 
 
 def require(*roles: Role):
@@ -76,7 +148,7 @@ def require(*roles: Role):
 
     async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(f"Peran '{principal.role.value}' tidak boleh melakukan ini.")
+            raise Forbidden(f"Peran {principal.role_name} tidak boleh melakukan ini.")
         return principal
 
     return check

@@ -13,11 +13,13 @@ from datetime import timedelta
 from pathlib import Path
 
 SERVICES = {
+    "identity": "services.identity.bootstrap:create_identity_app",
     "registration": "services.registration.bootstrap:create_registration_app",
     "training": "services.training.bootstrap:create_training_app",
     "reporting": "services.reporting.bootstrap:create_reporting_app",
 }
-PORTS = {"registration": 8001, "training": 8002, "reporting": 8003}
+PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
+PAGES = {"identity": "/masuk", "registration": "/koperasi", "training": "/pelatih", "reporting": "/dasbor"}
 
 
 def _settings_for(service: str):
@@ -46,12 +48,18 @@ def cmd_kafka(args) -> int:
 
 
 def cmd_token(args) -> int:
-    from shared.auth import issue_token
-    from shared.settings import ServiceSettings
+    """Development and tests only: a token signed with identity's key ring on this machine."""
+    import uuid
 
-    settings = ServiceSettings()
-    print(issue_token(settings.secret_key, subject=args.subject or args.role, role=args.role, district=args.district,
-                      ttl=timedelta(hours=args.hours)))
+    from shared.dev_tokens import DevTokensRefused, dev_token
+
+    subject = args.subject or str(uuid.uuid5(uuid.NAMESPACE_URL, f"sipelkop-dev:{args.role}:{args.district or ''}"))
+    try:
+        print(dev_token(role=args.role, subject=subject, name=args.name or f"Pengembang ({args.role})",
+                        district=args.district, ttl=timedelta(minutes=args.minutes)))
+    except DevTokensRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -69,7 +77,7 @@ def cmd_up(args) -> int:
     children = [subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env)
                 for name in SERVICES]
     for name in SERVICES:
-        print(f"  {name:<13} http://127.0.0.1:{PORTS[name]}/docs", flush=True)
+        print(f"  {name:<13} http://127.0.0.1:{PORTS[name]}{PAGES[name]}  (API: /docs)", flush=True)
     if args.demo:
         subprocess.run([sys.executable, "-m", "shared.demo", "--wait"], env=env, check=False)
     stop = {"now": False}
@@ -102,6 +110,8 @@ def cmd_dlq(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from shared.auth import Role
+
     parser = argparse.ArgumentParser(prog="sipelkop", description="SIPELKOP: Sistem Informasi Pelatihan Koperasi")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("serve", help="run one service")
@@ -117,11 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kafka-port", type=int, default=9092)
     p.add_argument("--demo", action="store_true", help="load the demo scenario once the services are up")
     p.set_defaults(func=cmd_up)
-    p = sub.add_parser("token", help="print a signed bearer token")
-    p.add_argument("--role", required=True, choices=["admin", "district_officer", "trainer", "viewer"])
+    p = sub.add_parser("token", help="development only: print an access token signed with identity's local key")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--district")
     p.add_argument("--subject")
-    p.add_argument("--hours", type=int, default=12)
+    p.add_argument("--name")
+    p.add_argument("--minutes", type=int, default=15, help="lifetime; capped at 15 outside development")
     p.set_defaults(func=cmd_token)
     p = sub.add_parser("dlq", help="dead letters: list | show ID | redrive ID | discard ID")
     p.add_argument("service", choices=sorted(SERVICES))

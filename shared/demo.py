@@ -8,20 +8,56 @@ from datetime import date, timedelta
 
 import httpx
 
-from shared.auth import issue_token
-from shared.settings import ServiceSettings
+from shared.dev_tokens import dev_token
 
-URLS = {"registration": "http://127.0.0.1:8001", "training": "http://127.0.0.1:8002",
-        "reporting": "http://127.0.0.1:8003"}
+URLS = {"identity": "http://127.0.0.1:8004", "registration": "http://127.0.0.1:8001",
+        "training": "http://127.0.0.1:8002", "reporting": "http://127.0.0.1:8003"}
+# The demo's people: (username, full name, role, district). Their passwords are made up once and printed once.
+ACCOUNTS = [("admin.uptd", "Hj. Noor Aisyah, S.E.", "admin", None),
+            ("staf.pelatihan", "Rahmat Hidayat, S.Kom.", "training_staff", None),
+            ("dinas.kukar", "Rina Marlina, S.E.", "district_officer", "64.02"),
+            ("dinas.kutim", "Andi Saputra, S.Sos.", "district_officer", "64.08"),
+            ("dinas.ppu", "Yuliani Pratiwi, S.E.", "district_officer", "64.09"),
+            ("pelatih.budi", "Dr. Budi Santoso, M.M.", "trainer", None),
+            ("kementerian", "Dewi Kartika, M.Si.", "viewer", None)]
 DISTRICTS = {"64.02": "Kutai Kartanegara", "64.08": "Kutai Timur", "64.09": "Penajam Paser Utara"}
 SECTORS = ["pertanian", "perikanan", "perkebunan", "peternakan", "kerajinan", "simpan pinjam"]
 FIRST = ["Siti", "Ahmad", "Rina", "Budi", "Dewi", "Agus", "Nur", "Hendra", "Wati", "Rudi"]
 LAST = ["Rahmawati", "Saputra", "Lestari", "Hidayat", "Pratiwi", "Santoso", "Aisyah", "Gunawan", "Yuliani", "Hakim"]
 
 
-def _client(service: str, secret: str, role: str, district: str | None = None) -> httpx.Client:
-    token = issue_token(secret, subject=f"demo-{role}", role=role, district=district)
+def _client(service: str, role: str, district: str | None = None, subject: str | None = None) -> httpx.Client:
+    # The loader signs with identity's local key (development only), as the demo's people would be.
+    token = dev_token(role=role, subject=subject or f"demo-{role}", name="Pemuat data demo", district=district)
     return httpx.Client(base_url=URLS[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+
+def create_accounts() -> dict[str, str]:
+    """The demo's accounts at identity; returns {username: password} of those created now."""
+    import secrets
+
+    admin = _client("identity", "admin")
+    created = {}
+    for username, full_name, role, district in ACCOUNTS:
+        password = f"Demo-{secrets.token_urlsafe(9)}"
+        body = {"username": username, "full_name": full_name, "role": role, "password": password}
+        if district:
+            body["district_code"] = district
+        answer = admin.post("/api/v1/accounts", json=body)
+        if answer.status_code == 201:
+            created[username] = password
+        elif answer.status_code not in (409, 422):
+            answer.raise_for_status()
+    return created
+
+
+def trainer_account_id() -> str | None:
+    found = _client("identity", "admin").get("/api/v1/accounts", params={"role": "trainer"})
+    if found.status_code != 200:
+        return None
+    body = found.json()
+    items = body.get("items", body) if isinstance(body, dict) else body
+    return next((a["id"] for a in items if a.get("username") == "pelatih.budi"), None)
 
 
 def wait_until_up(timeout: float = 90) -> None:
@@ -38,20 +74,21 @@ def wait_until_up(timeout: float = 90) -> None:
             time.sleep(0.5)
 
 
-def load(secret: str) -> None:
+def load() -> None:
     start = date.today() + timedelta(days=7)
-    admin = _client("training", secret, "admin")
+    admin = _client("training", "admin")
+    trainer = trainer_account_id() or "demo-trainer"
     batch = admin.post("/api/v1/batches", json={
         "code": f"DIG-{start.year}-DEMO", "title": "Digitalisasi Usaha Koperasi", "venue": "Samarinda",
         "start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat(), "capacity": 30,
-        "eligible_districts": list(DISTRICTS), "planned_budget": 60_000_000, "trainers": ["demo-trainer"]})
+        "eligible_districts": list(DISTRICTS), "planned_budget": 60_000_000, "trainers": [trainer]})
     if batch.status_code == 409:
         print("Data demo sudah ada.")
         return
     batch.raise_for_status()
     batch_id = batch.json()["id"]
     print(f"Angkatan {batch.json()['code']} dijadwalkan ({start:%d-%m-%Y}, Samarinda)")
-    officers = {code: _client("registration", secret, "district_officer", code) for code in DISTRICTS}
+    officers = {code: _client("registration", "district_officer", code) for code in DISTRICTS}
     _wait_for_batch(officers["64.02"], batch_id)
     n = 0
     for code, officer in officers.items():
@@ -82,23 +119,26 @@ def _wait_for_batch(officer: httpx.Client, batch_id: str, timeout: float = 60) -
     raise SystemExit("angkatan belum sampai ke layanan registrasi (Kafka?)")
 
 
-def print_tokens(secret: str) -> None:
-    print("Token untuk mencoba (berlaku 12 jam):")
-    for role, district in (("admin", None), ("district_officer", "64.02"), ("trainer", None), ("viewer", None)):
-        subject = "demo-trainer" if role == "trainer" else f"demo-{role}"
-        token = issue_token(secret, subject=subject, role=role, district=district)
-        print(f"  {role}{' ' + district if district else ''}: {token}")
+def print_accounts(created: dict[str, str]) -> None:
+    if not created:
+        print("Akun demo sudah ada (kata sandinya dicetak saat pertama kali dibuat).")
+        return
+    print(f"Akun demo (kata sandi ditampilkan sekali ini saja; masuk di {URLS['identity']}/masuk):")
+    for username, full_name, role, district in ACCOUNTS:
+        if username in created:
+            where = f" {district}" if district else ""
+            print(f"  {username:<16} {created[username]:<20} {role}{where} ({full_name})")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="load the SIPELKOP demo data through the HTTP APIs")
     parser.add_argument("--wait", action="store_true", help="wait for the services to answer first")
     args = parser.parse_args(argv)
-    secret = ServiceSettings().secret_key
     if args.wait:
         wait_until_up()
-    load(secret)
-    print_tokens(secret)
+    created = create_accounts()
+    load()
+    print_accounts(created)
     return 0
 
 

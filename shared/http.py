@@ -15,7 +15,9 @@ from shared.observability import bind_correlation
 from shared.runtime import ServiceRuntime
 
 
-def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers=(), start_background: bool = True) -> FastAPI:
+def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers=(), start_background: bool = True,
+               page_sign_in: bool = True) -> FastAPI:
+    """`page_sign_in`: pages send a visitor without a session to identity's /masuk (identity itself says False)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await runtime.start(run_relay=start_background, run_consumers=start_background)
@@ -28,7 +30,12 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
                   openapi_url="/openapi.json", docs_url="/docs")
     app.state.runtime = runtime
     app.state.settings = runtime.settings
+    app.state.verifier = runtime.verifier
     install_error_handlers(app)
+    if page_sign_in:
+        from shared.pages import install_page_sign_in
+
+        install_page_sign_in(app)
     _instrument(app, runtime)
 
     @app.get("/healthz", tags=["ops"], summary="Proses hidup")

@@ -10,6 +10,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from shared.auth import TokenVerifier
 from shared.db import migrate, ping
 from shared.messaging.broker import start_when_reachable
 from shared.messaging.dead_letters import DeadLetterStore
@@ -35,6 +36,7 @@ class ServiceRuntime:
     broker: KafkaBroker | None = None
     consumer: EventConsumer | None = None
     dead_letters: DeadLetterStore | None = None
+    verifier: TokenVerifier | None = None
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     def uow(self) -> UnitOfWork:
@@ -93,11 +95,14 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
 
 
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
-                  handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True) -> ServiceRuntime:
+                  handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True,
+                  verifier: TokenVerifier | None = None) -> ServiceRuntime:
     """Wire a service's engine, outbox relay, inbox consumer and broker; the service passes what is its own."""
     from shared.asyncapi import document_publishers
     from shared.db import create_engine, session_factory
     from shared.messaging.broker import create_broker, subscribe
+    from shared.revocation import RevocationList
+    from shared.tokens import JwksCache
 
     registry = registry or CollectorRegistry()
     engine = create_engine(settings.database_url)
@@ -109,6 +114,8 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
                                     registry=registry, batch_size=settings.relay_batch_size,
                                     interval=settings.relay_interval_s)
     runtime.dead_letters = DeadLetterStore(sessions, tables)
+    runtime.verifier = verifier or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.identity_url,
+                                                 revocations=RevocationList(lambda: runtime.sessions, tables))
     runtime.broker = create_broker(settings.kafka_bootstrap, name, registry)
     if relay:
         document_publishers(runtime.broker, name, settings.topic_prefix)

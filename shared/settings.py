@@ -7,9 +7,6 @@ from typing import Literal
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "dev-secret-change-me-0123456789abcdef"
-
-
 def _common(name: str, **kwargs):
     # Common settings are read from SIPELKOP_* whatever the service's own prefix is.
     return Field(validation_alias=AliasChoices(f"SIPELKOP_{name.upper()}"), **kwargs)
@@ -19,8 +16,11 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     env: Literal["development", "test", "production"] = _common("env", default="development")
-    secret_key: str = _common("secret_key", default=DEFAULT_SECRET, min_length=32)
-    token_ttl_hours: int = _common("token_ttl_hours", default=12, ge=1, le=24 * 30)
+    # Identity: the issuer of every access token and the public address of its sign-in page (/masuk).
+    identity_url: str = _common("identity_url", default="http://127.0.0.1:8004", pattern=r"^https?://[^/]+(/.*)?$")
+    # Where identity's public keys are fetched (default: identity_url's /.well-known/jwks.json); inside a cluster
+    # the internal address, or a file:// path to a mounted key set.
+    jwks_url: str = _common("jwks_url", default="")
     kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
     # Namespace for every topic and consumer group, e.g. "kaltim." when one cluster serves several provinces.
     topic_prefix: str = _common("topic_prefix", default="", pattern=r"^[a-zA-Z0-9._-]*$", max_length=60)
@@ -41,11 +41,10 @@ class ServiceSettings(BaseSettings):
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self):
-        if self.env != "development" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError(
-                "SIPELKOP_SECRET_KEY masih bernilai bawaan: set a real secret before running outside development"
-            )
+    def _jwks_default(self):
+        self.identity_url = self.identity_url.rstrip("/")
+        if not self.jwks_url:
+            self.jwks_url = f"{self.identity_url}/.well-known/jwks.json"
         return self
 
     def sqlite_url(self, name: str) -> str:

@@ -23,6 +23,10 @@ class UnitOfWork:
         self.session: AsyncSession | None = None
         self._pending: list[Envelope] = []
 
+    @property
+    def tables(self) -> MessagingTables:
+        return self._tables
+
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()
         self._pending = []

@@ -9,8 +9,7 @@ import pytest
 
 from tests.fixtures.infra import start_kafka, start_postgres
 
-TEST_SECRET = "test-secret-0123456789abcdef-0123456789"
-os.environ.setdefault("SIPELKOP_SECRET_KEY", TEST_SECRET)
+import tests.fixtures.tokens  # noqa: E402,F401  (every service the suite starts trusts the test key ring)
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +48,18 @@ def stack(kafka, postgres, topic_prefix, tmp_path):
     from tests.fixtures.services import start_stack
 
     urls = {name: postgres.new_database(name[:3]) for name in ("registration", "training", "reporting")}
+    running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
+                          log_dir=tmp_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def full_stack(kafka, postgres, topic_prefix, tmp_path):
+    """All four services as processes: identity signs and publishes its keys, the others fetch them over HTTP."""
+    from tests.fixtures.services import start_stack
+
+    urls = {name: postgres.new_database(name[:3]) for name in ("identity", "registration", "training", "reporting")}
     running = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix,
                           log_dir=tmp_path)
     yield running

@@ -16,6 +16,10 @@ class ReportingSettings(ServiceSettings):
     # Where reconcile asks the source services what they hold about themselves.
     registration_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
+    # Reconcile's service account at identity (role reconciler) and where its token is fetched.
+    reconcile_client_id: str = "reporting-reconcile"
+    reconcile_client_secret: str = ""
+    token_url: str = ""  # default: <SIPELKOP_IDENTITY_URL>/api/v1/auth/token
     # How often a running instance looks for a rebuilt projection store to switch to.
     store_poll_s: float = Field(default=2.0, gt=0)
     # How often business gauges and the projection lag are refreshed for /metrics.
@@ -28,4 +32,6 @@ class ReportingSettings(ServiceSettings):
     def _default_database(self):
         if not self.database_url:
             self.database_url = self.sqlite_url("reporting")
+        if not self.token_url:
+            self.token_url = f"{self.identity_url}/api/v1/auth/token"
         return self

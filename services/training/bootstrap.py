@@ -28,5 +28,4 @@ def create_training_app(settings: TrainingSettings | None = None, *, start_backg
     app = create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan",
                      description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.",
                      routers=[http.router, http_attendance.router, http_certificates.router, pages.router])
-    app.add_exception_handler(pages.SignInRequired, pages.redirect_to_sign_in)
     return app

@@ -12,6 +12,7 @@ class MessagingTables:
     outbox: Table
     inbox: Table
     dead_letters: Table
+    revocations: Table
 
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -53,4 +54,11 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("status", String(20), nullable=False, server_default="parked"),
     )
     Index("ix_dead_letters_status", dead_letters.c.status)
-    return MessagingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters)
+    # Accounts whose tokens issued before not_before are refused (from identity's account events).
+    revocations = Table(
+        "account_revocations", metadata,
+        Column("account_id", String(36), primary_key=True),
+        Column("not_before", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+    return MessagingTables(outbox=outbox, inbox=inbox, dead_letters=dead_letters, revocations=revocations)

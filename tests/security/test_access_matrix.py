@@ -18,8 +18,7 @@ import httpx
 import jwt
 import pytest
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import foreign_token, hs256_token, session_cookies, test_token
 from tests.fixtures import factories
 from tests.fixtures.services import start_stack, wait_for
 
@@ -27,7 +26,7 @@ SERVICES = ("registration", "training", "reporting")
 OWN, OTHER = "64.02", "64.08"
 A, O, OO, T, TO, V = "admin", "officer", "officer_other", "trainer", "trainer_other", "viewer"
 ROLES = (A, O, OO, T, TO, V)
-BAD_TOKENS = ("no_token", "expired", "tampered", "forged", "unsigned")
+BAD_TOKENS = ("no_token", "expired", "tampered", "forged", "old_hs256_secret", "unsigned")
 TOKENS = {A: dict(role="admin"), O: dict(role="district_officer", district=OWN),
           OO: dict(role="district_officer", district=OTHER), T: dict(role="trainer", subject="pelatih-a"),
           TO: dict(role="trainer", subject="pelatih-b"), V: dict(role="viewer")}
@@ -166,18 +165,19 @@ TABLE: dict[tuple[str, str, str], Expect] = {
 
 
 def bad_tokens() -> dict[str, str | None]:
-    admin = issue_token(TEST_SECRET, subject="admin", role="admin")
+    admin = test_token(subject="admin", role="admin")
     header, payload, signature = admin.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
-    viewer = issue_token(TEST_SECRET, subject="v", role="viewer")
+    viewer = test_token(subject="v", role="viewer")
     v_header, _, v_signature = viewer.split(".")
     raised = base64.urlsafe_b64encode(json.dumps({**claims, "sub": "v"}).encode()).rstrip(b"=").decode()
     return {
         "no_token": None,
-        "expired": issue_token(TEST_SECRET, subject="admin", role="admin", ttl=timedelta(seconds=-5)),
+        "expired": test_token(subject="admin", role="admin", ttl=timedelta(seconds=-60)),
         # A viewer's signature on an admin's claims.
         "tampered": f"{v_header}.{raised}.{v_signature}",
-        "forged": issue_token("another-secret-0123456789abcdef-0123456789", subject="admin", role="admin"),
+        "forged": foreign_token("admin"),
+        "old_hs256_secret": hs256_token("admin"),
         "unsigned": jwt.encode(claims, key=None, algorithm="none"),
     }
 
@@ -300,7 +300,7 @@ def test_every_endpoint_has_an_expectation(world):
 def test_each_role_gets_only_what_it_may(world, role):
     stack, failures, calls = world["stack"], [], 0
     token_args = TOKENS[role]
-    token = issue_token(TEST_SECRET, subject=token_args.get("subject", role), role=token_args["role"],
+    token = test_token(subject=token_args.get("subject", role), role=token_args["role"],
                         district=token_args.get("district"))
     for service in SERVICES:
         http = client(stack[service].url, token)
@@ -404,8 +404,8 @@ def test_an_officer_cannot_read_across_the_district_line(world):
     nominations = other.get("/api/v1/enrollments", params={"batch_id": batch_id}).json()
     assert {n["participant_id"] for n in nominations} == {world["other_participant_id"]}
     # The pages the officers use show the same, with the token in the cookie.
-    pages = httpx.Client(base_url=stack["registration"].url, timeout=60, cookies={"sipelkop_token": issue_token(
-        TEST_SECRET, subject="officer-other", role="district_officer", district=OTHER)})
+    pages = httpx.Client(base_url=stack["registration"].url, timeout=60, cookies=session_cookies(subject="officer-other", role="district_officer",
+                                                  district=OTHER)["cookies"])
     for page in ("/koperasi", "/peserta", f"/angkatan/{batch_id}"):
         shown = pages.get(page)
         assert shown.status_code == 200, (page, shown.status_code)

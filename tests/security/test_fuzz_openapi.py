@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import test_token
 from tests.fixtures.services import start_stack
 
 SERVICES = ("registration", "training", "reporting")
@@ -38,7 +37,7 @@ def stack(kafka, postgres, tmp_path_factory):
 
 @pytest.mark.parametrize("service, role, district", RUNS, ids=[f"{s}-{r}" for s, r, _ in RUNS])
 def test_no_server_error_and_every_response_matches_its_schema(stack, service, role, district, tmp_path):
-    token = issue_token(TEST_SECRET, subject=f"fuzz-{role}", role=role, district=district)
+    token = test_token(subject=f"fuzz-{role}", role=role, district=district)
     report = tmp_path / "report.json"
     st = Path(sys.executable).with_name("st")
     # cwd=tmp_path: schemathesis keeps its cache (.schemathesis/) in the working directory, not in the repository.

@@ -9,8 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import test_token
 from tests.fixtures.services import start_stack
 
 LIMIT = 64 * 1024  # <SERVICE>_MAX_REQUEST_BYTES for this stack
@@ -33,7 +32,7 @@ def officer(stack) -> httpx.Client:
 
 
 def token() -> str:
-    return issue_token(TEST_SECRET, subject="o", role="district_officer", district="64.02")
+    return test_token(subject="o", role="district_officer", district="64.02")
 
 
 def assert_413(answer: httpx.Response) -> None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from services.registration.service_layer import batches
 from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated
+from shared.revocation import REVOCATION_HANDLERS
 
 HANDLERS = {
+    **REVOCATION_HANDLERS,  # identity's deactivations and sign-outs: older tokens are refused
     BatchScheduled: batches.apply_batch_state,
     BatchUpdated: batches.apply_batch_state,
     BatchCancelled: batches.apply_batch_cancelled,

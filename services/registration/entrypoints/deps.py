@@ -9,5 +9,7 @@ from shared.auth import Principal, Role, require
 from shared.deps import UowDep  # noqa: F401  (re-exported for the routes)
 
 Registrar = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER))]
-Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINER))]
+Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINER, Role.RECONCILER))]
+# Lists of cooperatives: officers (their district), the admin, and reporting's reconciliation (counts, read-only).
+RegistryReader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.RECONCILER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]

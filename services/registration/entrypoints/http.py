@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from services.registration.entrypoints.deps import Registrar, UowDep
+from services.registration.entrypoints.deps import Registrar, RegistryReader, UowDep
 from services.registration.schemas import (CooperativeCreate, CooperativePage, CooperativeRead, CooperativeUpdate,
                                            ParticipantCreate, ParticipantPage, ParticipantRead, ParticipantUpdate)
 from services.registration.service_layer import cooperatives, participants
@@ -25,7 +25,7 @@ async def create_cooperative(body: CooperativeCreate, principal: Registrar, uow:
 
 
 @router.get("/cooperatives", response_model=CooperativePage, summary="Daftar dan cari koperasi")
-async def list_cooperatives(principal: Registrar, uow: UowDep, district: str | None = None,
+async def list_cooperatives(principal: RegistryReader, uow: UowDep, district: str | None = None,
                             sector: str | None = None, kind: str | None = None, active: bool | None = None,
                             grade: str | None = None,
                             q: Annotated[str | None, Query(description="Bagian nama atau awal nomor induk")] = None,

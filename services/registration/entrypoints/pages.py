@@ -1,24 +1,21 @@
-"""The district officer's pages for the registry: sign in, cooperatives and managers with their forms."""
+"""The district officer's pages for the registry: cooperatives and managers with their forms (sign-in is
+identity's /masuk, see shared.pages)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
 from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sectors
 from services.registration.entrypoints.deps import UowDep
-from services.registration.entrypoints.page_kit import (COOKIE, PagePrincipal, blank_to_none, checked_form,
+from services.registration.entrypoints.page_kit import (PagePrincipal, blank_to_none, checked_form,
                                                         field_errors, render)
 from services.registration.schemas import CooperativeCreate, ParticipantCreate
 from services.registration.service_layer import cooperatives, participants
-from shared.auth import Role, decode_token
-from shared.errors import DomainError, Unauthorized
-from shared.ratelimit import limit_sign_in
+from shared.errors import DomainError
 from shared.regions import districts
 
 router = APIRouter(include_in_schema=False)
@@ -34,44 +31,6 @@ def _see(path: str, message: str | None = None) -> RedirectResponse:
 @router.get("/")
 async def home():
     return RedirectResponse("/koperasi", status_code=303)
-
-
-@router.get("/masuk")
-async def sign_in_form(request: Request):
-    return render(request, "sign_in.html", None, errors={}, ttl=request.app.state.settings.token_ttl_hours)
-
-
-@router.post("/masuk", dependencies=[Depends(limit_sign_in)])  # 10 tries per address in 5 minutes, then 429
-async def sign_in(request: Request):
-    """A pasted token becomes an HttpOnly cookie; the token is the account (issued by `sipelkop token`)."""
-    token = str((await request.form()).get("token", "")).strip()
-    settings = request.app.state.settings
-    try:
-        principal = decode_token(settings.secret_key, token)
-        if principal.role not in (Role.ADMIN, Role.DISTRICT_OFFICER):
-            raise Unauthorized("Token ini bukan untuk petugas dinas atau admin.")
-    except Unauthorized as exc:
-        return render(request, "sign_in.html", None, status_code=401, errors={"token": exc.message},
-                      ttl=settings.token_ttl_hours)
-    expires = datetime.fromtimestamp(_claims_exp(token), UTC)
-    response = _see("/koperasi")
-    response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        max_age=max(int((expires - datetime.now(UTC)).total_seconds()), 0), path="/")
-    return response
-
-
-def _claims_exp(token: str) -> int:
-    import jwt
-
-    return jwt.decode(token, options={"verify_signature": False})["exp"]  # already verified by decode_token
-
-
-@router.post("/keluar")
-async def sign_out(request: Request, principal: PagePrincipal):
-    await checked_form(request)
-    response = _see("/masuk")
-    response.delete_cookie(COOKIE, path="/")
-    return response
 
 
 @router.get("/koperasi")

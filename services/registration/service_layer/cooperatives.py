@@ -28,7 +28,7 @@ def ensure_district(principal: Principal, district_code: str) -> None:
 
 def district_scope(principal: Principal, requested: str | None) -> str | None:
     """The district a list is limited to: an officer's own (asking for another is refused), an admin's choice."""
-    if principal.role == Role.ADMIN:
+    if principal.role in (Role.ADMIN, Role.RECONCILER):
         return requested
     if requested and requested != principal.district:
         ensure_district(principal, requested)

@@ -6,23 +6,32 @@ instead of failing: the services are deployed independently.
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
-import httpx
+from authlib.integrations.httpx_client import AsyncOAuth2Client
 
-from shared.auth import issue_token
 from shared.regions import districts
 
 
 class SourceServices:
-    def __init__(self, *, registration_url: str, training_url: str, secret_key: str, transport=None):
-        token = issue_token(secret_key, subject="reporting-reconcile", role="admin", ttl=timedelta(minutes=30))
-        headers = {"Authorization": f"Bearer {token}"}
-        self.registration = httpx.AsyncClient(base_url=registration_url, headers=headers, timeout=30,
-                                              transport=transport)
-        self.training = httpx.AsyncClient(base_url=training_url, headers=headers, timeout=30, transport=transport)
+    """Calls as reporting's service account (role reconciler: reads only), with an access token that identity
+    issues for its client credentials; Authlib fetches it and fetches a new one before it expires."""
 
-    async def _get(self, client: httpx.AsyncClient, path: str, **params):
+    def __init__(self, *, registration_url: str, training_url: str, token_url: str, client_id: str,
+                 client_secret: str, transport=None):
+        def client(base_url: str) -> AsyncOAuth2Client:
+            return AsyncOAuth2Client(client_id=client_id, client_secret=client_secret, base_url=base_url,
+                                     token_endpoint=token_url, grant_type="client_credentials",
+                                     token_endpoint_auth_method="client_secret_post", timeout=30,
+                                     transport=transport, leeway=60)
+        self.registration = client(registration_url)
+        self.training = client(training_url)
+
+    async def _authorise(self, client: AsyncOAuth2Client) -> None:
+        if not client.token or client.token.is_expired(leeway=60):
+            await client.fetch_token()
+
+    async def _get(self, client: AsyncOAuth2Client, path: str, **params):
+        await self._authorise(client)
         response = await client.get(path, params=params)
         if response.status_code in (404, 405):
             return None  # the route (or the entity) is not there: nothing to compare with

@@ -45,8 +45,13 @@ async def _reconcile(args) -> int:
 
     runtime = bootstrap()
     settings = runtime.settings
+    if not settings.reconcile_client_secret:
+        print("REPORTING_RECONCILE_CLIENT_SECRET belum diisi: rekonsiliasi memakai akun layanan dari layanan "
+              "identitas (peran reconciler).", file=sys.stderr)
+        return 2
     sources = SourceServices(registration_url=settings.registration_url, training_url=settings.training_url,
-                             secret_key=settings.secret_key)
+                             token_url=settings.token_url, client_id=settings.reconcile_client_id,
+                             client_secret=settings.reconcile_client_secret)
     store = live_store(runtime)
     try:
         await store.activate_current()

@@ -5,8 +5,10 @@ from services.reporting.service_layer import projections as p
 from services.reporting.service_layer import training_projections as tp
 from shared.events import registration as r
 from shared.events import training as t
+from shared.revocation import REVOCATION_HANDLERS
 
 HANDLERS = {
+    **REVOCATION_HANDLERS,  # identity's deactivations and sign-outs: older tokens are refused
     t.ProgrammePlanned: tp.on_programme,
     t.ProgrammeUpdated: tp.on_programme,
     t.BatchScheduled: tp.on_batch,

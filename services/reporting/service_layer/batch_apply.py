@@ -27,6 +27,8 @@ from services.reporting.adapters.orm import (AttendanceView, BatchView, Certific
 from services.reporting.service_layer.training_projections import PRESENT
 from shared.events import registration as r
 from shared.events import training as t
+from shared.events.identity import AccountRevocation
+from shared.revocation import REVOCATION_HANDLERS, apply_revocation
 from shared.unit_of_work import UnitOfWork
 
 
@@ -284,14 +286,19 @@ if (corrected := getattr(t, "AttendanceCorrected", None)) is not None:
 
 
 async def apply_batch(uow: UnitOfWork, items: list) -> None:
-    """The consumer's batch hook: items are (record, envelope, event), new to the inbox, in arrival order."""
+    """The consumer's batch hook: items are (record, envelope, event), new to the inbox, in arrival order.
+    Identity's revocations are not figures: kept by the shared handler, not counted in freshness."""
     applier = BatchApplier()
     for _, envelope, event in items:
-        applier.add(envelope, event)
+        if isinstance(event, AccountRevocation):
+            await apply_revocation(uow, envelope, event)
+        else:
+            applier.add(envelope, event)
     await applier.write(uow)
 
 
 def covers(handlers: dict) -> bool:
     """True when these are reporting's own handlers, each with its set-based equivalent here."""
     from services.reporting.entrypoints.consumers import HANDLERS
-    return bool(handlers) and all(HANDLERS.get(cls) is handler and cls in APPLY for cls, handler in handlers.items())
+    return bool(handlers) and all(HANDLERS.get(cls) is handler and (cls in APPLY or cls in REVOCATION_HANDLERS)
+                                  for cls, handler in handlers.items())

@@ -22,5 +22,8 @@ async def get_certificate_settings(request: Request) -> CertificateSettings:
 
 SettingsDep = Annotated[TrainingSettings, Depends(get_settings)]
 CertificateSettingsDep = Annotated[CertificateSettings, Depends(get_certificate_settings)]
-Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
-Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINER))]
+# The UPTD's training staff run the training cycle as the provincial admin does.
+Admin = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF))]
+Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER))]
+# What reporting's reconciliation reads (its service account): programmes, batches, rosters' sizes, completion.
+Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER, Role.RECONCILER))]

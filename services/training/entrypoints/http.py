@@ -5,7 +5,7 @@ import uuid
 
 from fastapi import APIRouter, Path, Query
 
-from services.training.entrypoints.deps import Admin, Staff, UowDep
+from services.training.entrypoints.deps import Admin, Reader, Staff, UowDep
 from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchRead, BatchUpdate, ProgrammeCreate,
                                        ProgrammeRead, ProgrammeUpdate, SessionRead, SessionUpdate)
 from services.training.service_layer import batches, programmes, sessions
@@ -21,7 +21,7 @@ async def create_programme(body: ProgrammeCreate, principal: Admin, uow: UowDep)
 
 
 @router.get("/programmes", response_model=list[ProgrammeRead], summary="Daftar program")
-async def list_programmes(principal: Staff, uow: UowDep, fiscal_year: int | None = Query(None, ge=2000, le=2100)):
+async def list_programmes(principal: Reader, uow: UowDep, fiscal_year: int | None = Query(None, ge=2000, le=2100)):
     async with uow:
         return [programmes.to_read(p) for p in await programmes.list_programmes(uow.session, fiscal_year)]
 
@@ -46,7 +46,7 @@ async def create_batch(body: BatchCreate, principal: Admin, uow: UowDep):
 
 
 @router.get("/batches", response_model=list[BatchRead], summary="Daftar angkatan (pelatih: yang ditugaskan)")
-async def list_batches(principal: Staff, uow: UowDep,
+async def list_batches(principal: Reader, uow: UowDep,
                        status: str | None = Query(None, pattern="^(scheduled|cancelled|closed)$")):
     async with uow:
         return [batches.to_read(b, []) for b in await batches.list_batches(uow.session, principal, status)]

@@ -5,7 +5,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from services.training.entrypoints.deps import CertificateSettingsDep, SettingsDep, Staff, UowDep
+from services.training.entrypoints.deps import CertificateSettingsDep, Reader, SettingsDep, Staff, UowDep
 from services.training.entrypoints.http import SessionNo
 from services.training.schemas import RosterRead
 from services.training.schemas_attendance import (AttendanceIn, AttendanceRead, CompletionRead, CorrectionRead,
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["training"])
 
 
 @router.get("/batches/{batch_id}/roster", response_model=list[RosterRead], summary="Daftar peserta angkatan")
-async def get_roster(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
+async def get_roster(batch_id: uuid.UUID, principal: Reader, uow: UowDep):
     async with uow:
         batches.ensure_assigned(principal, await batches.get_batch(uow.session, batch_id))
         return [roster.to_read(e) for e in await roster.active_roster(uow.session, batch_id)]
@@ -65,6 +65,6 @@ async def complete_session(batch_id: uuid.UUID, principal: Staff, uow: UowDep, c
 
 
 @router.get("/batches/{batch_id}/completion", response_model=CompletionRead, summary="Ringkasan kelulusan angkatan")
-async def get_completion(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
+async def get_completion(batch_id: uuid.UUID, principal: Reader, uow: UowDep):
     async with uow:
         return await completion.completion_overview(uow.session, principal=principal, batch_id=batch_id)

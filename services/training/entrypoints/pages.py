@@ -1,51 +1,35 @@
 """Trainers' pages (Bahasa Indonesia, small, phone-first) and the public certificate verification page.
 
-Sign-in: the admin issues a trainer a token (`sipelkop token --role trainer --subject <name>`); the trainer pastes it
-once on /pelatih/masuk and it is kept as the HttpOnly cookie `sipelkop_token`, which the API also accepts. The cookie
-is SameSite=Lax, so another site cannot post with it."""
+Sign-in: identity's /masuk (shared.pages); its access cookie is HttpOnly and SameSite=Lax, and every form and the
+attendance script's API calls carry the session's CSRF token."""
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Path as PathParam, Request
+from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
 from services.training.service_layer import attendance, batches, certificates, completion, roster, sessions
-from shared.auth import Principal, Role, decode_token
-from shared.errors import DomainError, Forbidden, Unauthorized
-from shared.ratelimit import limit_sign_in
+from shared import pages
+from shared.auth import Principal, Role
+from shared.errors import DomainError
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-COOKIE = "sipelkop_token"
 CHOICES = (("hadir", "H"), ("terlambat", "T"), ("izin", "I"), ("sakit", "S"), ("alpa", "A"))
 BATCH_STATUSES = {"scheduled": "terjadwal", "cancelled": "dibatalkan", "closed": "ditutup"}
 
 
-class SignInRequired(Exception):
-    """No valid cookie: the page sends the trainer to the sign-in page instead of answering 401."""
+STAFF_ROLES = (Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER)
 
 
-def redirect_to_sign_in(request: Request, _exc: SignInRequired) -> RedirectResponse:
-    return RedirectResponse("/pelatih/masuk", status_code=303)
-
-
-def _principal(request: Request) -> Principal:
-    token = request.cookies.get(COOKIE)
-    if not token:
-        raise SignInRequired()
-    try:
-        principal = decode_token(request.app.state.settings.secret_key, token)
-    except Unauthorized as exc:
-        raise SignInRequired() from exc
-    if principal.role not in (Role.ADMIN, Role.TRAINER):
-        raise Forbidden("Halaman ini untuk pelatih dan admin UPTD.")
-    return principal
+async def _principal(request: Request) -> Principal:
+    return await pages.page_principal(request, STAFF_ROLES, "Halaman ini untuk pelatih dan staf UPTD.")
 
 
 def _hall_time(request: Request, moment: datetime | None = None) -> datetime:
@@ -56,6 +40,8 @@ def _hall_time(request: Request, moment: datetime | None = None) -> datetime:
 
 def _render(request: Request, name: str, status_code: int = 200, **context):
     context.setdefault("principal", None)
+    context.setdefault("csrf", pages.csrf_token(context["principal"]))
+    context.setdefault("sign_out", pages.sign_out_url(request))
     return templates.TemplateResponse(request, name, context, status_code=status_code,
                                       headers={"Cache-Control": "no-store"})
 
@@ -63,39 +49,13 @@ def _render(request: Request, name: str, status_code: int = 200, **context):
 async def _page(request: Request, uow, build):
     """Render what `build(principal, session)` returns; a refusal becomes a readable page, not JSON."""
     try:
-        principal = _principal(request)
+        principal = await _principal(request)
         async with uow:
             name, context = await build(principal, uow.session)
             # Rendered inside the unit of work: leaving it rolls back, which expires the rows the page shows.
             return _render(request, name, principal=principal, statuses=BATCH_STATUSES, **context)
     except DomainError as exc:
         return _render(request, "galat.html", status_code=exc.status, message=exc.message)
-
-
-@router.get("/pelatih/masuk")
-async def sign_in_form(request: Request):
-    return _render(request, "masuk.html")
-
-
-@router.post("/pelatih/masuk", dependencies=[Depends(limit_sign_in)])  # 10 tries per address in 5 min, then 429
-async def sign_in(request: Request, token: str = Form(...)):
-    try:
-        principal = decode_token(request.app.state.settings.secret_key, token.strip())
-    except Unauthorized as exc:
-        return _render(request, "masuk.html", status_code=401, error=exc.message)
-    if principal.role not in (Role.ADMIN, Role.TRAINER):
-        return _render(request, "masuk.html", status_code=403, error="Token ini bukan untuk pelatih atau admin.")
-    response = RedirectResponse("/pelatih", status_code=303)
-    response.set_cookie(COOKIE, token.strip(), httponly=True, samesite="lax", secure=request.url.scheme == "https",
-                        max_age=request.app.state.settings.token_ttl_hours * 3600)
-    return response
-
-
-@router.post("/pelatih/keluar")
-async def sign_out():
-    response = RedirectResponse("/pelatih/masuk", status_code=303)
-    response.delete_cookie(COOKIE)
-    return response
 
 
 @router.get("/pelatih")
@@ -137,7 +97,8 @@ async def close_session(request: Request, batch_id: uuid.UUID, uow: UowDep,
                         certificate_settings: CertificateSettingsDep,
                         no: int = PathParam(ge=1, le=60)):
     try:
-        principal = _principal(request)
+        principal = await _principal(request)
+        await pages.checked_form(request, principal)
         async with uow:
             result = await completion.complete_session(uow, principal=principal, batch_id=batch_id, number=no,
                                                        certificates=certificate_settings)

@@ -17,8 +17,13 @@ from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, 
 from shared.unit_of_work import UnitOfWork
 
 
+# The UPTD's staff and reporting's reconciliation (read-only) see every batch; a trainer the ones taught.
+SEES_EVERY_BATCH = (Role.ADMIN, Role.TRAINING_STAFF, Role.RECONCILER)
+
+
 def is_assigned(principal: Principal, batch: Batch) -> bool:
-    return principal.role == Role.ADMIN or (principal.role == Role.TRAINER and principal.subject in (batch.trainers or []))
+    return principal.role in SEES_EVERY_BATCH or (principal.role == Role.TRAINER
+                                                  and principal.subject in (batch.trainers or []))
 
 
 def ensure_assigned(principal: Principal, batch: Batch) -> None:

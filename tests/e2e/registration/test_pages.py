@@ -5,20 +5,23 @@ import re
 
 from playwright.sync_api import expect
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+import httpx
+
+from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.e2e.registration.conftest import schedule_batch
 from tests.fixtures import factories
 from tests.fixtures.browser import screenshot
 
 
 def sign_in(page, base: str, district: str) -> None:
+    # Not signed in: sent to identity's sign-in page, with the way back.
+    unsigned = httpx.get(f"{base}/koperasi", follow_redirects=False)
+    assert unsigned.status_code == 303
+    assert unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=http%3A%2F%2F127.0.0.1")
+    sign_in_browser(page.context, base, role="district_officer", district=district, name="Rina Marlina")
     page.goto(f"{base}/koperasi")
-    expect(page).to_have_url(re.compile(r"/masuk$"))  # not signed in: sent to the sign-in page
-    token = issue_token(TEST_SECRET, subject=f"petugas-{district}", role="district_officer", district=district)
-    page.fill("#token", token)
-    page.click("button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Koperasi")
+    assert "Rina Marlina · Petugas Dinas · Kab." in page.inner_text("header")
 
 
 def test_an_officer_registers_nominates_cancels_and_imports_through_the_pages(reg_stack, page, tmp_path):

@@ -3,6 +3,8 @@ import asyncio
 import threading
 import time
 
+import re
+
 import httpx
 import pytest
 import uvicorn
@@ -10,7 +12,7 @@ import uvicorn
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
 from services.reporting.synthetic import EventLog, programme, seed_batch
-from shared.auth import issue_token
+from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.fixtures.browser import screenshot
 from tests.fixtures.infra import free_port
 
@@ -50,10 +52,10 @@ def served(tmp_path):
 
 def test_a_viewer_signs_in_and_reads_the_dashboard(served, page):
     url, settings = served
+    unsigned = httpx.get(f"{url}/dasbor?fiscal_year=2023", follow_redirects=False)  # no session: to /masuk
+    assert unsigned.status_code == 303 and unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=")
+    sign_in_browser(page.context, url, role="viewer", name="Dewi Kementerian")
     page.goto(f"{url}/dasbor?fiscal_year=2023")
-    assert "Masuk dengan token" in page.content()  # no token: the sign-in form, not the figures
-    page.fill("#token", issue_token(settings.secret_key, subject="kementerian", role="viewer"))
-    page.click("button[type=submit]")
     page.wait_for_selector("#cooperatives-trained")
     assert page.inner_text("#cooperatives-trained") == "35"  # 28 + 7 cooperatives with a completer
     assert page.inner_text("#participants-enrolled") == "40"
@@ -67,13 +69,15 @@ def test_a_viewer_signs_in_and_reads_the_dashboard(served, page):
     # Small enough for a slow connection: one HTML document, no script, no external request.
     html = httpx.get(f"{url}/dasbor?fiscal_year=2023", cookies=page.context.cookies()[0] and
                      {c["name"]: c["value"] for c in page.context.cookies()})
-    assert html.status_code == 200 and "<script" not in html.text and "http" not in html.text.split("<body>")[1]
+    body = html.text.split("<body>")[1]
+    assert html.status_code == 200 and "<script" not in html.text
+    assert not re.search(r'(src|href)="https?://', body)  # nothing fetched from elsewhere (sign-out posts to identity)
     print(f"dashboard HTML: {len(html.content)} bytes")
 
 
-def test_a_token_outside_the_readers_is_refused_on_the_sign_in_form(served, page):
+def test_a_role_outside_the_readers_gets_a_readable_refusal_page(served, page):
     url, settings = served
-    page.goto(f"{url}/dasbor")
-    page.fill("#token", "bukan-token")
-    page.click("button[type=submit]")
-    assert "Token tidak sah" in page.inner_text("[role=alert]")
+    sign_in_browser(page.context, url, role="reconciler", name="Akun Rekonsiliasi")
+    response = page.goto(f"{url}/dasbor")
+    assert response.status == 403 and "tidak boleh melihat dasbor" in page.inner_text("[role=alert]")
+    assert "{" not in page.inner_text("main")  # a page, not JSON

@@ -12,9 +12,21 @@ DISTRICTS = {"64.02": 12, "64.08": 10, "64.09": 8}
 REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches")
 
 
-def sipelkop(stack, *args) -> subprocess.CompletedProcess:
+def reconcile_account(stack) -> dict:
+    """Reporting's service account at identity: role reconciler, its password the client secret."""
+    import secrets
+
+    secret = f"rk-{secrets.token_urlsafe(24)}"
+    made = stack.client("identity", "admin").post("/api/v1/accounts", json={
+        "username": "reporting-reconcile", "full_name": "Rekonsiliasi Pelaporan", "role": "reconciler",
+        "password": secret})
+    assert made.status_code == 201, made.text
+    return {"REPORTING_RECONCILE_CLIENT_ID": "reporting-reconcile", "REPORTING_RECONCILE_CLIENT_SECRET": secret}
+
+
+def sipelkop(stack, *args, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {**stack["reporting"].env, "REPORTING_REGISTRATION_URL": stack["registration"].url,
-           "REPORTING_TRAINING_URL": stack["training"].url}
+           "REPORTING_TRAINING_URL": stack["training"].url, **(env or {})}
     return subprocess.run([sys.executable, "-m", "shared.cli", *args], env=env, cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
 
@@ -61,7 +73,8 @@ def run_seed_scenario(stack) -> dict:
     return {"year": year, "batch": batch}
 
 
-def test_seed_scenario_figures_reconcile_and_rebuild(stack):
+def test_seed_scenario_figures_reconcile_and_rebuild(full_stack):
+    stack = full_stack
     seeded = run_seed_scenario(stack)
     viewer = stack.client("reporting", "viewer")
     params = {"fiscal_year": seeded["year"]}
@@ -79,7 +92,7 @@ def test_seed_scenario_figures_reconcile_and_rebuild(stack):
         "64.02": (12, 10, 10), "64.08": (10, 10, 10), "64.09": (8, 8, 8)}
     assert districts["64.02"]["progress"] == 0.1
 
-    reconciled = sipelkop(stack, "reporting", "reconcile", "--json")
+    reconciled = sipelkop(stack, "reporting", "reconcile", "--json", env=reconcile_account(stack))
     result = json.loads(reconciled.stdout)
     assert reconciled.returncode == 0 and result["differences"] == [] and result["not_checked"] == [], \
         reconciled.stdout + reconciled.stderr

@@ -1,12 +1,12 @@
 """The trainers' pages in a real headless Chromium on a phone-sized screen: sign in, today's session, the roster
 as a checklist (Hadir by default), a mark made while the connection is down kept and sent later, corrections,
 closing sessions, completion and certificates, and the public verification page."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
+import httpx
 import pytest
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser, test_token
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
 from tests.fixtures.browser import screenshot
@@ -21,7 +21,7 @@ def running_today(training_stack):
     batch = admin.post("/api/v1/batches", json=factories.batch(start_in_days=20, days=2, capacity=10,
                                                                trainers=["pelatih-2"])).json()
     enrol_through_registration(training_stack, batch, 5, per_cooperative=5)
-    today = date.today()
+    today = datetime.now(timezone(timedelta(hours=8))).date()  # the hall's date (WITA), as the trainer page uses
     moved = admin.patch(f"/api/v1/batches/{batch['id']}", json={
         "start_date": today.isoformat(), "end_date": (today + timedelta(days=1)).isoformat()})
     assert moved.status_code == 200, moved.text
@@ -36,10 +36,10 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     context = browser.new_context(**PHONE)
     page = context.new_page()
 
+    unsigned = httpx.get(f"{base}/pelatih", follow_redirects=False)  # no session: sent to identity's /masuk
+    assert unsigned.status_code == 303 and unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=")
+    sign_in_browser(context, base, role="trainer", subject="pelatih-2", name="Budi Santoso")
     page.goto(f"{base}/pelatih")
-    assert page.url.endswith("/pelatih/masuk")  # no cookie: sent to sign in
-    page.fill("#token", issue_token(TEST_SECRET, subject="pelatih-2", role="trainer"))
-    page.click("button:has-text('Masuk')")
     page.get_by_text("Literasi digital koperasi").click()  # today's session on the home page
     assert page.locator(".row").count() == 5
     assert page.locator("input[value=hadir]:checked").count() == 5  # everybody Hadir until told otherwise
@@ -117,9 +117,8 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
 def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, running_today):
     batch, _, _ = running_today
     page = browser.new_context(**PHONE).new_page()
-    page.goto(f"{training_stack['training'].url}/pelatih/masuk")
-    page.fill("#token", issue_token(TEST_SECRET, subject="pelatih-lain", role="trainer"))
-    page.click("button:has-text('Masuk')")
+    sign_in_browser(page.context, training_stack['training'].url, role="trainer", subject="pelatih-lain")
+    page.goto(f"{training_stack['training'].url}/pelatih")
     assert "Tidak ada sesi hari ini" in page.inner_text("main")
     response = page.goto(f"{training_stack['training'].url}/pelatih/angkatan/{batch['id']}/sesi/1")
     assert response.status == 403 and "ditugaskan" in page.inner_text("main")

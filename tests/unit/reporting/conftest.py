@@ -5,7 +5,7 @@ import pytest
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
 from services.reporting.synthetic import EventLog
-from shared.auth import issue_token
+from tests.fixtures.tokens import test_token
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def log() -> EventLog:
 
 @pytest.fixture
 async def viewer(app):
-    token = issue_token(app.state.settings.secret_key, subject="kementerian", role="viewer")
+    token = test_token(subject="kementerian", role="viewer")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting",
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         yield client

@@ -4,16 +4,15 @@ import pytest
 
 from services.registration.bootstrap import create_registration_app
 from services.registration.config import RegistrationSettings
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import test_token
 
 
 @pytest.fixture
 async def client(tmp_path):
-    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db", secret_key=TEST_SECRET,
+    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db",
                                     max_request_bytes=10_000, kafka_bootstrap="127.0.0.1:9")
     app = create_registration_app(settings, handlers={})  # no consumer: nothing waits for Kafka here
-    token = issue_token(TEST_SECRET, subject="a", role="admin")
+    token = test_token(subject="a", role="admin")
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://r",
                                      headers={"Authorization": f"Bearer {token}"}) as c:

@@ -49,7 +49,8 @@
     saveButton.disabled = true;
     show("info", "Mengirim kehadiran…");
     fetch(url, {method: "PUT", credentials: "same-origin",
-                headers: {"Content-Type": "application/json", "Accept": "application/json"},
+                headers: {"Content-Type": "application/json", "Accept": "application/json",
+                          "X-CSRF-Token": (document.querySelector("meta[name=csrf-token]") || {}).content || ""},
                 body: JSON.stringify(payload)})
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
