@@ -9,8 +9,7 @@ import time
 
 import httpx
 
-from shared.auth import issue_token
-from tests.conftest import TEST_SECRET
+from tests.fixtures.tokens import test_token
 from tests.fixtures import factories
 from tests.fixtures.services import start_stack, wait_for
 from tests.integration.test_consumer_crash import enrol_units
@@ -57,7 +56,7 @@ def test_sigterm_lets_a_request_in_flight_finish_and_commit(stack):
     host, port = registration.url.removeprefix("http://").split(":")
     cooperative = factories.cooperative("64.02")
     body = json.dumps(cooperative).encode()
-    token = issue_token(TEST_SECRET, subject="o", role="district_officer", district="64.02")
+    token = test_token(subject="o", role="district_officer", district="64.02")
     with socket.create_connection((host, int(port)), timeout=60) as conn:
         conn.sendall((f"POST /api/v1/cooperatives HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
                       f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()

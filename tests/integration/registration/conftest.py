@@ -9,10 +9,9 @@ from sqlalchemy import select
 from services.registration.bootstrap import create_registration_app
 from services.registration.config import RegistrationSettings
 from services.registration.service_layer import batches
-from shared.auth import issue_token
+from tests.fixtures.tokens import test_token
 from shared.events.envelope import Envelope
 from shared.events.training import BatchScheduled, BatchUpdated
-from tests.conftest import TEST_SECRET
 from tests.fixtures import factories
 
 
@@ -22,7 +21,7 @@ class Registration:
         self.runtime = app.state.runtime
 
     def client(self, role: str, district: str | None = None, subject: str | None = None) -> httpx.AsyncClient:
-        token = issue_token(TEST_SECRET, subject=subject or f"{role}-{district or 'all'}", role=role,
+        token = test_token(subject=subject or f"{role}-{district or 'all'}", role=role,
                             district=district)
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://registration",
                                  headers={"Authorization": f"Bearer {token}"}, timeout=120)
@@ -56,7 +55,7 @@ class Registration:
 
 @pytest.fixture(scope="module")
 async def registration(postgres):
-    settings = RegistrationSettings(database_url=postgres.new_database("reg"), secret_key=TEST_SECRET,
+    settings = RegistrationSettings(database_url=postgres.new_database("reg"),
                                     kafka_bootstrap="127.0.0.1:9", env="test")
     app = create_registration_app(settings, handlers={}, start_background=False)
     await app.state.runtime.start(run_relay=False, run_consumers=False)  # migrations only: no Kafka needed

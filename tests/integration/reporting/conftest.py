@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
-from shared.auth import issue_token
+from tests.fixtures.tokens import test_token
 from shared.messaging.broker import ensure_topics
 
 
@@ -41,7 +41,7 @@ async def app(settings, publish):
 
 @pytest.fixture
 async def viewer(app):
-    token = issue_token(app.state.settings.secret_key, subject="kementerian", role="viewer")
+    token = test_token(subject="kementerian", role="viewer")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://reporting",
                                  headers={"Authorization": f"Bearer {token}"}) as client:
         yield client

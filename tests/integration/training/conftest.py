@@ -11,10 +11,9 @@ import pytest
 from services.training.bootstrap import create_training_app
 from services.training.config import TrainingSettings
 from services.training.service_layer import roster
-from shared.auth import issue_token
+from tests.fixtures.tokens import test_token
 from shared.events.envelope import Envelope
 from shared.events.registration import ParticipantEnrolled
-from tests.conftest import TEST_SECRET
 from tests.fixtures import factories
 
 PUBLIC_URL = "https://sipelkop.example"
@@ -28,7 +27,7 @@ class TrainingService:
     def client(self, role: str | None = "admin", subject: str | None = None) -> httpx.AsyncClient:
         headers = {}
         if role:
-            token = issue_token(TEST_SECRET, subject=subject or role, role=role)
+            token = test_token(subject=subject or role, role=role)
             headers["Authorization"] = f"Bearer {token}"
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://training",
                                  headers=headers, timeout=30)
@@ -57,7 +56,7 @@ class TrainingService:
 
 @pytest.fixture
 async def training(pg_url):
-    settings = TrainingSettings(database_url=pg_url, env="test", secret_key=TEST_SECRET, public_base_url=PUBLIC_URL,
+    settings = TrainingSettings(database_url=pg_url, env="test", public_base_url=PUBLIC_URL,
                                 signing_official="Drs. Contoh Pejabat, M.Si.")
     app = create_training_app(settings, start_background=False, handlers={})
     await app.state.runtime.start(run_relay=False, run_consumers=False)
