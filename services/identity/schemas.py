@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,6 +76,11 @@ class AccountOut(BaseModel):
                    role_name=ROLE_NAMES[Role(account.role)], district_code=account.district_code,
                    district_name=district_name(account.district_code) if account.district_code else None,
                    nip=account.nip, phone=account.phone, email=account.email, active=account.active,
-                   must_change_password=account.must_change_password, created_at=account.created_at,
-                   created_by=account.created_by, updated_at=account.updated_at, updated_by=account.updated_by,
+                   must_change_password=account.must_change_password, created_at=_aware(account.created_at),
+                   created_by=account.created_by, updated_at=_aware(account.updated_at), updated_by=account.updated_by,
                    one_time_password=one_time_password)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
