@@ -78,7 +78,7 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor_id: Mapped[str] = mapped_column(String(36))
+    actor_id: Mapped[str] = mapped_column(String(120))
     actor_name: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))  # Bahasa: "akun dibuat", "akun dinonaktifkan", ...
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -50,7 +50,7 @@ def upgrade() -> None:
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('actor_id', sa.String(length=36), nullable=False),
+    sa.Column('actor_id', sa.String(length=120), nullable=False),
     sa.Column('actor_name', sa.String(length=200), nullable=False),
     sa.Column('action', sa.String(length=60), nullable=False),
     sa.Column('account_id', sa.Uuid(), nullable=False),
