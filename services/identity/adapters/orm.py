@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
@@ -84,3 +84,17 @@ class AuditEntry(Base):
     account_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     # Changed field names only (never values of passwords or hashes).
     changes: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ExternalIdentity(Base):
+    """A person of an external identity provider (SSO) linked to a local account: issuer + subject ("sub")."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

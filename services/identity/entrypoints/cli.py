@@ -68,9 +68,8 @@ def _create_admin(args) -> int:
         created = create_account_sync(username=args.username, full_name=args.full_name or args.username,
                                       role="admin", password=password, must_change_password=False)
     except DomainError as exc:
-        details = "; ".join(f"{f['field']}: {f['message']}" for f in exc.fields)
-        print(f"Gagal: {exc.message}" + (f" ({details})" if details and details not in exc.message else ""),
-              file=sys.stderr)
+        details = "; ".join(f"{f['field']}: {f['message']}" for f in exc.fields if f["message"] not in exc.message)
+        print(f"Gagal: {exc.message}" + (f" ({details})" if details else ""), file=sys.stderr)
         return 1
     print(f"Akun admin {created.username} dibuat (id {created.id}).")
     return 0
