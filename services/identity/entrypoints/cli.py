@@ -34,19 +34,28 @@ def register(subparsers) -> None:
 
 async def create_account_async(*, username: str, full_name: str, role: str, district_code: str | None = None,
                                password: str | None = None, must_change_password: bool | None = None,
-                               settings=None) -> CreatedAccount:
+                               settings=None, exists_ok: bool = False) -> CreatedAccount:
     """Create an account in identity's database (migrated first). Raises shared.errors.DomainError (Invalid,
-    Conflict) with Bahasa messages on bad input, a weak password or a taken username."""
+    Conflict) with Bahasa messages on bad input, a weak password or a taken username; with `exists_ok` a taken
+    username gives the existing account back (password None, nothing changed), so a demo can load twice."""
     from services.identity.bootstrap import bootstrap
     from services.identity.service_layer import accounts
     from shared.db import migrate
+    from shared.errors import Conflict
 
     runtime = bootstrap(settings)
     try:
         await migrate(runtime.migrations, runtime.settings.database_url)
-        account, one_time = await accounts.create_account(
-            runtime.uow(), accounts.SYSTEM, username=username, full_name=full_name, role=role,
-            district_code=district_code, password=password, must_change_password=must_change_password)
+        try:
+            account, one_time = await accounts.create_account(
+                runtime.uow(), accounts.SYSTEM, username=username, full_name=full_name, role=role,
+                district_code=district_code, password=password, must_change_password=must_change_password)
+        except Conflict:
+            if not exists_ok:
+                raise
+            taken = username.strip().lower()
+            account = next(a for a in await accounts.list_accounts(runtime.uow()) if a.username == taken)
+            one_time = None
     finally:
         await runtime.engine.dispose()
     return CreatedAccount(str(account.id), account.username, account.role, one_time)
