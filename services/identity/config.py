@@ -32,6 +32,20 @@ class IdentitySettings(ServiceSettings):
     registration_url: str = "http://127.0.0.1:8001"
     training_url: str = "http://127.0.0.1:8002"
     reporting_url: str = "http://127.0.0.1:8003"
+    # Federation (OpenID Connect relying party) with the province's SSO; off unless the issuer is set.
+    # See service_layer/federation.py and the README's SSO section.
+    sso_issuer: str | None = None  # e.g. https://sso.kaltimprov.go.id/realms/kaltim
+    sso_client_id: str | None = None
+    sso_client_secret: str | None = None
+    sso_label: str = "SSO Pemprov"
+    sso_scope: str = "openid profile email"
+    sso_role_claim: str = "roles"  # a dotted path such as realm_access.roles works too
+    sso_role_map: dict[str, str] = Field(default_factory=dict)  # JSON: {"sipelkop-dinas": "district_officer"}
+    sso_district_claim: str = "district"
+    sso_username_claim: str = "preferred_username"
+    # Signs the short-lived cookie holding the flow's state, nonce and PKCE verifier: every replica needs the
+    # same one (a secret in production); without it each process picks a random one at start.
+    sso_state_secret: str | None = None
 
     @model_validator(mode="after")
     def _defaults(self):

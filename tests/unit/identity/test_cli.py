@@ -55,13 +55,13 @@ def test_create_account_sync_for_the_demo(tmp_path):
                                     password="demo-pelatih-kaltim-2026", must_change_password=False,
                                     settings=identity_settings(tmp_path))
     assert fixed.password is None
-    again = cli.create_account_sync(username="demo.kukar", full_name="x", role="district_officer",
+    again = cli.create_account_sync(username="demo.kukar", full_name="Nama Lain", role="district_officer",
                                     district_code="64.02", settings=identity_settings(tmp_path), exists_ok=True)
     assert again.id == created.id and again.password is None
     from shared.errors import Conflict
 
     with pytest.raises(Conflict):
-        cli.create_account_sync(username="demo.kukar", full_name="x", role="trainer",
+        cli.create_account_sync(username="demo.kukar", full_name="Nama Lain", role="trainer",
                                 settings=identity_settings(tmp_path))
 
 
