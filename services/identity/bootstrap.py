@@ -36,11 +36,12 @@ def bootstrap(settings: IdentitySettings | None = None, *, registry: CollectorRe
 
 def create_identity_app(settings: IdentitySettings | None = None, *, start_background: bool = True,
                         **kwargs) -> FastAPI:
-    from services.identity.entrypoints import http, pages
+    from services.identity.entrypoints import http, pages, sso
 
     runtime = bootstrap(settings, **kwargs)
     app = create_app(runtime, start_background=start_background, title="SIPELKOP Identitas",
                      description="Akun, masuk dan keluar, sesi, serta kunci penanda tangan token akses SIPELKOP.",
                      routers=[http.router, pages.router], page_sign_in=False)
     app.state.keys = runtime.keys
+    sso.install(app, runtime.settings)  # "Masuk dengan SSO" when IDENTITY_SSO_ISSUER is set
     return app

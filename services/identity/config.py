@@ -37,7 +37,7 @@ class IdentitySettings(ServiceSettings):
     sso_issuer: str | None = None  # e.g. https://sso.kaltimprov.go.id/realms/kaltim
     sso_client_id: str | None = None
     sso_client_secret: str | None = None
-    sso_label: str = "SSO Pemprov"
+    sso_label: str = "SSO"  # the button reads "Masuk dengan <label>"
     sso_scope: str = "openid profile email"
     sso_role_claim: str = "roles"  # a dotted path such as realm_access.roles works too
     sso_role_map: dict[str, str] = Field(default_factory=dict)  # JSON: {"sipelkop-dinas": "district_officer"}

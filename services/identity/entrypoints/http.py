@@ -19,6 +19,9 @@ from shared.tokens import ALGORITHM
 
 router = APIRouter()
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+THROTTLED = {429: {"description": "Terlalu banyak percobaan gagal untuk akun atau alamat ini; tunggu Retry-After detik",
+                   "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "detik"}},
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
 
 
 def throttled(exc: TooManyAttempts) -> JSONResponse:
@@ -54,7 +57,7 @@ async def jwks(request: Request) -> JSONResponse:
 # --- signing in ----------------------------------------------------------------------------------------------
 
 @router.post("/api/v1/auth/login", tags=["masuk"], summary="Masuk dengan nama pengguna dan kata sandi",
-             response_model=TokenOut)
+             response_model=TokenOut, responses=THROTTLED)
 async def login(body: LoginIn, request: Request, uow: UowDep):
     settings, keys = request.app.state.settings, request.app.state.keys
     try:
@@ -113,7 +116,7 @@ async def change_password(body: PasswordChangeIn, principal: CurrentPrincipal, r
 
 
 @router.post("/api/v1/auth/token", tags=["masuk"], summary="Token akun layanan (client credentials)",
-             response_model=TokenOut)
+             response_model=TokenOut, responses=THROTTLED)
 async def service_token(request: Request, uow: UowDep):
     """OAuth 2 client credentials (form or JSON): client_id is the service account's username, client_secret its
     password. Only accounts of role reconciler; the token has no session and no CSRF claim."""
