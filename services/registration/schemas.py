@@ -261,6 +261,7 @@ class AuditRead(BaseModel):
     id: int
     at: datetime
     actor: str
+    actor_name: str | None = None
     role: str
     action: str
     entity: str

@@ -16,7 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from tests.fixtures import factories
 from tests.fixtures.services import start_stack, wait_for
 
-SERVICES = ("registration", "training", "reporting")
+SERVICES = ("identity", "registration", "training", "reporting")
 PHONES = ("0812-3456-7{n:03d}", "+62 812 3456 7{n:03d}", "6281234567{n:03d}", "0812.3456.7{n:03d}")
 REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches")
 
@@ -149,9 +149,37 @@ def run_the_year(stack) -> tuple[list[str], list[str], dict[str, bytes], list[st
     return niks, phones, exports, names + [batch["code"]]
 
 
+def passwords_in_use(stack) -> list[str]:
+    """Accounts made, signed in, their passwords changed, reset and deactivated: every password that passed."""
+    import httpx
+
+    admin = stack.client("identity", "admin")
+    first, second = "Tenggarong-Kukar-2023", "Sangatta-Kutim-2024"
+    made = admin.post("/api/v1/accounts", json={"username": "petugas.pd", "full_name": "Petugas Data",
+                                                 "role": "district_officer", "district_code": "64.02",
+                                                 "password": first})
+    assert made.status_code == 201, made.text
+    login = httpx.post(f"{stack['identity'].url}/api/v1/auth/login", json={"username": "petugas.pd", "password": first})
+    assert login.status_code == 200, login.text
+    wrong = httpx.post(f"{stack['identity'].url}/api/v1/auth/login", json={"username": "petugas.pd",
+                                                                           "password": first + "x"})
+    assert wrong.status_code == 401
+    changed = httpx.post(f"{stack['identity'].url}/api/v1/auth/password", json={
+        "current_password": first, "new_password": second},
+        headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    assert changed.status_code == 200, changed.text
+    reset = admin.post(f"/api/v1/accounts/{made.json()['id']}/reset-password")
+    assert reset.status_code == 200, reset.text
+    assert admin.post(f"/api/v1/accounts/{made.json()['id']}/deactivate").status_code == 200
+    one_time = reset.json().get("one_time_password")
+    assert one_time
+    return [first, first + "x", second, one_time]
+
+
 async def test_nik_and_phone_appear_in_no_log_event_report_or_export(stack, kafka, topic_prefix, tmp_path):
     niks, phones, exports, controls = await asyncio.to_thread(run_the_year, stack)
-    found = patterns(niks, phones)
+    passwords = await asyncio.to_thread(passwords_in_use, stack)
+    found = re.compile("|".join([patterns(niks, phones).pattern, *map(re.escape, passwords), r"\$argon2"]))
     assert found.search(f"peserta {niks[0]} dan {phones[1]}") and found.search(phones[2].replace("+", ""))
 
     leaks = []
@@ -181,7 +209,8 @@ async def test_nik_and_phone_appear_in_no_log_event_report_or_export(stack, kafk
         log_bytes += len(text)
         leaks += [f"{name}.log: {m.group(0)}" for m in found.finditer(text)]
 
-    print(f"\npersonal data: {len(niks)} NIKs and {len(phones)} phone numbers searched in {len(exports)} exports, "
+    print(f"\npersonal data: {len(niks)} NIKs, {len(phones)} phone numbers, {len(passwords)} passwords and argon2 "
+          f"hashes searched in {len(exports)} exports, "
           f"{sum(map(len, events.values()))} events on {len(events)} topics, {log_bytes} bytes of logs: "
           f"{len(leaks)} found")
     assert not leaks, "\n".join(leaks[:40])

@@ -107,7 +107,8 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor: Mapped[str] = mapped_column(String(120), index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)  # the account id at identity
+    actor_name: Mapped[str | None] = mapped_column(String(200))  # the person's name when it was done
     role: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))  # created | updated | enrolled | waitlisted | cancelled | ...
     entity: Mapped[str] = mapped_column(String(40))  # cooperative | participant | enrollment

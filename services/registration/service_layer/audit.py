@@ -28,7 +28,8 @@ def _plain(value):
 
 def entry(principal: Principal, *, action: str, entity: str, entity_id, district_code: str | None,
           changes: dict | None = None, note: str | None = None, at: datetime | None = None) -> dict:
-    return {"at": at or datetime.now(UTC), "actor": principal.subject, "role": principal.role.value,
+    return {"at": at or datetime.now(UTC), "actor": principal.subject, "actor_name": principal.name or None,
+            "role": principal.role.value,
             "action": action, "entity": entity, "entity_id": str(entity_id), "district_code": district_code,
             "changes": changes or {}, "note": note}
 
@@ -61,5 +62,5 @@ async def list_entries(session, *, entity: str | None = None, entity_id: str | N
 
 
 def to_read(e: AuditEntry) -> dict:
-    return {"id": e.id, "at": e.at, "actor": e.actor, "role": e.role, "action": e.action, "entity": e.entity,
+    return {"id": e.id, "at": e.at, "actor": e.actor, "actor_name": e.actor_name, "role": e.role, "action": e.action, "entity": e.entity,
             "entity_id": e.entity_id, "district_code": e.district_code, "changes": e.changes, "note": e.note}

@@ -96,3 +96,4 @@ async def test_admins_read_who_changed_what_and_officers_may_not(registration):
     assert [(e["action"], e["actor"]) for e in trail["items"]] == [("updated", "petugas-ppu"),
                                                                    ("created", "petugas-ppu")]
     assert trail["items"][0]["changes"]["members_female"][1] == 99
+    assert {e["actor_name"] for e in trail["items"]} == {"Uji district_officer"}  # the person's name, from the token
