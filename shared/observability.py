@@ -60,5 +60,6 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     # aiokafka logs every failed connection attempt at ERROR while the broker is down; the relay reports that itself.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     logging.getLogger(service).setLevel(level.upper())
-    for noisy in ("alembic", "uvicorn.access"):
+    # Database drivers log every statement's bound parameters at DEBUG (password hashes, names): never shown.
+    for noisy in ("alembic", "uvicorn.access", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
