@@ -16,7 +16,7 @@ import secrets
 import httpx
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth
-from authlib.jose.errors import JoseError
+from joserfc.errors import JoseError  # what Authlib raises for a bad ID token (signature, claims, nonce)
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.middleware.sessions import SessionMiddleware
