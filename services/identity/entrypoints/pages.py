@@ -26,6 +26,19 @@ from shared.regions import district_name, districts
 LOGIN_CSRF_COOKIE = "sipelkop_login_csrf"
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["district_name"] = district_name
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember")
+
+
+def _wita(moment) -> str:
+    """ "2 Desember 2026 21.16 WITA": the province's time (UTC+8), the way offices write dates."""
+    from datetime import UTC, timedelta, timezone
+
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(timezone(timedelta(hours=8)))
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H.%M} WITA"
+
+
+templates.env.filters["wita"] = _wita
 templates.env.globals["role_name"] = lambda role: ROLE_NAMES.get(Role(role), role)
 ROLE_CHOICES = [(r.value, ROLE_NAMES[r]) for r in PERSON_ROLES if r != Role.ADMIN] + [
     (Role.ADMIN.value, ROLE_NAMES[Role.ADMIN])]
