@@ -1,12 +1,13 @@
 """The trainers' pages in a real headless Chromium on a phone-sized screen: sign in, today's session, the roster
 as a checklist (Hadir by default), a mark made while the connection is down kept and sent later, corrections,
 closing sessions, completion and certificates, and the public verification page."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
-from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser, test_token
+from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
 from tests.fixtures.browser import screenshot
@@ -40,8 +41,9 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     assert unsigned.status_code == 303 and unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=")
     sign_in_browser(context, base, role="trainer", subject="pelatih-2", name="Budi Santoso")
     page.goto(f"{base}/pelatih")
+    expect(page.locator("header")).to_contain_text("Budi Santoso · Pelatih")
     page.get_by_text("Literasi digital koperasi").click()  # today's session on the home page
-    assert page.locator(".row").count() == 5
+    expect(page.locator(".row")).to_have_count(5)  # waits for the session page, however slow the machine
     assert page.locator("input[value=hadir]:checked").count() == 5  # everybody Hadir until told otherwise
 
     names = [e["full_name"] for e in roster]
