@@ -69,6 +69,7 @@ class CorrectionRead(BaseModel):
     new_status: str
     new_note: str | None
     corrected_by: str
+    corrected_by_name: str | None = None
     marked_at: datetime
     corrected_at: datetime
 

@@ -146,7 +146,8 @@ class AttendanceCorrection(Base):
     new_note: Mapped[str | None] = mapped_column(Text)
     previous_by: Mapped[str] = mapped_column(String(120))
     previous_marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    corrected_by: Mapped[str] = mapped_column(String(120))
+    corrected_by: Mapped[str] = mapped_column(String(120))  # the account id at identity
+    corrected_by_name: Mapped[str | None] = mapped_column(String(200))  # the person's name when it was done
     marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # business time of the new value
     corrected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # recorded time
 

@@ -100,7 +100,8 @@ async def mark_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
             trail.append({"session_id": session_row.id, "participant_id": mark.participant_id,
                           "previous_status": old.status, "previous_note": old.note, "previous_by": old.recorded_by,
                           "previous_marked_at": old.recorded_at, "new_status": mark.status, "new_note": mark.note,
-                          "corrected_by": principal.subject, "marked_at": marked_at, "corrected_at": now})
+                          "corrected_by": principal.subject, "corrected_by_name": principal.name or None,
+                          "marked_at": marked_at, "corrected_at": now})
             changes.append({"participant_id": mark.participant_id, "previous_status": old.status,
                             "status": mark.status, "note": mark.note})
             updates.append({"mark_id": old.id, "new_status": mark.status, "new_note": mark.note,
@@ -159,7 +160,8 @@ async def correction_trail(session, *, principal: Principal, batch_id: uuid.UUID
         AttendanceCorrection.session_id == session_row.id).order_by(AttendanceCorrection.id))).all()
     return [{"participant_id": c.participant_id, "full_name": names.get(c.participant_id),
              **{k: getattr(c, k) for k in ("previous_status", "previous_note", "previous_by", "previous_marked_at",
-                                           "new_status", "new_note", "corrected_by", "marked_at", "corrected_at")}}
+                                           "new_status", "new_note", "corrected_by", "corrected_by_name",
+                                           "marked_at", "corrected_at")}}
             for c in rows]
 
 

@@ -27,6 +27,7 @@ async def test_a_correction_keeps_the_previous_value_who_and_both_times(training
     entry = trail[0]
     assert (entry["previous_status"], entry["previous_by"], entry["new_status"], entry["new_note"],
             entry["corrected_by"]) == ("hadir", "pelatih-1", "terlambat", "datang 09.30", "admin")
+    assert entry["corrected_by_name"] == "Uji admin"  # the person's name as identity put it in the token
     assert entry["previous_marked_at"] < entry["marked_at"]  # 08:00 then 10:00 WITA on the day
     assert entry["corrected_at"] != entry["marked_at"]  # recorded time is the server's, kept apart
 
