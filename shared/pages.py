@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
-from shared.auth import ACCESS_COOKIE, IdentityUnavailable, Principal, Role
+from shared.auth import ACCESS_COOKIE, Principal, Role
 from shared.errors import Forbidden, Unauthorized
 
 
@@ -32,9 +32,7 @@ async def page_principal(request: Request, roles: tuple[Role, ...], message: str
         raise SignInRequired()
     try:
         principal = await request.app.state.verifier.verify(token)
-    except IdentityUnavailable:
-        raise
-    except Unauthorized:
+    except Unauthorized:  # expired, revoked or forged: sign in again (identity away stays a 503)
         raise SignInRequired() from None
     if principal.role not in roles:
         raise Forbidden(message)
@@ -67,8 +65,3 @@ def install_page_sign_in(app: FastAPI) -> None:
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         return RedirectResponse(f"{request.app.state.settings.identity_url}/masuk?next="
                                 f"{quote(base + target, safe='')}", status_code=303)
-
-
-def page_globals() -> dict:
-    """What every page template may use: the sign-out address and the CSRF helper."""
-    return {"csrf_token": csrf_token}
