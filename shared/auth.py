@@ -34,8 +34,8 @@ ROLE_NAMES = {
     Role.ADMIN: "Admin Provinsi",
     Role.TRAINING_STAFF: "Staf Pelatihan UPTD",
     Role.DISTRICT_OFFICER: "Petugas Dinas",
-    Role.TRAINER: "Pelatih",
-    Role.VIEWER: "Pemantau Kementerian",
+    Role.TRAINER: "Narasumber",
+    Role.VIEWER: "Pimpinan / Kementerian",
     Role.RECONCILER: "Akun Layanan Rekonsiliasi",
 }
 PERSON_ROLES = tuple(r for r in Role if r != Role.RECONCILER)

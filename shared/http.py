@@ -27,11 +27,14 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
             await runtime.stop()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
-                  openapi_url="/openapi.json", docs_url="/docs")
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     app.state.verifier = runtime.verifier
     install_error_handlers(app)
+    from shared.web import install_web
+
+    install_web(app, runtime.name)
     if page_sign_in:
         from shared.pages import install_page_sign_in
 

@@ -21,6 +21,14 @@ class ServiceSettings(BaseSettings):
     # Where identity's public keys are fetched (default: identity_url's /.well-known/jwks.json); inside a cluster
     # the internal address, or a file:// path to a mounted key set.
     jwks_url: str = _common("jwks_url", default="")
+    # Public addresses of the other services' pages, for the one navigation across them (same host, own port
+    # on a laptop; behind the front door, wherever it publishes each service).
+    registration_url: str = _common("registration_url", default="http://127.0.0.1:8001", pattern=r"^https?://[^/]+(/.*)?$")
+    training_url: str = _common("training_url", default="http://127.0.0.1:8002", pattern=r"^https?://[^/]+(/.*)?$")
+    reporting_url: str = _common("reporting_url", default="http://127.0.0.1:8003", pattern=r"^https?://[^/]+(/.*)?$")
+    # Swagger UI at /docs (served from the package, no CDN): on unless SIPELKOP_ENV=production, where it is off
+    # unless SIPELKOP_API_DOCS=true.
+    api_docs: bool | None = _common("api_docs", default=None)
     kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
     # Namespace for every topic and consumer group, e.g. "kaltim." when one cluster serves several provinces.
     topic_prefix: str = _common("topic_prefix", default="", pattern=r"^[a-zA-Z0-9._-]*$", max_length=60)
@@ -42,10 +50,15 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _jwks_default(self):
-        self.identity_url = self.identity_url.rstrip("/")
+        for name in ("identity_url", "registration_url", "training_url", "reporting_url"):
+            setattr(self, name, getattr(self, name).rstrip("/"))
         if not self.jwks_url:
             self.jwks_url = f"{self.identity_url}/.well-known/jwks.json"
         return self
+
+    @property
+    def api_docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.env != "production"
 
     def sqlite_url(self, name: str) -> str:
         return f"sqlite+aiosqlite:///{(self.data_dir / f'{name}.db').resolve()}"

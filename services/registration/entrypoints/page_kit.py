@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from shared import pages
 from shared.auth import Principal, Role
 from shared.errors import DomainError, translate_validation
-from shared.regions import district_name
+from shared.web import page_templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals["district_name"] = district_name
+templates = page_templates(Path(__file__).parent / "templates", "registration")
 
 
 async def page_principal(request: Request) -> Principal:

@@ -28,11 +28,6 @@ def _see(path: str, message: str | None = None) -> RedirectResponse:
     return RedirectResponse(f"{path}?pesan={message}" if message else path, status_code=303)
 
 
-@router.get("/")
-async def home():
-    return RedirectResponse("/koperasi", status_code=303)
-
-
 @router.get("/koperasi")
 async def cooperative_list(request: Request, principal: PagePrincipal, uow: UowDep, q: str | None = None,
                            page: Annotated[int, Query(ge=1, le=1_000_000)] = 1, pesan: str | None = None):

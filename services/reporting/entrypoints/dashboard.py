@@ -41,11 +41,6 @@ def _refusal(request: Request, message: str, status: int) -> HTMLResponse:
     return templates.TemplateResponse(request, "refusal.html", {"message": message}, status_code=status)
 
 
-@router.get("/", response_class=RedirectResponse)
-async def home():
-    return RedirectResponse("/dasbor", status_code=307)
-
-
 @router.get("/dasbor", response_class=HTMLResponse)
 async def dashboard(request: Request, fiscal_year: int | None = Query(default=None, ge=2000, le=2100),
                     programme_id: uuid.UUID | None = None):

@@ -1,0 +1,50 @@
+"""One navigation across the four services: each person sees the pages their role may use, wherever they live."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.auth import Principal, Role
+from shared.web.catalogue import NAV
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+# (key, service, path, roles)
+_LINKS = (
+    ("cooperatives", "registration", "/koperasi", {Role.ADMIN, Role.DISTRICT_OFFICER}),
+    ("participants", "registration", "/peserta", {Role.ADMIN, Role.DISTRICT_OFFICER}),
+    ("enrolments", "registration", "/angkatan", {Role.ADMIN, Role.DISTRICT_OFFICER}),
+    ("imports", "registration", "/impor", {Role.ADMIN, Role.DISTRICT_OFFICER}),
+    ("trainer", "training", "/pelatih", {Role.TRAINER, Role.TRAINING_STAFF, Role.ADMIN}),
+    ("dashboard", "reporting", "/dasbor", {Role.ADMIN, Role.TRAINING_STAFF, Role.VIEWER, Role.DISTRICT_OFFICER}),
+    ("accounts", "identity", "/akun", {Role.ADMIN}),
+    ("audit", "registration", "/audit", {Role.ADMIN}),
+)
+
+
+def service_urls(settings) -> dict[str, str]:
+    return {"identity": settings.identity_url, "registration": settings.registration_url,
+            "training": settings.training_url, "reporting": settings.reporting_url}
+
+
+def links_for(principal: Principal | None, settings, here_service: str = "", here_path: str = "") -> list[Link]:
+    if principal is None:
+        return []
+    urls = service_urls(settings)
+    out = []
+    for key, service, path, roles in _LINKS:
+        if principal.role in roles:
+            current = service == here_service and (here_path == path or here_path.startswith(path + "/"))
+            out.append(Link(NAV.get(key, key), urls[service] + path, current))
+    return out
+
+
+def home_url(principal: Principal | None, settings) -> str:
+    """Where a person's day starts: the first page of their navigation; without a session, the sign-in page."""
+    links = links_for(principal, settings)
+    return links[0].url if links else f"{settings.identity_url}/masuk"
