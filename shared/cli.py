@@ -1,16 +1,23 @@
-"""The `sipelkop` command: run the broker, the services, all of them together, and print tokens."""
+"""The `sipelkop` command: run the broker, the services, all of them together, and print tokens.
+
+Everything it says is Bahasa Indonesia (shared/cli_messages.py); a mistake in what was typed ends with a sentence
+and exit status 2, never a traceback."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import asyncio
+import importlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from shared import cli_messages as msg
+from shared.cli_messages import fit
 
 SERVICES = {
     "identity": "services.identity.bootstrap:create_identity_app",
@@ -20,12 +27,25 @@ SERVICES = {
 }
 PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
 PAGES = {"identity": "/masuk", "registration": "/koperasi", "training": "/pelatih", "reporting": "/dasbor"}
+# What `sipelkop up` tells people to open, by who they are: (who, service, path, more). A path that the running
+# service answers with 404 is left out, so the list never promises a page that does not exist yet.
+GUIDE = [("Masuk (semua peran)", "identity", "/masuk", ""),
+         ("Admin provinsi: akun", "identity", "/akun", ""),
+         ("Petugas dinas kab/kota", "registration", "/koperasi", "juga /peserta /angkatan /impor"),
+         ("Staf pelatihan UPTD", "training", "/konsol", ""),
+         ("Pelatih / narasumber", "training", "/pelatih", ""),
+         ("Pimpinan / kementerian", "reporting", "/dasbor", ""),
+         ("Cek sertifikat (publik)", "training", "/verifikasi", "")]
 
 
 def _settings_for(service: str):
-    module = __import__(f"services.{service}.config", fromlist=["x"])
+    module = importlib.import_module(f"services.{service}.config")
     cls = next(v for k, v in vars(module).items() if k.endswith("Settings") and k != "ServiceSettings")
     return cls()
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")).resolve()
 
 
 def cmd_serve(args) -> int:
@@ -63,23 +83,109 @@ def cmd_token(args) -> int:
     return 0
 
 
+def _check_token(parser: argparse.ArgumentParser, args) -> None:
+    if args.role == "district_officer" and not args.district:
+        parser.error(msg.OFFICER_NEEDS_DISTRICT)
+    if args.district and args.role != "district_officer":
+        parser.error(msg.DISTRICT_ONLY_FOR_OFFICER)
+
+
+# --- sipelkop up -----------------------------------------------------------------------------------------------
+
+def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: int) -> subprocess.Popen:
+    """One service as a child process; its JSON log lines go to its file (and, with --verbose, to the terminal,
+    each cut to the terminal's width; the file keeps them whole)."""
+    log = open(log_path, "ab", buffering=0)
+    if not verbose:
+        child = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env,
+                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        log.close()  # the child holds its own descriptor
+        return child
+    child = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def copy() -> None:
+        with log:
+            for line in child.stdout:
+                log.write(line)
+                print(fit(f"{name}: {line.decode('utf-8', 'replace').rstrip()}", width), flush=True)
+
+    threading.Thread(target=copy, name=f"log-{name}", daemon=True).start()
+    return child
+
+
+def _answers(url: str, path: str = "/healthz") -> int | None:
+    import httpx
+
+    try:
+        return httpx.get(f"{url}{path}", timeout=2, follow_redirects=False).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def _wait_until_up(children: dict, urls: dict, timeout: float = 120) -> str | None:
+    """None once every service answers /healthz; else the name of the one that stopped or never answered."""
+    deadline = time.monotonic() + timeout
+    waiting = dict(urls)
+    while waiting:
+        for name in list(waiting):
+            if children[name].poll() is not None:
+                return name
+            if _answers(waiting[name]) == 200:
+                del waiting[name]
+        if waiting:
+            if time.monotonic() > deadline:
+                return next(iter(waiting))
+            time.sleep(0.3)
+    return None
+
+
+def _tail(path: Path, lines: int = 5) -> list[str]:
+    try:
+        return path.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        return []
+
+
+def guide_lines(urls: dict, data_dir: Path, log_dir: Path, present=lambda url, path: True) -> list[str]:
+    """The summary printed when everything is up: which page for whom, where the data is, how to stop."""
+    rows = [(who, f"{urls[service]}{path}", more) for who, service, path, more in GUIDE
+            if present(urls[service], path)]
+    width = max(len(who) for who, _, _ in rows)
+    lines = ["", "SIPELKOP siap. Buka di peramban (masuk dulu di /masuk; satu kali masuk untuk semua halaman):"]
+    lines += [f"  {who:<{width}}  {url}" + (f"  ({more})" if more else "") for who, url, more in rows]
+    lines += [f"Data tersimpan di {data_dir} (basis data SQLite dan Kafka); tetap ada setelah berhenti.",
+              f"Log layanan (JSON, satu berkas per layanan): {log_dir}/<layanan>.log",
+              "Berhenti: tekan Ctrl-C (semua layanan dan Kafka dihentikan dengan rapi)."]
+    return lines
+
+
 def cmd_up(args) -> int:
-    """Broker and the three services in one process tree; Ctrl-C stops them all."""
+    """Broker and the services in one process tree; Ctrl-C stops them all."""
     from shared.infra.kafka_local import LocalKafka
 
-    data_dir = Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    width = _terminal_width()
+
+    def say(line: str = "") -> None:
+        print(fit(line, width), flush=True)
+
+    data_dir = _data_dir()
+    log_dir = data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
     kafka = LocalKafka(data_dir / "kafka", port=args.kafka_port)
+    say(f"Menyalakan Kafka lokal (port {args.kafka_port}; log: {kafka.log_file}) ...")
     started = time.monotonic()
-    kafka.start()
-    print(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} s)", flush=True)
+    try:
+        kafka.start()
+    except (RuntimeError, OSError) as exc:
+        say(f"Kafka tidak dapat dinyalakan: {str(exc).splitlines()[0]}")
+        say(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {args.kafka_port} harus bebas.")
+        return 1
+    say(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).")
     env = {**os.environ, "SIPELKOP_KAFKA_BOOTSTRAP": kafka.bootstrap, "SIPELKOP_DATA_DIR": str(data_dir)}
-    children = [subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env)
-                for name in SERVICES]
-    for name in SERVICES:
-        print(f"  {name:<13} http://127.0.0.1:{PORTS[name]}{PAGES[name]}  (API: /docs)", flush=True)
-    if args.demo:
-        subprocess.run([sys.executable, "-m", "shared.demo", "--wait"], env=env, check=False)
+    urls = {name: f"http://127.0.0.1:{_settings_for(name).port}" for name in SERVICES}
+    say(f"Menyalakan layanan {', '.join(SERVICES)} ...")
+    children = {name: _start_service(name, env, log_dir / f"{name}.log", args.verbose, width) for name in SERVICES}
     stop = {"now": False}
 
     def _stop(*_):
@@ -87,21 +193,47 @@ def cmd_up(args) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    code = 0
     try:
-        while not stop["now"] and all(c.poll() is None for c in children):
+        failed = _wait_until_up(children, urls)
+        if failed:
+            say(f"Layanan {failed} tidak menyala. Baris terakhir lognya ({log_dir / (failed + '.log')}):")
+            for line in _tail(log_dir / f"{failed}.log"):
+                say(f"  {line}")
+            return 1
+        if args.demo:
+            say("Memuat data demo lewat API layanan ...")
+            subprocess.run([sys.executable, "-m", "shared.demo"], env=env, check=False)
+        for line in guide_lines(urls, data_dir, log_dir, present=lambda url, path: _answers(url, path) != 404):
+            say(line)
+        while not stop["now"] and all(c.poll() is None for c in children.values()):
             time.sleep(0.5)
+        stopped = [name for name, c in children.items() if c.poll() is not None]
+        if stopped and not stop["now"]:
+            say(f"Layanan {', '.join(stopped)} berhenti sendiri; lihat {log_dir}. Semua dihentikan.")
+            code = 1
     finally:
-        for child in children:
+        say("Menghentikan layanan dan Kafka ...")
+        for child in children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in children:
+        for child in children.values():
             try:
                 child.wait(20)
             except subprocess.TimeoutExpired:
                 child.kill()
         kafka.stop()
-    return 0
+        say(f"Selesai. Data tetap di {data_dir}.")
+    return code
 
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+# --- sipelkop dlq ----------------------------------------------------------------------------------------------
 
 def cmd_dlq(args) -> int:
     from shared.dlq_cli import run
@@ -109,36 +241,60 @@ def cmd_dlq(args) -> int:
     return asyncio.run(run(args))
 
 
+def _check_dlq(parser: argparse.ArgumentParser, args) -> None:
+    if args.action != "list" and args.id is None:
+        parser.error(msg.DLQ_NEEDS_ID.format(action=args.action, service=args.service))
+    if args.action == "list" and args.id is not None:
+        parser.error(msg.DLQ_LIST_TAKES_NO_ID)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from shared.auth import Role
 
-    parser = argparse.ArgumentParser(prog="sipelkop", description="SIPELKOP: Sistem Informasi Pelatihan Koperasi")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="run one service")
-    p.add_argument("service", choices=sorted(SERVICES))
-    p.add_argument("--host")
-    p.add_argument("--port", type=int)
+    parser = msg.Parser(prog="sipelkop", description=msg.PROGRAM)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH", title="perintah")
+    services = ", ".join(sorted(SERVICES))
+    p = sub.add_parser("serve", help="jalankan satu layanan", description="Jalankan satu layanan (uvicorn).")
+    p.add_argument("service", choices=sorted(SERVICES), metavar="LAYANAN", help=f"layanan: {services}")
+    p.add_argument("--host", metavar="ALAMAT", help="alamat yang didengarkan (bawaan: dari pengaturan layanan, 127.0.0.1)")
+    p.add_argument("--port", type=msg.port, metavar="PORT", help="port (bawaan: dari pengaturan layanan, mis. 8001 untuk registration)")
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("kafka", help="run a local single-node Kafka (KRaft) from Maven jars")
-    p.add_argument("--data-dir", type=Path, default=Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")) / "kafka")
-    p.add_argument("--port", type=int, default=9092)
+    p = sub.add_parser("kafka", help="jalankan Kafka lokal satu node (KRaft, dari jar Maven)",
+                       description="Jalankan broker Kafka lokal satu node (KRaft) dari jar Maven.")
+    p.add_argument("--data-dir", type=Path, metavar="FOLDER", default=Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")) / "kafka",
+                   help="folder data broker (bawaan: <SIPELKOP_DATA_DIR>/kafka)")
+    p.add_argument("--port", type=msg.port, default=9092, metavar="PORT", help="port broker (bawaan: 9092)")
     p.set_defaults(func=cmd_kafka)
-    p = sub.add_parser("up", help="broker + all three services; Ctrl-C stops all")
-    p.add_argument("--kafka-port", type=int, default=9092)
-    p.add_argument("--demo", action="store_true", help="load the demo scenario once the services are up")
+    p = sub.add_parser("up", help="Kafka + semua layanan sekaligus; Ctrl-C menghentikan semuanya",
+                       description="Nyalakan Kafka lokal dan semua layanan (SQLite di folder data). Setelah siap, "
+                                   "dicetak halaman yang dibuka tiap peran. Log layanan ditulis ke "
+                                   "<folder data>/logs/<layanan>.log.")
+    p.add_argument("--kafka-port", type=msg.port, default=9092, metavar="PORT", help="port Kafka lokal (bawaan: 9092)")
+    p.add_argument("--demo", action="store_true",
+                   help="muat data demo (satu tahun anggaran, angkatan, koperasi di 10 kabupaten/kota) dan "
+                        "cetak akun demo sekali")
+    p.add_argument("--verbose", action="store_true", help="tampilkan juga log layanan di terminal")
     p.set_defaults(func=cmd_up)
-    p = sub.add_parser("token", help="development only: print an access token signed with identity's local key")
-    p.add_argument("--role", required=True, choices=[r.value for r in Role])
-    p.add_argument("--district")
-    p.add_argument("--subject")
-    p.add_argument("--name")
-    p.add_argument("--minutes", type=int, default=15, help="lifetime; capped at 15 outside development")
-    p.set_defaults(func=cmd_token)
-    p = sub.add_parser("dlq", help="dead letters: list | show ID | redrive ID | discard ID")
-    p.add_argument("service", choices=sorted(SERVICES))
-    p.add_argument("action", choices=["list", "show", "redrive", "discard"])
-    p.add_argument("id", nargs="?", type=int)
-    p.set_defaults(func=cmd_dlq)
+    p = sub.add_parser("token", help="hanya pengembangan: cetak token akses bertanda tangan kunci identitas lokal",
+                       description="Hanya untuk pengembangan dan pengujian: token akses yang ditandatangani kunci "
+                                   "layanan identitas di mesin ini. Ditolak bila SIPELKOP_ENV=production.")
+    p.add_argument("--role", required=True, type=msg.role, metavar="PERAN",
+                   help="peran: " + ", ".join(r.value for r in Role))
+    p.add_argument("--district", type=msg.district_code, metavar="KODE",
+                   help="kode Kemendagri kabupaten/kota, mis. 64.02 (wajib untuk district_officer)")
+    p.add_argument("--subject", metavar="SUBJEK", help="subjek token (id akun); bawaan: id tetap menurut peran dan kabupaten/kota")
+    p.add_argument("--name", metavar="NAMA", help="nama yang tampil di halaman (bawaan: 'Pengembang (<peran>)')")
+    p.add_argument("--minutes", type=msg.whole_number(1, 24 * 60), default=15, metavar="MENIT",
+                   help="masa berlaku dalam menit, 1-1440 (bawaan: 15; paling lama 15 di luar development)")
+    p.set_defaults(func=cmd_token, check=lambda args, p=p: _check_token(p, args))
+    p = sub.add_parser("dlq", help="surat mati (dead letter): list | show NOMOR | redrive NOMOR | discard NOMOR",
+                       description="Event yang tidak dapat diterapkan dan diparkir oleh konsumen sebuah layanan.")
+    p.add_argument("service", choices=sorted(SERVICES), metavar="LAYANAN", help=f"layanan: {services}")
+    p.add_argument("action", choices=["list", "show", "redrive", "discard"], metavar="TINDAKAN",
+                   help="list: daftar; show: isi satu; redrive: terapkan ulang; discard: buang")
+    p.add_argument("id", nargs="?", type=msg.whole_number(1), metavar="NOMOR",
+                   help="nomor surat mati (untuk show, redrive, discard)")
+    p.set_defaults(func=cmd_dlq, check=lambda args, p=p: _check_dlq(p, args))
     # Each service may add its own commands (e.g. `sipelkop reporting rebuild`) in entrypoints/cli.py.
     for name in SERVICES:
         try:
@@ -162,7 +318,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if check := getattr(args, "check", None):
+        check(args)  # usage errors found across arguments: parser.error, exit 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(msg.INTERRUPTED, file=sys.stderr)
+        return 130
+    except Exception as exc:  # a refusal in Bahasa from a use case is a message, not a traceback
+        from shared.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            print(msg.FAILED.format(message=exc.message), file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":

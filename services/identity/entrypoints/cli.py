@@ -15,21 +15,36 @@ class CreatedAccount:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("accounts", help="identity accounts: create-admin | list")
-    commands = parser.add_subparsers(dest="accounts_command", required=True)
-    admin = commands.add_parser("create-admin", help="create an admin account (the first one on a new install)")
-    admin.add_argument("--username", required=True)
-    admin.add_argument("--full-name", default=None)
-    admin.add_argument("--password-stdin", action="store_true", required=True,
-                       help="read the password from standard input (never from the command line)")
-    admin.set_defaults(func=_create_admin)
-    listing = commands.add_parser("list", help="list accounts")
+    parser = subparsers.add_parser("accounts", help="akun layanan identitas: create-admin | list",
+                                   description="Akun orang dan akun layanan di layanan identitas.")
+    commands = parser.add_subparsers(dest="accounts_command", required=True, metavar="TINDAKAN", title="tindakan")
+    admin = commands.add_parser("create-admin", help="buat akun admin provinsi (yang pertama pada pemasangan baru)",
+                                description="Buat akun admin provinsi. Kata sandi dibaca dari masukan standar, "
+                                            "tidak pernah dari baris perintah.")
+    admin.add_argument("--username", required=True, metavar="NAMA_PENGGUNA",
+                       help="nama pengguna untuk masuk, mis. admin.uptd")
+    admin.add_argument("--full-name", default=None, metavar="NAMA",
+                       help="nama lengkap yang tampil di halaman (bawaan: nama pengguna)")
+    admin.add_argument("--password-stdin", action="store_true",
+                       help="wajib: baca kata sandi dari masukan standar (satu baris)")
+    admin.set_defaults(func=_create_admin, check=lambda args, p=admin: _check_create_admin(p, args))
+    listing = commands.add_parser("list", help="daftar akun", description="Daftar semua akun dan statusnya.")
     listing.set_defaults(func=lambda args: asyncio.run(_list(args)))
-    identity = subparsers.add_parser("identity", help="identity: rotate-keys")
-    identity_commands = identity.add_subparsers(dest="identity_command", required=True)
-    rotate = identity_commands.add_parser("rotate-keys", help="a new signing key; the old one stays published "
-                                                             "until its tokens have expired")
+    identity = subparsers.add_parser("identity", help="layanan identitas: rotate-keys",
+                                     description="Pemeliharaan layanan identitas.")
+    identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="TINDAKAN",
+                                                title="tindakan")
+    rotate = identity_commands.add_parser("rotate-keys", help="kunci tanda tangan baru; kunci lama tetap diterbitkan "
+                                                             "sampai tokennya kedaluwarsa",
+                                          description="Buat kunci tanda tangan token yang baru.")
     rotate.set_defaults(func=_rotate)
+
+
+def _check_create_admin(parser, args) -> None:
+    from shared import cli_messages as msg
+
+    if not args.password_stdin:
+        parser.error(msg.PASSWORD_STDIN_REQUIRED)
 
 
 async def create_account_async(*, username: str, full_name: str, role: str, district_code: str | None = None,
@@ -67,18 +82,19 @@ def create_account_sync(**kwargs) -> CreatedAccount:
 
 
 def _create_admin(args) -> int:
+    from shared import cli_messages as msg
     from shared.errors import DomainError
 
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        print("Kata sandi kosong: kirim kata sandi lewat standar input.", file=sys.stderr)
+        print(msg.PASSWORD_EMPTY, file=sys.stderr)
         return 1
     try:
         created = create_account_sync(username=args.username, full_name=args.full_name or args.username,
                                       role="admin", password=password, must_change_password=False)
     except DomainError as exc:
         details = "; ".join(f"{f['field']}: {f['message']}" for f in exc.fields if f["message"] not in exc.message)
-        print(f"Gagal: {exc.message}" + (f" ({details})" if details else ""), file=sys.stderr)
+        print(msg.FAILED.format(message=exc.message) + (f" ({details})" if details else ""), file=sys.stderr)
         return 1
     print(f"Akun admin {created.username} dibuat (id {created.id}).")
     return 0

@@ -7,17 +7,31 @@ import sys
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("reporting", help="reporting: rebuild | reconcile | store")
-    commands = parser.add_subparsers(dest="reporting_command", required=True)
-    rebuild = commands.add_parser("rebuild", help="replay every topic into a fresh projection store, then switch")
-    rebuild.add_argument("--grace", type=float, default=None,
-                         help="seconds to keep applying after the switch (default 3 x store poll + 5)")
+    from shared import cli_messages as msg
+
+    parser = subparsers.add_parser("reporting", help="layanan pelaporan: rebuild | reconcile | store",
+                                   description="Pemeliharaan proyeksi layanan pelaporan.")
+    commands = parser.add_subparsers(dest="reporting_command", required=True, metavar="TINDAKAN", title="tindakan")
+    rebuild = commands.add_parser("rebuild", help="putar ulang semua topik ke penyimpanan proyeksi baru, lalu pindah",
+                                  description="Bangun ulang proyeksi dari awal semua topik ke generasi baru; "
+                                              "layanan yang berjalan pindah ke generasi itu tanpa jeda.")
+    rebuild.add_argument("--grace", type=msg.decimal_number(0, 3600), default=None, metavar="DETIK",
+                         help="berapa detik tetap menerapkan event setelah pindah (bawaan: 3 x REPORTING_STORE_POLL_S "
+                              "+ 5)")
     rebuild.set_defaults(func=lambda args: asyncio.run(_rebuild(args)))
-    reconcile = commands.add_parser("reconcile", help="compare counts with registration and training (HTTP)")
-    reconcile.add_argument("--json", action="store_true", help="print the result as JSON")
+    reconcile = commands.add_parser("reconcile", help="bandingkan angka dengan layanan registrasi dan pelatihan (HTTP)",
+                                    description="Bandingkan angka pelaporan dengan yang dikatakan layanan registrasi "
+                                                "dan pelatihan; status keluar 1 bila ada yang berbeda.")
+    reconcile.add_argument("--json", action="store_true", help="cetak hasilnya sebagai JSON")
     reconcile.set_defaults(func=lambda args: asyncio.run(_reconcile(args)))
-    store = commands.add_parser("store", help="which generation of the projection store is live")
+    store = commands.add_parser("store", help="generasi penyimpanan proyeksi yang sedang aktif",
+                                description="Tampilkan generasi penyimpanan proyeksi yang sedang dipakai.")
+    store.add_argument("--json", action="store_true", help="cetak sebagai JSON")
     store.set_defaults(func=lambda args: asyncio.run(_store(args)))
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 async def _rebuild(args) -> int:
@@ -28,13 +42,14 @@ async def _rebuild(args) -> int:
 
     def progress(read, seconds, state={"next": 0}):
         if read >= state["next"]:
-            print(f"  {read:>10,} events  {seconds:7.1f} s", file=sys.stderr, flush=True)
+            print(f"  {_thousands(read):>11} event dibaca  {seconds:7.1f} detik", file=sys.stderr, flush=True)
             state["next"] = read + 100_000
 
     result = await rebuild(ReportingSettings(), migrations=MIGRATIONS, handlers=HANDLERS, grace_s=args.grace,
                            progress=progress)
-    print(f"generasi {result.generation} aktif (sebelumnya {result.previous_generation}): {result.events_read} "
-          f"event dibaca, {result.parked} diparkir, replay {result.replay_seconds} s, total {result.total_seconds} s")
+    print(f"generasi {result.generation} aktif (sebelumnya {result.previous_generation}): "
+          f"{_thousands(result.events_read)} event dibaca, {result.parked} diparkir, putar ulang "
+          f"{result.replay_seconds} detik, total {result.total_seconds} detik")
     return 0
 
 
@@ -80,7 +95,17 @@ async def _store(args) -> int:
 
     runtime = bootstrap()
     try:
-        print(json.dumps(await pointer_row(runtime.sessions), default=str))
+        row = await pointer_row(runtime.sessions)
     finally:
         await runtime.engine.dispose()
+    if args.json:
+        print(json.dumps(row, default=str))
+    elif row["switched_at"] is None:
+        print(f"generasi {row['generation']} aktif (belum pernah dibangun ulang)")
+    else:
+        from datetime import UTC, timedelta, timezone
+
+        switched = row["switched_at"] if row["switched_at"].tzinfo else row["switched_at"].replace(tzinfo=UTC)
+        print(f"generasi {row['generation']} aktif sejak "
+              f"{switched.astimezone(timezone(timedelta(hours=8))):%d-%m-%Y %H:%M} WITA")
     return 0
