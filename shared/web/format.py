@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from shared.clock import PROVINCE_ZONE, ZONE_NAME, business_today  # noqa: F401 (business_today: re-exported)
+
 LOCALE = "id_ID"
-PROVINCE_ZONE = ZoneInfo("Asia/Makassar")  # WITA, UTC+8 all year
-ZONE_NAME = "WITA"
-
-
-def business_today(now: datetime | None = None) -> date:
-    """The province's date: between 16:00 and 24:00 UTC it is already tomorrow in Samarinda."""
-    return (now or datetime.now(UTC)).astimezone(PROVINCE_ZONE).date()
-
 
 def _as_datetime(value) -> datetime | None:
     if value in (None, ""):

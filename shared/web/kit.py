@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from shared.auth import ACCESS_COOKIE, Principal
-from shared.errors import Unauthorized
 from shared.regions import district_name
 from shared.web import catalogue
 from shared.web.format import FILTERS

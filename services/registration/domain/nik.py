@@ -8,6 +8,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.id import nik as stdnum_nik
 from stdnum.util import isdigits
 
+from shared.clock import business_today
 from shared.regions import districts
 
 
@@ -26,7 +27,7 @@ class NikInfo:
 
 def parse_nik(raw: str, *, today: date | None = None) -> NikInfo:
     """Validate a NIK and derive gender, birth date and region; region oddities are warnings only."""
-    today = today or date.today()
+    today = today or business_today()
     number = stdnum_nik.compact(raw or "")
     if not isdigits(number) or len(number) != 16:
         raise InvalidNik("NIK harus 16 angka")

@@ -14,6 +14,7 @@ from services.registration.service_layer import audit
 from services.registration.service_layer.cooperatives import district_scope, ensure_district
 from services.registration.service_layer.waiting_list import (batch_line, enrolled_event, lock_batch, position_of,
                                                               positions, promote_waiting, terms)
+from shared.clock import business_today
 from shared.auth import Principal, Role
 from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
@@ -46,7 +47,7 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
     status = decide_enrollment(
         batch=terms(batch), district_code=participant.district_code, cooperative_active=cooperative.active,
         already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
-        seats=Seats(line.taken, line.by_district.get(participant.district_code, 0)), today=today or date.today(),
+        seats=Seats(line.taken, line.by_district.get(participant.district_code, 0)), today=today or business_today(),
         inactive_override=inactive_override)
 
     enrollment = Enrollment(id=uuid.uuid4(), batch_id=batch.id, participant_id=participant.id,
@@ -105,7 +106,7 @@ async def cancel_enrollment(uow: UnitOfWork, *, principal: Principal, enrollment
     await session.refresh(found)  # read again under the batch lock: a racing cancel may have won
     was = found.status
     try:
-        check_cancellable(status=was, batch_start=batch.start_date, today=today or date.today())
+        check_cancellable(status=was, batch_start=batch.start_date, today=today or business_today())
     except EnrollmentRefused as exc:
         raise refused(exc) from exc
     found.status, found.version, found.cancel_reason = "cancelled", found.version + 1, reason

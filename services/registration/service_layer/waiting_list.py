@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
 from services.registration.domain.enrollment import BatchTerms, InLine, promotable
 from services.registration.service_layer import audit
+from shared.clock import business_today
 from shared.auth import Principal
 from shared.db import is_postgres
 from shared.events.registration import ParticipantEnrolled
@@ -96,7 +97,7 @@ async def promote_waiting(uow: UnitOfWork, batch: BatchReplica, *, principal: Pr
     """Give free seats to the waiting list in order; the caller holds the batch lock and commits.
 
     Each promoted enrolment gets a new version and a ParticipantEnrolled, so training adds them to its roster."""
-    if batch.status != "scheduled" or batch.start_date <= (today or date.today()):
+    if batch.status != "scheduled" or batch.start_date <= (today or business_today()):
         return []
     session = uow.session
     waiting = (await session.scalars(select(Enrollment).where(
