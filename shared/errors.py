@@ -146,5 +146,7 @@ def install_error_handlers(app: FastAPI) -> None:
             return await _answer(request, 503, "unavailable", "Basis data sedang tidak tersedia; coba lagi sebentar.",
                                  headers={"Retry-After": "5"})
         log.exception("unhandled error")
+        # Outside the request middleware: the reference a person can quote is put on the answer here.
+        reference = current_correlation_id()
         return await _answer(request, 500, "internal_error", "Terjadi kesalahan pada server; coba lagi.",
-                             reference=current_correlation_id())
+                             headers={"x-correlation-id": reference} if reference else None, reference=reference)

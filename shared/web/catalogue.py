@@ -43,7 +43,7 @@ HOME = "Kembali ke beranda"
 SIGN_IN_AGAIN = "Masuk lagi"
 OTHER_ACCOUNT = "Masuk dengan akun lain"
 REFERENCE = "Kode rujukan"
-TIMES_NOTE = "Semua waktu dalam WITA (UTC+8)."
+TIMES_NOTE = "Semua waktu dalam WITA (Waktu Indonesia Tengah)."
 
 
 def error_page_text(status: int) -> tuple[str, str]:

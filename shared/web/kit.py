@@ -87,10 +87,10 @@ async def render_error(request: Request, status: int, message: str, fields: list
 def install_web(app: FastAPI, service: str) -> None:
     settings = app.state.settings
     app.state.error_page = render_error
-    app.mount("/aset", StaticFiles(directory=str(STATIC)), name="aset")
     if settings.api_docs_enabled:
         import swagger_ui_bundle
 
+        # Before /aset: a mount matches by prefix, the first one wins.
         app.mount("/aset/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
 
         @app.get("/docs", include_in_schema=False)
@@ -99,6 +99,8 @@ def install_web(app: FastAPI, service: str) -> None:
                                        swagger_js_url="/aset/swagger/swagger-ui-bundle.js",
                                        swagger_css_url="/aset/swagger/swagger-ui.css",
                                        swagger_favicon_url="/aset/logo.svg")
+
+    app.mount("/aset", StaticFiles(directory=str(STATIC)), name="aset")
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request):
