@@ -1,73 +1,98 @@
-"""Charts drawn on the server as inline SVG: no script, no CDN, a few kilobytes on a slow connection."""
+"""Charts drawn on the server: no script, no CDN, a few kilobytes on a slow connection.
+
+Every chart scales with its box (inline SVG with a viewBox and width 100%), and its words stay HTML text or SVG text
+sized for a 390 px phone, so a label is never shrunk below 14 px when the chart is."""
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
+from babel.dates import format_date
 from markupsafe import Markup
 
-from services.reporting.entrypoints.columns import percent, rupiah
+from services.reporting.entrypoints.columns import percent
+from shared.web.format import LOCALE, rupiah
 
-BLUE, GREEN, GREY, ORANGE = "#1f4e79", "#2e7d32", "#d9dee4", "#e07b00"
+BLUE, GREEN, GREY, ORANGE = "#1f4e79", "#2e7d32", "#d9dee4", "#c25e00"
+
+
+def _bar(share: float, fill: str, height: int) -> str:
+    """One horizontal bar, stretched to its box's width (the viewBox is 100 units wide, whatever the screen)."""
+    width = max(0.0, min(share, 1.0)) * 100
+    return (f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="{height}" '
+            f'aria-hidden="true" focusable="false"><rect width="100" height="10" fill="{GREY}"/>'
+            f'<rect width="{width:.1f}" height="10" fill="{fill}"/></svg>')
 
 
 def progress_bar(done: int, target: int) -> Markup:
     share = min(done / target, 1.0) if target else 0.0
-    width = 600
-    return Markup(
-        f'<svg viewBox="0 0 {width} 34" width="100%" role="img" aria-label="Capaian {done} dari {target} koperasi">'
-        f'<rect x="0" y="4" width="{width}" height="26" rx="4" fill="{GREY}"/>'
-        f'<rect x="0" y="4" width="{share * width:.1f}" height="26" rx="4" fill="{GREEN}"/>'
-        f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="14" fill="#111">'
-        f'{done} / {target} koperasi ({escape(percent(done / target if target else None))})</text></svg>')
+    words = f"{_count(done)} dari {_count(target)} koperasi"
+    rate = percent(done / target if target else None)
+    return Markup(f'<div class="progress">'
+                  f'<p class="progress-label"><strong>{escape(words)}</strong> <span>({escape(rate)})</span></p>'
+                  f'{_bar(share, GREEN, 28)}</div>')
 
 
 def bar_chart(items: list[tuple[str, float, str]], *, color: str = BLUE, highlight: set[str] = frozenset(),
-              label_width: int = 150, unit_width: int = 240, title: str = "") -> Markup:
-    """Horizontal bars: (label, value, text shown after the bar); labels in `highlight` drawn in orange."""
+              title: str = "") -> Markup:
+    """Horizontal bars, one row each: (label, value, text shown beside the label); labels in `highlight` in orange."""
     if not items:
         return Markup('<p class="empty">Belum ada data.</p>')
     top = max((v for _, v, _ in items), default=0) or 1
-    row, height = 24, 24 * len(items) + 6
-    parts = [f'<svg viewBox="0 0 {label_width + unit_width + 120} {height}" width="100%" role="img" '
-             f'aria-label="{escape(title)}">']
-    for i, (label, value, note) in enumerate(items):
-        y = i * row + 4
+    rows = []
+    for label, value, note in items:
         fill = ORANGE if label in highlight else color
-        parts.append(f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="12">{escape(label)}</text>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{unit_width}" height="17" fill="{GREY}"/>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{value / top * unit_width:.1f}" height="17" '
-                     f'fill="{fill}"><title>{escape(label)}: {escape(note)}</title></rect>'
-                     f'<text x="{label_width + unit_width + 6}" y="{y + 15}" font-size="12">{escape(note)}</text>')
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        rows.append(f'<li><span class="bar-label">{escape(label)}</span> <span class="bar-note">{escape(note)}</span>'
+                    f'{_bar(value / top, fill, 14)}</li>')
+    return Markup(f'<ul class="bars" aria-label="{escape(title)}">{"".join(rows)}</ul>')
+
+
+def month_name(month: str, pattern: str = "MMM") -> str:
+    """'2023-07' as 'Jul' (pattern 'MMMM y': 'Juli 2023')."""
+    year, number = (int(part) for part in month.split("-")[:2])
+    return format_date(date(year, number, 1), pattern, locale=LOCALE)
 
 
 def absorption_chart(timeline: list[dict], allocation: int) -> Markup:
-    """Cumulative realised rupiah by month against the allocation (a dashed ceiling)."""
+    """Cumulative realised rupiah by month against the allocation (a dashed ceiling); amounts in the legend."""
     if not timeline:
         return Markup('<p class="empty">Belum ada angkatan yang ditutup dengan realisasi biaya.</p>')
-    width, height, left, bottom = 640, 220, 150, 30
+    width, height, side, bottom, top_gap = 360, 200, 28, 34, 12
     ceiling = max(allocation, timeline[-1]["cumulative"]) or 1
-    step = (width - left - 20) / max(len(timeline) - 1, 1)
+    step = (width - 2 * side) / max(len(timeline) - 1, 1)
+
+    def x(i: int) -> float:
+        return width / 2 if len(timeline) == 1 else side + i * step
 
     def y(value: float) -> float:
-        return 10 + (height - bottom - 10) * (1 - value / ceiling)
+        return top_gap + (height - bottom - top_gap) * (1 - value / ceiling)
 
-    points = " ".join(f"{left + i * step:.1f},{y(m['cumulative']):.1f}" for i, m in enumerate(timeline))
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="Daya serap anggaran">',
-             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#888"/>']
+    points = " ".join(f"{x(i):.1f},{y(m['cumulative']):.1f}" for i, m in enumerate(timeline))
+    label_every = max(1, -(-len(timeline) // 6))  # at most six month names under the axis
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+             f'aria-label="Daya serap anggaran: realisasi kumulatif {escape(rupiah(timeline[-1]["cumulative"]))}'
+             f'{" dari pagu " + escape(rupiah(allocation)) if allocation else ""}">',
+             f'<line x1="4" y1="{height - bottom}" x2="{width - 4}" y2="{height - bottom}" stroke="#888"/>']
     if allocation:
-        parts.append(f'<line x1="{left}" y1="{y(allocation):.1f}" x2="{width - 10}" y2="{y(allocation):.1f}" '
-                     f'stroke="{ORANGE}" stroke-dasharray="6 4"/>'
-                     f'<text x="{left - 6}" y="{y(allocation) + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'Pagu {escape(rupiah(allocation))}</text>')
+        parts.append(f'<line x1="4" y1="{y(allocation):.1f}" x2="{width - 4}" y2="{y(allocation):.1f}" '
+                     f'stroke="{ORANGE}" stroke-width="2" stroke-dasharray="8 5"/>')
     parts.append(f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
     for i, month in enumerate(timeline):
-        x = left + i * step
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(month["cumulative"]):.1f}" r="4" fill="{BLUE}">'
-                     f'<title>{month["month"]}: {escape(rupiah(month["cumulative"]))}</title></circle>'
-                     f'<text x="{x:.1f}" y="{height - 10}" text-anchor="middle" font-size="11">{month["month"]}</text>')
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(month["cumulative"]):.1f}" r="5" fill="{BLUE}">'
+                     f'<title>{escape(month_name(month["month"], "MMMM y"))}: '
+                     f'{escape(rupiah(month["cumulative"]))}</title></circle>')
+        if i % label_every == 0 or i == len(timeline) - 1:
+            parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle" font-size="16">'
+                         f'{escape(month_name(month["month"]))}</text>')
+    parts.append("</svg>")
     last = timeline[-1]
-    parts.append(f'<text x="{left - 6}" y="{y(last["cumulative"]) + 4:.1f}" text-anchor="end" font-size="11">'
-                 f'{escape(rupiah(last["cumulative"]))}</text></svg>')
-    return Markup("".join(parts))
+    legend = [f'<li><span class="key line" style="background:{BLUE}"></span>Realisasi kumulatif s.d. '
+              f'{escape(month_name(last["month"], "MMMM y"))}: <strong>{escape(rupiah(last["cumulative"]))}</strong></li>']
+    if allocation:
+        legend.append(f'<li><span class="key dash" style="border-color:{ORANGE}"></span>Pagu: '
+                      f'<strong>{escape(rupiah(allocation))}</strong></li>')
+    return Markup(f'<div class="line-chart">{"".join(parts)}<ul class="legend">{"".join(legend)}</ul></div>')
+
+
+def _count(value) -> str:
+    return f"{int(value or 0):,}".replace(",", ".")

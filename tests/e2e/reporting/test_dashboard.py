@@ -1,4 +1,5 @@
-"""The ministry's dashboard in a real headless Chromium: progress, districts, sectors, absorption, batches."""
+"""The ministry's dashboard in a real headless Chromium: progress, districts, sectors, absorption, batches, in the
+shared frame, with Indonesian numbers, rupiah and WITA times, at 1366×768 and on a 390×844 phone."""
 import asyncio
 import threading
 import time
@@ -50,34 +51,106 @@ def served(tmp_path):
     thread.join(10)
 
 
-def test_a_viewer_signs_in_and_reads_the_dashboard(served, page):
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "id-ID"}
+MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+
+# What a person notices on a phone: the page wider than the screen, text under 14 px (SVG text as drawn), a button
+# or link smaller than a fingertip (44 px).
+LAYOUT_PROBLEMS = """() => {
+  const problems = [], doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth) problems.push(`page ${doc.scrollWidth} px wide in ${window.innerWidth}`);
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".skip, svg")) continue;
+    const words = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (words && parseFloat(style.fontSize) < 14) problems.push(`${style.fontSize} text: ${el.textContent.trim().slice(0, 40)}`);
+    if (el.matches("a, button, select, input:not([type=radio]):not([type=checkbox]):not([type=hidden])")
+        && box.height < 44) problems.push(`${Math.round(box.height)} px high: ${(el.textContent || el.name).trim().slice(0, 40)}`);
+  }
+  for (const text of document.querySelectorAll("svg text")) {
+    const size = parseFloat(text.getAttribute("font-size") || 16) * text.getScreenCTM().a;
+    if (size < 14) problems.push(`${size.toFixed(1)} px chart text: ${text.textContent}`);
+  }
+  return problems;
+}"""
+
+
+def what_a_person_sees(page) -> str:
+    text = page.inner_text("body")
+    assert "UTC" not in text
+    assert not re.search(r"\b(district_officer|training_staff|viewer|trainer|reconciler)\b", text)
+    assert not re.search(r"[{\[]['\"]|\bNone\b|UUID\(|datetime\.", text)  # no JSON or Python values
+    return text
+
+
+def look(page, name: str) -> None:
+    """The page as it is now, at its size: it fits, and a screenshot is kept for a person to look at."""
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], name
+    what_a_person_sees(page)
+    screenshot(page, name)
+
+
+def test_a_viewer_signs_in_and_reads_the_dashboard(served, browser):
     url, settings = served
     unsigned = httpx.get(f"{url}/dasbor?fiscal_year=2023", follow_redirects=False)  # no session: to /masuk
     assert unsigned.status_code == 303 and unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=")
-    sign_in_browser(page.context, url, role="viewer", name="Dewi Kementerian")
+    context = browser.new_context(**LAPTOP)
+    page = context.new_page()
+    sign_in_browser(context, url, role="viewer", name="Dewi Kementerian")
     page.goto(f"{url}/dasbor?fiscal_year=2023")
     page.wait_for_selector("#cooperatives-trained")
+    header = page.inner_text("header")
+    assert "Dewi Kementerian" in header and "Pimpinan / Kementerian" in header
+    assert page.locator("link[href^='/aset/sipelkop.css']").count() == 1  # the stylesheet every service shares
+    assert page.locator("nav.menu a[aria-current=page]").inner_text() == "Dasbor"
     assert page.inner_text("#cooperatives-trained") == "35"  # 28 + 7 cooperatives with a completer
     assert page.inner_text("#participants-enrolled") == "40"
     assert page.inner_text("#budget-realised") == "Rp 86.000.000"
-    assert "35 / 600 koperasi" in page.inner_text("section[aria-labelledby=progress]")
+    assert "35 dari 600 koperasi" in page.inner_text("section[aria-labelledby=progress]")
+    assert re.fullmatch(rf"\d{{1,2}} ({MONTHS}) \d{{4}} \d{{2}}\.\d{{2}} WITA", page.inner_text("#data-as-of"))
     kukar = page.locator("tr[data-district='64.02'] td")
     assert kukar.all_inner_texts()[:5] == ["Kabupaten Kutai Kartanegara", "12", "10", "5", "10"]
-    assert page.locator("svg").count() == 5  # progress, districts, sectors, absorption, batches
+    assert page.locator(".bars").count() == 3 and page.locator(".line-chart svg").count() == 1
+    assert page.locator("section[aria-labelledby=by-district] .bars li").count() == 10
     assert "DIG-2023-02" in page.inner_text("section[aria-labelledby=by-batch]")
-    screenshot(page, "reporting-dashboard")
+    absorption = page.inner_text("section[aria-labelledby=absorption]")
+    assert re.search(r"Rp \d{1,3}(\.\d{3})+", absorption) and "Rp 86.000.000" in absorption
+    look(page, "reporting-dashboard-1366")
+
+    phone = browser.new_context(**PHONE)
+    sign_in_browser(phone, url, role="viewer", name="Dewi Kementerian")
+    small = phone.new_page()
+    small.goto(f"{url}/dasbor?fiscal_year=2023")
+    assert small.evaluate("document.documentElement.scrollWidth") <= 390
+    look(small, "reporting-dashboard-390")
+    phone.close()
+
     # Small enough for a slow connection: one HTML document, no script, no external request.
-    html = httpx.get(f"{url}/dasbor?fiscal_year=2023", cookies=page.context.cookies()[0] and
-                     {c["name"]: c["value"] for c in page.context.cookies()})
-    body = html.text.split("<body>")[1]
+    html = httpx.get(f"{url}/dasbor?fiscal_year=2023", headers={"Accept": "text/html"},
+                     cookies={c["name"]: c["value"] for c in context.cookies()})
     assert html.status_code == 200 and "<script" not in html.text
-    assert not re.search(r'(src|href)="https?://', body)  # nothing fetched from elsewhere (sign-out posts to identity)
-    print(f"dashboard HTML: {len(html.content)} bytes")
+    # Nothing fetched from elsewhere (links to the other services and the sign-out form are not fetched).
+    assert not re.search(r'src="https?://|<link[^>]+href="https?://', html.text)
+    css = httpx.get(f"{url}/aset/sipelkop.css")
+    assert len(html.content) + len(css.content) < 100_000
+    print(f"dashboard HTML: {len(html.content)} bytes, stylesheet {len(css.content)} bytes")
+    context.close()
 
 
 def test_a_role_outside_the_readers_gets_a_readable_refusal_page(served, page):
     url, settings = served
     sign_in_browser(page.context, url, role="reconciler", name="Akun Rekonsiliasi")
     response = page.goto(f"{url}/dasbor")
-    assert response.status == 403 and "tidak boleh melihat dasbor" in page.inner_text("[role=alert]")
-    assert "{" not in page.inner_text("main")  # a page, not JSON
+    assert response.status == 403 and "Dasbor hanya untuk pimpinan" in page.inner_text("[role=alert]")
+    assert "bukan untuk akun Anda" in page.inner_text("h1")  # the kit's 403 page, in the same frame
+    assert page.locator("header .who").count() == 1
+    assert "{" not in page.inner_text("main") and "Bearer" not in page.inner_text("body")
+    what_a_person_sees(page)
+    screenshot(page, "reporting-dashboard-refused")
+
+
+def test_an_api_client_keeps_the_json_refusal(served):
+    url, _ = served
+    refused = httpx.get(f"{url}/dasbor", headers={"Authorization": "Bearer nonsense", "Accept": "application/json"})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
