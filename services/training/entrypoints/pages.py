@@ -1,69 +1,64 @@
-"""Trainers' pages (Bahasa Indonesia, small, phone-first) and the public certificate verification page.
+"""Trainers' pages (Bahasa Indonesia, small, phone-first) and the public certificate verification page, in the
+shared frame of every service (shared.web: header, navigation, stylesheet, Indonesian dates and WITA times).
 
 Sign-in: identity's /masuk (shared.pages); its access cookie is HttpOnly and SameSite=Lax, and every form and the
-attendance script's API calls carry the session's CSRF token."""
+attendance script's API calls carry the session's CSRF token (the frame's <meta name="csrf-token">). A refusal
+(not assigned, wrong role, closed session) is raised and shown by the kit as a page in the same frame."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from fastapi import APIRouter, Path as PathParam, Request
 from fastapi.responses import FileResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
 from services.training.service_layer import attendance, batches, certificates, completion, roster, sessions
 from shared import pages
 from shared.auth import Principal, Role
 from shared.errors import DomainError
+from shared.web import page_templates
+from shared.web.format import business_today
+from shared.web.kit import optional_principal
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = page_templates(HERE / "templates", "training")
 router = APIRouter(include_in_schema=False)
 CHOICES = (("hadir", "H"), ("terlambat", "T"), ("izin", "I"), ("sakit", "S"), ("alpa", "A"))
+STATUS_WORDS = {"hadir": "Hadir", "terlambat": "Terlambat", "izin": "Izin", "sakit": "Sakit", "alpa": "Alpa"}
 BATCH_STATUSES = {"scheduled": "terjadwal", "cancelled": "dibatalkan", "closed": "ditutup"}
+SCRIPT_VERSION = 3  # bump when static/absensi.js changes (phones keep it a week)
 
 
 STAFF_ROLES = (Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER)
 
 
 async def _principal(request: Request) -> Principal:
-    return await pages.page_principal(request, STAFF_ROLES, "Halaman ini untuk pelatih dan staf UPTD.")
-
-
-def _hall_time(request: Request, moment: datetime | None = None) -> datetime:
-    offset = timezone(timedelta(hours=request.app.state.settings.utc_offset_hours))
-    moment = moment or datetime.now(UTC)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(offset)
+    return await pages.page_principal(request, STAFF_ROLES, "Halaman ini untuk narasumber dan staf UPTD.")
 
 
 def _render(request: Request, name: str, status_code: int = 200, **context):
     context.setdefault("principal", None)
-    context.setdefault("csrf", pages.csrf_token(context["principal"]))
-    context.setdefault("sign_out", pages.sign_out_url(request))
     return templates.TemplateResponse(request, name, context, status_code=status_code,
                                       headers={"Cache-Control": "no-store"})
 
 
 async def _page(request: Request, uow, build):
-    """Render what `build(principal, session)` returns; a refusal becomes a readable page, not JSON."""
-    try:
-        principal = await _principal(request)
-        async with uow:
-            name, context = await build(principal, uow.session)
-            # Rendered inside the unit of work: leaving it rolls back, which expires the rows the page shows.
-            return _render(request, name, principal=principal, statuses=BATCH_STATUSES, **context)
-    except DomainError as exc:
-        return _render(request, "galat.html", status_code=exc.status, message=exc.message)
+    """Render what `build(principal, session)` returns; a refusal propagates to the kit's error page."""
+    principal = await _principal(request)
+    async with uow:
+        name, context = await build(principal, uow.session)
+        # Rendered inside the unit of work: leaving it rolls back, which expires the rows the page shows.
+        return _render(request, name, principal=principal, statuses=BATCH_STATUSES, status_words=STATUS_WORDS,
+                       **context)
 
 
 @router.get("/pelatih")
 async def home(request: Request, uow: UowDep):
-    today = _hall_time(request).date()
+    today = business_today()  # the hall's date in WITA (already tomorrow after 16:00 UTC)
 
     async def build(principal, session):
-        return "beranda.html", {"today": today.strftime("%d-%m-%Y"),
+        return "beranda.html", {"today": today,
                                 "today_sessions": await sessions.sessions_on(session, principal, today),
                                 "batches": await batches.list_batches(session, principal)}
     return await _page(request, uow, build)
@@ -88,7 +83,7 @@ async def session_page(request: Request, batch_id: uuid.UUID, uow: UowDep, no: i
         batch, row = await batches.get_batch(session, batch_id), await sessions.get_session(session, batch_id, no)
         return "sesi.html", {"batch": batch, "session": row, "marks": marks, "corrections": trail,
                              "choices": CHOICES, "closed": row.status != "open" or batch.status != "scheduled",
-                             "local": lambda t: _hall_time(request, t).strftime("%d-%m %H:%M")}
+                             "script_version": SCRIPT_VERSION}
     return await _page(request, uow, build)
 
 
@@ -96,14 +91,11 @@ async def session_page(request: Request, batch_id: uuid.UUID, uow: UowDep, no: i
 async def close_session(request: Request, batch_id: uuid.UUID, uow: UowDep,
                         certificate_settings: CertificateSettingsDep,
                         no: int = PathParam(ge=1, le=60)):
-    try:
-        principal = await _principal(request)
-        await pages.checked_form(request, principal)
-        async with uow:
-            result = await completion.complete_session(uow, principal=principal, batch_id=batch_id, number=no,
-                                                       certificates=certificate_settings)
-    except DomainError as exc:
-        return _render(request, "galat.html", status_code=exc.status, message=exc.message)
+    principal = await _principal(request)
+    await pages.checked_form(request, principal)
+    async with uow:
+        result = await completion.complete_session(uow, principal=principal, batch_id=batch_id, number=no,
+                                                   certificates=certificate_settings)
     target = "kelulusan" if result["batch_finished"] else f"sesi/{no}"
     return RedirectResponse(f"/pelatih/angkatan/{batch_id}/{target}", status_code=303)
 
@@ -126,8 +118,9 @@ async def verification_page(request: Request, uow: UowDep, nomor: str | None = N
                 result = await certificates.verify(uow.session, number)
             except DomainError:
                 result = None
+    # Public: anyone holding a certificate may check it; a signed-in person still sees their header.
     return _render(request, "verifikasi.html", status_code=200 if result or not number else 404, number=number,
-                   result=result)
+                   result=result, principal=await optional_principal(request))
 
 
 @router.get("/pelatih/static/absensi.js")

@@ -1,7 +1,9 @@
 """The trainers' pages in a real headless Chromium on a phone-sized screen: sign in, today's session, the roster
 as a checklist (Hadir by default), a mark made while the connection is down kept and sent later, corrections,
-closing sessions, completion and certificates, and the public verification page."""
-from datetime import datetime, timedelta, timezone
+closing sessions, completion and certificates, and the public verification page; each page in the shared frame,
+fitting a 390×844 phone and a 1366×768 laptop, with dates in Indonesian and times in WITA."""
+import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -11,8 +13,43 @@ from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
 from tests.fixtures.browser import screenshot
+from shared.web.format import business_today
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
+MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+
+# What a person notices on a phone: the page wider than the screen, text under 14 px, a button, link or status
+# choice smaller than a fingertip (44 px).
+LAYOUT_PROBLEMS = """() => {
+  const problems = [], doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth) problems.push(`page ${doc.scrollWidth} px wide in ${window.innerWidth}`);
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".skip, svg")) continue;
+    const words = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (words && parseFloat(style.fontSize) < 14) problems.push(`${style.fontSize} text: ${el.textContent.trim().slice(0, 40)}`);
+    if (el.matches("a, button, select, .choices label, input:not([type=radio]):not([type=checkbox]):not([type=hidden])")
+        && (box.height < 44 || (el.matches(".choices label") && box.width < 44)))
+      problems.push(`${Math.round(box.width)}×${Math.round(box.height)} px: ${(el.textContent || el.name).trim().slice(0, 40)}`);
+  }
+  return problems;
+}"""
+
+
+def look(page, name: str) -> str:
+    """The page fits a phone and a laptop, shows no UTC, role code or raw value; screenshots at both sizes."""
+    text = page.inner_text("body")
+    assert "UTC" not in text and not re.search(r"\b(trainer|training_staff|district_officer|viewer)\b", text)
+    assert not re.search(r"[{\[]['\"]|\bNone\b|UUID\(|datetime\.", text)  # no JSON or Python values
+    assert page.locator("link[href^='/aset/sipelkop.css']").count() == 1  # the stylesheet every service shares
+    size = page.viewport_size
+    assert page.evaluate(LAYOUT_PROBLEMS) == [], f"{name} at {size['width']} px"
+    screenshot(page, f"{name}-{size['width']}")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    screenshot(page, f"{name}-1366")
+    page.set_viewport_size(size)
+    return text
 
 
 @pytest.fixture
@@ -22,7 +59,7 @@ def running_today(training_stack):
     batch = admin.post("/api/v1/batches", json=factories.batch(start_in_days=20, days=2, capacity=10,
                                                                trainers=["pelatih-2"])).json()
     enrol_through_registration(training_stack, batch, 5, per_cooperative=5)
-    today = datetime.now(timezone(timedelta(hours=8))).date()  # the hall's date (WITA), as the trainer page uses
+    today = business_today()  # the hall's date (WITA), as the trainer page uses: after 16:00 UTC already tomorrow
     moved = admin.patch(f"/api/v1/batches/{batch['id']}", json={
         "start_date": today.isoformat(), "end_date": (today + timedelta(days=1)).isoformat()})
     assert moved.status_code == 200, moved.text
@@ -41,7 +78,12 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     assert unsigned.status_code == 303 and unsigned.headers["location"].startswith(f"{TEST_ISSUER}/masuk?next=")
     sign_in_browser(context, base, role="trainer", subject="pelatih-2", name="Budi Santoso")
     page.goto(f"{base}/pelatih")
-    expect(page.locator("header")).to_contain_text("Budi Santoso · Pelatih")
+    expect(page.locator("header .who")).to_contain_text("Budi Santoso")
+    assert "Narasumber" in page.inner_text("header .who")
+    assert page.locator("nav.menu a[aria-current=page]").inner_text() == "Sesi Saya"
+    home = look(page, "training-home")
+    assert re.search(rf"(Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu), \d{{1,2}} ({MONTHS}) \d{{4}}", home)
+    assert re.search(r"\d{2}\.\d{2}–\d{2}\.\d{2} WITA", home)
     page.get_by_text("Literasi digital koperasi").click()  # today's session on the home page
     expect(page.locator(".row")).to_have_count(5)  # waits for the session page, however slow the machine
     assert page.locator("input[value=hadir]:checked").count() == 5  # everybody Hadir until told otherwise
@@ -54,7 +96,8 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     row(names[1]).locator(".note").fill("surat dokter")
     page.click("#save")
     page.wait_for_selector("#status.success")
-    screenshot(page, "training-checklist-saved")
+    assert re.search(r"pukul \d{2}\.\d{2} WITA", page.inner_text("#status"))  # the hall's clock, written out
+    look(page, "training-checklist-saved")
     stored = {m["participant_id"]: m for m in api.get(f"/api/v1/batches/{batch['id']}/sessions/1/attendance").json()}
     assert (stored[ids[names[0]]]["status"], stored[ids[names[1]]]["status"], stored[ids[names[1]]]["note"]) == (
         "alpa", "sakit", "surat dokter")
@@ -81,7 +124,9 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     assert now[ids[names[2]]]["status"] == "terlambat"
     assert now[ids[names[2]]]["marked_at"] < now[ids[names[2]]]["received_at"]  # business time: the offline tap
     page.reload()
-    assert "Hadir → Terlambat" in page.inner_text(".correction")
+    correction = page.inner_text(".correction")
+    assert "Hadir → Terlambat" in correction and "WITA" in correction and "pelatih-2" not in correction
+    look(page, "training-session-corrected")
     assert page.locator(f'.row[data-participant="{ids[names[2]]}"] input[value=terlambat]').is_checked()
 
     page.on("dialog", lambda dialog: dialog.accept())
@@ -100,28 +145,36 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     table = page.inner_text("#completion")
     # Alpa and Sakit on day 1 both miss the default rule (present at every session).
     assert table.count("Lulus") == 3 and table.count("Tidak lulus") == 2 and "hadir 1 dari 2 sesi" in table
-    screenshot(page, "training-completion")
+    look(page, "training-completion")
     with page.expect_download() as download:
         page.click("#zip")
     assert download.value.suggested_filename == f"sertifikat-{batch['code']}.zip"
     number = page.locator("#completion a").first.inner_text()
+    page.goto(f"{base}/pelatih/angkatan/{batch['id']}")
+    assert page.locator("#sessions tbody tr").count() == 2 and "Ditutup" in page.inner_text("#sessions")
+    look(page, "training-batch")
     context.close()
 
     public = browser.new_context(**PHONE).new_page()
     public.goto(f"{base}/verifikasi?nomor={number}")
     assert "ASLI" in public.inner_text("#hasil") and batch["title"] in public.inner_text("#hasil")
-    screenshot(public, "training-verification")
+    assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}} s\.d\. \d{{1,2}} ({MONTHS}) \d{{4}}", public.inner_text("#hasil"))
+    look(public, "training-verification")
     public.goto(f"{base}/verifikasi?nomor=UPTD-KUKM/1999/9999")
     assert "tidak terdaftar" in public.inner_text("#hasil")
+    look(public, "training-verification-unknown")
     public.context.close()
 
 
 def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, running_today):
     batch, _, _ = running_today
     page = browser.new_context(**PHONE).new_page()
-    sign_in_browser(page.context, training_stack['training'].url, role="trainer", subject="pelatih-lain")
+    sign_in_browser(page.context, training_stack['training'].url, role="trainer", subject="pelatih-lain",
+                    name="Rudi Hartono")
     page.goto(f"{training_stack['training'].url}/pelatih")
     assert "Tidak ada sesi hari ini" in page.inner_text("main")
     response = page.goto(f"{training_stack['training'].url}/pelatih/angkatan/{batch['id']}/sesi/1")
     assert response.status == 403 and "ditugaskan" in page.inner_text("main")
+    assert "bukan untuk akun Anda" in page.inner_text("h1")  # the kit's refusal page, in the same frame
+    look(page, "training-refused")
     page.context.close()

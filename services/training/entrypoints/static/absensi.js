@@ -9,7 +9,13 @@
   var retryTimer = null, retryDelay = 3000, sending = false;
 
   function show(kind, text) { statusBox.className = "notice " + kind; statusBox.textContent = text; }
-  function clock(iso) { return new Date(iso).toLocaleTimeString("id-ID", {hour: "2-digit", minute: "2-digit"}); }
+  // The hall's clock (WITA) whatever zone the phone is set to, written as the rest of SIPELKOP writes it: "14.30 WITA".
+  function clock(iso) {
+    var options = {hour: "2-digit", minute: "2-digit", hour12: false, timeZone: "Asia/Makassar"};
+    try { return new Date(iso).toLocaleTimeString("id-ID", options).replace(":", ".") + " WITA"; }
+    catch (e) { delete options.timeZone; return new Date(iso).toLocaleTimeString("id-ID", options).replace(":", "."); }
+  }
+  function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
   function pending() { try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; } }
   function setBlocked(blocked) { if (closeButton) closeButton.disabled = blocked; }
 
@@ -50,7 +56,7 @@
     show("info", "Mengirim kehadiran…");
     fetch(url, {method: "PUT", credentials: "same-origin",
                 headers: {"Content-Type": "application/json", "Accept": "application/json",
-                          "X-CSRF-Token": (document.querySelector("meta[name=csrf-token]") || {}).content || ""},
+                          "X-CSRF-Token": csrf()},
                 body: JSON.stringify(payload)})
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
@@ -71,7 +77,7 @@
             // A refusal that retrying cannot fix: say why and let the trainer correct it.
             localStorage.removeItem(key);
             setBlocked(false);
-            show("error", "Tidak tersimpan: " + ((body.error && body.error.message) || ("galat " + response.status)));
+            show("error", "Tidak tersimpan: " + ((body.error && body.error.message) || ("kode " + response.status)));
           }
         });
       })
