@@ -1,0 +1,90 @@
+"""The numbers that identify narasumber and officials (NIP, NIK, NPWP, phone), checked and masked; no I/O."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import phonenumbers
+
+
+def _digits(raw: str) -> str:
+    # People type NPWP as 01.300.066.6-091.000 and NIP with spaces: keep the digits, refuse anything else.
+    text = re.sub(r"[\s.\-]", "", raw or "")
+    if not text.isdigit():
+        raise ValueError("hanya boleh berisi angka")
+    return text
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def check_nip(raw: str) -> str:
+    """NIP of a civil servant, 18 digits: birth date YYYYMMDD, appointment YYYYMM, sex (1 man, 2 woman), serial."""
+    nip = _digits(raw)
+    if len(nip) != 18:
+        raise ValueError("NIP harus 18 digit")
+    born, appointed, sex, serial = nip[:8], nip[8:14], nip[14], nip[15:]
+    if not _is_date(int(born[:4]), int(born[4:6]), int(born[6:])) or int(born[:4]) < 1900:
+        raise ValueError("NIP: 8 digit pertama harus tanggal lahir (YYYYMMDD)")
+    if not 1 <= int(appointed[4:]) <= 12 or int(appointed[:4]) <= int(born[:4]):
+        raise ValueError("NIP: digit 9-14 harus tahun dan bulan pengangkatan (YYYYMM)")
+    if sex not in "12":
+        raise ValueError("NIP: digit ke-15 harus 1 (laki-laki) atau 2 (perempuan)")
+    if serial == "000":
+        raise ValueError("NIP: nomor urut tidak boleh 000")
+    return nip
+
+
+def check_nik(raw: str) -> str:
+    """NIK, 16 digits: region (6), birth date DDMMYY with 40 added to the day for women, serial (never 0000)."""
+    nik = _digits(raw)
+    if len(nik) != 16:
+        raise ValueError("NIK harus 16 digit")
+    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    day = day - 40 if day > 40 else day
+    if not (_is_date(2000 + year, month, day) or _is_date(1900 + year, month, day)):
+        raise ValueError("NIK: digit 7-12 harus tanggal lahir (DDMMYY, tanggal +40 untuk perempuan)")
+    if nik[12:] == "0000":
+        raise ValueError("NIK: nomor urut tidak boleh 0000")
+    return nik
+
+
+def check_npwp(raw: str) -> str:
+    """NPWP: 15 digits (the old form) or 16 (the NIK-based form since 2024)."""
+    npwp = _digits(raw)
+    if len(npwp) not in (15, 16):
+        raise ValueError("NPWP harus 15 atau 16 digit")
+    return npwp
+
+
+def check_bank_account(raw: str) -> str:
+    account = _digits(raw)
+    if not 5 <= len(account) <= 20:
+        raise ValueError("nomor rekening harus 5-20 digit")
+    return account
+
+
+def normalise_phone(raw: str) -> str:
+    """'0812-3456-7890', '+62 812 3456 7890' and '6281234567890' all become '+6281234567890' (as registration)."""
+    text = (raw or "").strip()
+    if text.startswith("62") and not text.startswith("+"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("nomor telepon tidak dapat dibaca") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("nomor telepon tidak sah")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask(value: str | None, keep: int = 4) -> str | None:
+    """'3174012345673456' -> '************3456': what everybody but an admin sees of NIK, NPWP and bank account."""
+    if not value:
+        return value
+    return "*" * max(len(value) - keep, 0) + value[-keep:]
