@@ -8,18 +8,25 @@ from typing import Annotated
 from fastapi import Depends, Request
 from pydantic import ValidationError
 
+from services.registration.domain.reference import sectors
 from shared import pages
 from shared.auth import Principal, Role
 from shared.errors import DomainError, translate_validation
 from shared.web import page_templates
 
 templates = page_templates(Path(__file__).parent / "templates", "registration")
+templates.env.globals.update(
+    sector_name=lambda code: sectors().get(code, code),
+    # What a batch's or a nomination's state is called on a page.
+    batch_status={"scheduled": "dijadwalkan", "cancelled": "dibatalkan", "closed": "selesai"},
+    enrollment_status={"enrolled": "terdaftar", "waitlisted": "daftar tunggu", "cancelled": "dibatalkan"},
+)
 
 
 async def page_principal(request: Request) -> Principal:
     """The signed-in admin or district officer; without a session, to identity's /masuk and back."""
     return await pages.page_principal(request, (Role.ADMIN, Role.DISTRICT_OFFICER),
-                                      "Halaman ini untuk petugas dinas dan admin provinsi.")
+                                      "Halaman ini untuk petugas dinas kabupaten/kota dan admin provinsi.")
 
 
 PagePrincipal = Annotated[Principal, Depends(page_principal)]

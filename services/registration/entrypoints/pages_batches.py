@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import base64
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import UploadFile
 
@@ -13,11 +14,13 @@ from services.registration.entrypoints.deps import UowDep
 from services.registration.entrypoints.page_kit import PagePrincipal, checked_form, render
 from services.registration.entrypoints.uploads import read_sheet
 from services.registration.schemas import EnrollmentCreate
-from services.registration.service_layer import audit, batches, enrollments, import_formats, imports, participants
+from services.registration.service_layer import (audit, audit_wording, batches, enrollments, import_formats, imports,
+                                                 participants)
 from shared.auth import Role
 from shared.errors import DomainError, Forbidden, Invalid
 
 router = APIRouter(include_in_schema=False)
+AUDIT_PAGE_SIZE = 50
 OUTCOMES = {"enrolled": "Terdaftar di angkatan.", "waitlisted": "Angkatan penuh: masuk daftar tunggu.",
             "cancelled": "Pencalonan dibatalkan.", "promoted": "Pencalonan dibatalkan; calon pertama di daftar tunggu "
                                                                "naik ke kursi yang kosong."}
@@ -114,10 +117,11 @@ async def import_file(request: Request, principal: PagePrincipal, uow: UowDep):
 
 
 @router.get("/audit")
-async def audit_page(request: Request, principal: PagePrincipal, uow: UowDep, page: int = 1):
+async def audit_page(request: Request, principal: PagePrincipal, uow: UowDep,
+                     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1):
     if principal.role != Role.ADMIN:
-        raise Forbidden("Jejak audit hanya untuk admin provinsi.")
+        raise Forbidden("Halaman ini hanya untuk admin provinsi.")
     async with uow:
-        rows, total = await audit.list_entries(uow.session, page=max(page, 1), page_size=50)
-        items = [audit.to_read(r) for r in rows]
-    return render(request, "audit.html", principal, items=items, total=total, page=max(page, 1), page_size=50)
+        rows, total = await audit.list_entries(uow.session, page=page, page_size=AUDIT_PAGE_SIZE)
+        items = audit_wording.readable(rows, await audit_wording.names_for(uow.session, rows))
+    return render(request, "audit.html", principal, items=items, total=total, page=page, page_size=AUDIT_PAGE_SIZE)
