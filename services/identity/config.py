@@ -28,10 +28,6 @@ class IdentitySettings(ServiceSettings):
     throttle_wait_minutes: float = Field(default=5, gt=0)
     # How often identity re-reads its own revocation table (seconds).
     revocation_refresh_s: float = Field(default=2.0, ge=0)
-    # Where people land after signing in, per role.
-    registration_url: str = "http://127.0.0.1:8001"
-    training_url: str = "http://127.0.0.1:8002"
-    reporting_url: str = "http://127.0.0.1:8003"
     # Federation (OpenID Connect relying party) with the province's SSO; off unless the issuer is set.
     # See service_layer/federation.py and the README's SSO section.
     sso_issuer: str | None = None  # e.g. https://sso.kaltimprov.go.id/realms/kaltim
@@ -53,6 +49,4 @@ class IdentitySettings(ServiceSettings):
             self.database_url = self.sqlite_url("identity")
         if self.signing_keys_file is None:
             self.signing_keys_file = self.data_dir / "identity" / "signing-keys.json"
-        for name in ("registration_url", "training_url", "reporting_url"):
-            setattr(self, name, getattr(self, name).rstrip("/"))
         return self

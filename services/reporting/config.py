@@ -1,7 +1,7 @@
 """Reporting settings: REPORTING_* plus the common SIPELKOP_* ones."""
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -13,9 +13,12 @@ class ReportingSettings(ServiceSettings):
     port: int = 8003
     # The DAK 2023 target; a programme's own target (ProgrammePlanned) takes precedence.
     default_target_cooperatives: int = Field(default=600, ge=1)
-    # Where reconcile asks the source services what they hold about themselves.
-    registration_url: str = "http://127.0.0.1:8001"
-    training_url: str = "http://127.0.0.1:8002"
+    # Where reconcile asks the source services what they hold about themselves (inside a cluster, the internal
+    # addresses; SIPELKOP_REGISTRATION_URL and the like are the public ones, for the pages' navigation).
+    source_registration_url: str = Field(default="http://127.0.0.1:8001",
+                                         validation_alias=AliasChoices("REPORTING_REGISTRATION_URL"))
+    source_training_url: str = Field(default="http://127.0.0.1:8002",
+                                     validation_alias=AliasChoices("REPORTING_TRAINING_URL"))
     # Reconcile's service account at identity (role reconciler) and where its token is fetched.
     reconcile_client_id: str = "reporting-reconcile"
     reconcile_client_secret: str = ""

@@ -33,18 +33,25 @@ def service_urls(settings) -> dict[str, str]:
 
 
 def links_for(principal: Principal | None, settings, here_service: str = "", here_path: str = "") -> list[Link]:
-    if principal is None:
-        return []
+    return _links(principal.role, settings, here_service, here_path) if principal else []
+
+
+def _links(role: Role, settings, here_service: str = "", here_path: str = "") -> list[Link]:
     urls = service_urls(settings)
     out = []
     for key, service, path, roles in _LINKS:
-        if principal.role in roles:
+        if role in roles:
             current = service == here_service and (here_path == path or here_path.startswith(path + "/"))
             out.append(Link(NAV.get(key, key), urls[service] + path, current))
     return out
 
 
+def home_for(role: Role, settings) -> str | None:
+    """Where a person's day starts: the first page of their role's navigation (None: a role without pages)."""
+    links = _links(role, settings)
+    return links[0].url if links else None
+
+
 def home_url(principal: Principal | None, settings) -> str:
-    """Where a person's day starts: the first page of their navigation; without a session, the sign-in page."""
-    links = links_for(principal, settings)
-    return links[0].url if links else f"{settings.identity_url}/masuk"
+    """The first page of the signed-in person; without a session (or pages), the sign-in page."""
+    return (home_for(principal.role, settings) if principal else None) or f"{settings.identity_url}/masuk"

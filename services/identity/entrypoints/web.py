@@ -53,8 +53,10 @@ def safe_next(request: Request, target: str | None) -> str | None:
 
 
 def home_of(settings: IdentitySettings, role: str) -> str:
-    return {Role.ADMIN: "/akun",
-            Role.DISTRICT_OFFICER: f"{settings.registration_url}/koperasi",
-            Role.TRAINER: f"{settings.training_url}/",
-            Role.TRAINING_STAFF: f"{settings.training_url}/",
-            Role.VIEWER: f"{settings.reporting_url}/dasbor"}.get(role, "/sandi")
+    """Where a person lands after signing in without a `next`: their first page (shared.web.nav); an admin on
+    the accounts page, a role without pages (a service account) on /sandi."""
+    if role == Role.ADMIN:
+        return "/akun"
+    from shared.web.nav import home_for
+
+    return home_for(Role(role), settings) or "/sandi"

@@ -64,7 +64,8 @@ async def _reconcile(args) -> int:
         print("REPORTING_RECONCILE_CLIENT_SECRET belum diisi: rekonsiliasi memakai akun layanan dari layanan "
               "identitas (peran reconciler).", file=sys.stderr)
         return 2
-    sources = SourceServices(registration_url=settings.registration_url, training_url=settings.training_url,
+    sources = SourceServices(registration_url=settings.source_registration_url,
+                             training_url=settings.source_training_url,
                              token_url=settings.token_url, client_id=settings.reconcile_client_id,
                              client_secret=settings.reconcile_client_secret)
     store = live_store(runtime)
