@@ -53,22 +53,44 @@ def month_name(month: str, pattern: str = "MMM") -> str:
     return format_date(date(year, number, 1), pattern, locale=LOCALE)
 
 
-def absorption_chart(timeline: list[dict], allocation: int) -> Markup:
-    """Cumulative realised rupiah by month against the allocation (a dashed ceiling); amounts in the legend."""
+def _year_months(timeline: list[dict], year: int | None) -> list[str]:
+    """The months the curve is drawn over: January to December of the fiscal year (and on, if a batch closed later)."""
+    first, last = timeline[0]["month"], timeline[-1]["month"]
+    y0 = min(year, int(first[:4])) if year else int(first[:4])
+    end = max((y0, 12), (int(last[:4]), int(last[5:7])))
+    months, (y, m) = [], (y0, 1)
+    while (y, m) <= end:
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def absorption_chart(timeline: list[dict], allocation: int, year: int | None = None) -> Markup:
+    """Cumulative realised rupiah by month over the fiscal year against the allocation (a dashed ceiling); the
+    amounts are in the legend, page text a phone shows at full size."""
     if not timeline:
         return Markup('<p class="empty">Belum ada angkatan yang ditutup dengan realisasi biaya.</p>')
-    width, height, side, bottom, top_gap = 360, 200, 28, 34, 12
+    width, height, side, bottom, top_gap = 360, 200, 20, 34, 12
+    months = _year_months(timeline, year)
+    realised = {m["month"]: m for m in timeline}
+    last_month = timeline[-1]["month"]
     ceiling = max(allocation, timeline[-1]["cumulative"]) or 1
-    step = (width - 2 * side) / max(len(timeline) - 1, 1)
+    step = (width - 2 * side) / max(len(months) - 1, 1)
 
     def x(i: int) -> float:
-        return width / 2 if len(timeline) == 1 else side + i * step
+        return width / 2 if len(months) == 1 else side + i * step
 
     def y(value: float) -> float:
         return top_gap + (height - bottom - top_gap) * (1 - value / ceiling)
 
-    points = " ".join(f"{x(i):.1f},{y(m['cumulative']):.1f}" for i, m in enumerate(timeline))
-    label_every = max(1, -(-len(timeline) // 6))  # at most six month names under the axis
+    curve, total = [], 0
+    for i, month in enumerate(months):
+        if month > last_month:
+            break  # months still to come: no line yet
+        total = realised[month]["cumulative"] if month in realised else total
+        curve.append((i, month, total))
+    points = " ".join(f"{x(i):.1f},{y(value):.1f}" for i, _, value in curve)
+    label_every = max(1, -(-len(months) // 6))  # at most six month names under the axis
     parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="Daya serap anggaran: realisasi kumulatif {escape(rupiah(timeline[-1]["cumulative"]))}'
              f'{" dari pagu " + escape(rupiah(allocation)) if allocation else ""}">',
@@ -76,14 +98,16 @@ def absorption_chart(timeline: list[dict], allocation: int) -> Markup:
     if allocation:
         parts.append(f'<line x1="4" y1="{y(allocation):.1f}" x2="{width - 4}" y2="{y(allocation):.1f}" '
                      f'stroke="{ORANGE}" stroke-width="2" stroke-dasharray="8 5"/>')
-    parts.append(f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
-    for i, month in enumerate(timeline):
-        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(month["cumulative"]):.1f}" r="5" fill="{BLUE}">'
-                     f'<title>{escape(month_name(month["month"], "MMMM y"))}: '
-                     f'{escape(rupiah(month["cumulative"]))}</title></circle>')
-        if i % label_every == 0 or i == len(timeline) - 1:
+    parts.append(f'<polyline points="{points}" fill="none" stroke="{BLUE}" stroke-width="3" '
+                 f'stroke-linejoin="round"/>')
+    for i, month, value in curve:
+        if month in realised:  # a month in which batches closed with their costs
+            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="5" fill="{BLUE}">'
+                         f'<title>{escape(month_name(month, "MMMM y"))}: {escape(rupiah(value))}</title></circle>')
+    for i, month in enumerate(months):
+        if i % label_every == 0:
             parts.append(f'<text x="{x(i):.1f}" y="{height - 10}" text-anchor="middle" font-size="16">'
-                         f'{escape(month_name(month["month"]))}</text>')
+                         f'{escape(month_name(month))}</text>')
     parts.append("</svg>")
     last = timeline[-1]
     legend = [f'<li><span class="key line" style="background:{BLUE}"></span>Realisasi kumulatif s.d. '

@@ -64,7 +64,8 @@ async def dashboard(request: Request, fiscal_year: int | None = Query(default=No
         "district_chart": charts.bar_chart(district_items, title="Koperasi terlatih per kabupaten/kota"),
         "sector_chart": charts.bar_chart(sector_items, color=charts.GREEN, highlight={SAVINGS_AND_LOANS},
                                          title="Koperasi terlatih per sektor"),
-        "absorption_chart": charts.absorption_chart(summary["absorption"], summary["budget"]["allocation"]),
+        "absorption_chart": charts.absorption_chart(summary["absorption"], summary["budget"]["allocation"],
+                                                    year),
         "batch_chart": charts.bar_chart(batch_items, title="Kelulusan per angkatan"),
         "principal": principal,
     }

@@ -22,7 +22,7 @@ def test_words_are_indonesian_and_not_shrunk_with_the_chart():
     line = charts.absorption_chart([{"month": "2023-08", "realised": 86_000_000, "cumulative": 86_000_000}],
                                    1_200_000_000)
     assert "Rp 86.000.000" in line and "Pagu: <strong>Rp 1.200.000.000</strong>" in line
-    assert ">Agu</text>" in line and "Agustus 2023" in line
+    assert ">Jan</text>" in line and ">Mei</text>" in line and "Agustus 2023" in line  # the fiscal year's months
     sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', line)]
     assert sizes and min(sizes) >= 16  # a 360-unit viewBox drawn 332 px wide on a 390 px phone: >= 14 px
 
@@ -31,3 +31,15 @@ def test_labels_are_escaped_and_an_empty_chart_says_so():
     assert "&lt;b&gt;" in charts.bar_chart([("<b>", 1, "1 kop.")])
     assert "Belum ada data" in charts.bar_chart([])
     assert "Belum ada angkatan" in charts.absorption_chart([], 0)
+
+
+def test_the_absorption_curve_runs_over_the_fiscal_year_and_stops_at_the_last_closing():
+    timeline = [{"month": "2023-03", "realised": 10, "cumulative": 10}, {"month": "2023-07", "realised": 20,
+                                                                          "cumulative": 30}]
+    assert charts._year_months(timeline, 2023) == [f"2023-{m:02d}" for m in range(1, 13)]
+    late = timeline + [{"month": "2024-01", "realised": 5, "cumulative": 35}]
+    assert charts._year_months(late, 2023)[-1] == "2024-01"
+    line = charts.absorption_chart(timeline, 100, 2023)
+    points = re.search(r'<polyline points="([^"]+)"', line).group(1).split()
+    assert len(points) == 7  # January (0) to July; no line over the months still to come
+    assert line.count("<circle") == 2  # the months in which batches closed
