@@ -42,6 +42,9 @@ def look(page, name: str) -> str:
     assert "UTC" not in text and not re.search(r"\b(trainer|training_staff|district_officer|viewer)\b", text)
     assert not re.search(r"[{\[]['\"]|\bNone\b|UUID\(|datetime\.", text)  # no JSON or Python values
     assert page.locator("link[href^='/aset/sipelkop.css']").count() == 1  # the stylesheet every service shares
+    loaded = page.evaluate("""() => [...performance.getEntriesByType("navigation"),
+        ...performance.getEntriesByType("resource")].reduce((sum, entry) => sum + (entry.decodedBodySize || 0), 0)""")
+    assert loaded < 100_000, f"{name}: {loaded} bytes on first load"  # light enough for a hall's slow line
     size = page.viewport_size
     assert page.evaluate(LAYOUT_PROBLEMS) == [], f"{name} at {size['width']} px"
     screenshot(page, f"{name}-{size['width']}")
