@@ -1,0 +1,342 @@
+"""The demo province, as data and without I/O: one fiscal year of the UPTD's DAK programme (Rp 1.200.000.000,
+target 600 cooperatives), batches across the year (closed with realisasi, one running today, some planned),
+cooperatives in all ten regencies and cities of Kalimantan Timur and managers with distinct names.
+
+`scenario(today)` is deterministic for a given day; shared/demo.py sends it through the services' APIs."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from shared.regions import districts
+
+
+
+def wita_today(now: datetime | None = None) -> date:
+    """The business day in Kalimantan Timur (WITA, UTC+8), whatever the machine's zone."""
+    from shared.clock import business_today
+
+    return business_today(now)
+
+
+# --- the people who sign in ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Account:
+    username: str
+    full_name: str
+    role: str
+    district: str | None = None
+
+
+ACCOUNTS = [Account("admin.uptd", "Hj. Noor Aisyah, S.E.", "admin"),
+            Account("staf.pelatihan", "Rahmat Hidayat, S.Kom.", "training_staff"),
+            Account("dinas.paser", "Siti Masitah, S.E.", "district_officer", "64.01"),
+            Account("dinas.kukar", "Rina Marlina, S.E.", "district_officer", "64.02"),
+            Account("dinas.berau", "Andi Baso Tenri, S.Sos.", "district_officer", "64.03"),
+            Account("dinas.kubar", "Yohanes Lahang, S.P.", "district_officer", "64.07"),
+            Account("dinas.kutim", "Andi Saputra, S.Sos.", "district_officer", "64.08"),
+            Account("dinas.ppu", "Yuliani Pratiwi, S.E.", "district_officer", "64.09"),
+            Account("dinas.mahulu", "Theresia Hangin, S.AP.", "district_officer", "64.11"),
+            Account("dinas.balikpapan", "Gusti Muhammad Rizal, S.E.", "district_officer", "64.71"),
+            Account("dinas.samarinda", "Dra. Hasnah Daeng Matta", "district_officer", "64.72"),
+            Account("dinas.bontang", "Syahrul Gunawan, S.T.", "district_officer", "64.74"),
+            Account("pelatih.budi", "Dr. Budi Santoso, M.M.", "trainer"),
+            Account("pelatih.sri", "Sri Wahyuni, S.E., M.Si.", "trainer"),
+            Account("kementerian", "Dewi Kartika, M.Si.", "viewer")]
+OFFICERS = {a.district: a for a in ACCOUNTS if a.district}
+
+
+# --- what the demo holds ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cooperative:
+    key: str
+    district: str
+    name: str
+    kind: str
+    sector: str
+    registration_number: str
+    legal_entity_number: str
+    address: str
+    grade: str
+    active: bool
+    members_male: int
+    members_female: int
+
+    def body(self) -> dict:
+        return {"name": self.name, "registration_number": self.registration_number,
+                "legal_entity_number": self.legal_entity_number, "district_code": self.district,
+                "address": self.address, "kind": self.kind, "sector": self.sector, "active": self.active,
+                "grade": self.grade, "members_male": self.members_male, "members_female": self.members_female}
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str
+    full_name: str
+    gender: str  # L | P, as the NIK says
+    nik: str
+    position: str
+    phone: str
+    cooperative: str  # Cooperative.key
+    district: str
+    batch: str  # Batch.code
+
+    def body(self, cooperative_id: str) -> dict:
+        return {"nik": self.nik, "full_name": self.full_name, "position": self.position, "phone": self.phone,
+                "cooperative_id": cooperative_id}
+
+
+@dataclass
+class Batch:
+    code: str
+    title: str
+    venue: str
+    start: date
+    end: date
+    state: str  # closed | running | planned
+    districts: list[str]
+    capacity: int
+    planned_budget: int
+    trainer: str  # Account.username
+    topics: list[str]
+    nominated: int  # how many the districts nominate
+    realised_cost: int | None = None
+    # participant key -> one status per session already held (closed: every session; running: the days before today)
+    attendance: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+    @property
+    def sessions_held(self) -> int:
+        return len(next(iter(self.attendance.values()), []))
+
+
+@dataclass
+class Scenario:
+    today: date
+    fiscal_year: int
+    programme: dict
+    batches: list[Batch]
+    cooperatives: list[Cooperative]
+    people: list[Person]
+
+    def batch(self, code: str) -> Batch:
+        return next(b for b in self.batches if b.code == code)
+
+    def people_in(self, code: str) -> list[Person]:
+        return [p for p in self.people if p.batch == code]
+
+
+# --- the words it is made of -----------------------------------------------------------------------------------
+PLACES = {
+    "64.01": ["Tanah Grogot", "Long Ikis", "Kuaro", "Batu Sopang", "Muara Komam", "Pasir Belengkong", "Long Kali"],
+    "64.02": ["Tenggarong", "Loa Kulu", "Sebulu", "Muara Badak", "Anggana", "Kota Bangun", "Samboja", "Muara Kaman"],
+    "64.03": ["Tanjung Redeb", "Gunung Tabur", "Talisayan", "Biduk-Biduk", "Sambaliung", "Segah", "Kelay"],
+    "64.07": ["Sendawar", "Melak", "Barong Tongkok", "Linggang Bigung", "Damai", "Muara Pahu"],
+    "64.08": ["Sangatta", "Bengalon", "Muara Wahau", "Kaubun", "Sangkulirang", "Kongbeng", "Rantau Pulung"],
+    "64.09": ["Penajam", "Waru", "Babulu", "Sepaku"],
+    "64.11": ["Long Bagun", "Long Pahangai", "Long Apari", "Laham", "Long Hubung"],
+    "64.71": ["Manggar", "Gunung Samarinda", "Karang Joang", "Baru Ulu", "Sepinggan", "Klandasan"],
+    "64.72": ["Sungai Kunjang", "Palaran", "Loa Janan Ilir", "Sambutan", "Sempaja", "Sungai Pinang", "Air Hitam"],
+    "64.74": ["Bontang Kuala", "Loktuan", "Tanjung Laut", "Berbas", "Guntung"],
+}
+# Which sectors a district's cooperatives work in, most common first (cities: savings and trade; inland: plantations).
+SECTOR_MIX = {
+    "64.01": ["perkebunan", "pertanian", "simpan pinjam", "perikanan", "perdagangan"],
+    "64.02": ["pertanian", "perikanan", "simpan pinjam", "perkebunan", "peternakan", "kerajinan/industri"],
+    "64.03": ["perikanan", "perkebunan", "jasa", "simpan pinjam", "kerajinan/industri"],
+    "64.07": ["perkebunan", "kerajinan/industri", "pertanian", "simpan pinjam"],
+    "64.08": ["perkebunan", "pertanian", "peternakan", "simpan pinjam", "perikanan"],
+    "64.09": ["pertanian", "perkebunan", "peternakan", "simpan pinjam"],
+    "64.11": ["kerajinan/industri", "perkebunan", "pertanian"],
+    "64.71": ["simpan pinjam", "perdagangan", "jasa", "perikanan", "kerajinan/industri"],
+    "64.72": ["simpan pinjam", "perdagangan", "jasa", "kerajinan/industri", "peternakan"],
+    "64.74": ["perikanan", "simpan pinjam", "perdagangan", "jasa"],
+}
+PREFIXES = {  # sector -> (jenis koperasi, ways such cooperatives call themselves)
+    "simpan pinjam": ("simpan pinjam", ["KSP", "Koperasi Simpan Pinjam", "KSPPS", "Kopdit"]),
+    "pertanian": ("produsen", ["Koperasi Produsen Tani", "KUD", "Koperasi Tani"]),
+    "perkebunan": ("produsen", ["Koperasi Produsen Sawit", "Koperasi Perkebunan", "Koperasi Petani Karet"]),
+    "perikanan": ("produsen", ["Koperasi Nelayan", "Koperasi Perikanan", "Koperasi Pembudidaya Ikan"]),
+    "peternakan": ("produsen", ["Koperasi Peternak", "Koperasi Peternak Sapi", "Koperasi Peternak Unggas"]),
+    "kerajinan/industri": ("produsen", ["Koperasi Pengrajin", "Koperasi Industri Kecil", "Koperasi Perajin Manik"]),
+    "perdagangan": ("pemasaran", ["Koperasi Pemasaran", "Koperasi Konsumen", "Koperasi Pedagang Pasar"]),
+    "jasa": ("jasa", ["Koperasi Jasa", "Koperasi Jasa Wisata", "Koperasi Angkutan"]),
+}
+CORES = ["Sejahtera", "Makmur Jaya", "Maju Bersama", "Harapan Baru", "Karya Mandiri", "Bina Usaha", "Mitra Usaha",
+         "Sumber Rezeki", "Bumi Etam", "Mahakam Lestari", "Benua Etam", "Tunas Harapan", "Sinar Pagi", "Berkah Abadi",
+         "Mekar Sari", "Gotong Royong", "Rukun Santosa", "Borneo Mandiri", "Sido Rukun",
+         "Amanah", "Bahari Sejahtera", "Karya Bersama", "Sepakat", "Sumber Makmur", "Telaga Mas", "Batiwakkal",
+         "Lamin Etam", "Ruhui Rahayu", "Tepian Mandiri"]
+STREETS = ["Jl. Jenderal Sudirman", "Jl. Ahmad Yani", "Jl. Pahlawan", "Jl. Gajah Mada", "Jl. Diponegoro",
+           "Jl. Poros Desa", "Jl. Kartini", "Jl. Pangeran Antasari", "Jl. Imam Bonjol", "Jl. Cut Nyak Dien"]
+MEN = ["Muhammad", "Ahmad", "Andi", "Budi", "Rudi", "Hendra", "Agus", "Syahrul", "Rizky", "Fajar", "Iwan", "Yusuf",
+       "Hamdan", "Darmawan", "Irwan", "Joko", "Slamet", "Bambang", "Eko", "Wahyu", "Arief", "Dedi", "Hasanuddin",
+       "Abdul", "Firman", "Syamsul", "Heri", "Nanang", "Taufik", "Lukman", "Ridwan", "Yohanes", "Stefanus", "Markus",
+       "Herman", "Kaharuddin", "Amran", "Zainal", "Gusti", "Asrani", "Jumadi", "Ilham", "Sugianto", "Rusdi"]
+WOMEN = ["Siti", "Nur", "Dewi", "Rina", "Sri", "Yuliani", "Fitri", "Wulan", "Ani", "Endang", "Kartini", "Hasnah",
+         "Halimah", "Rosmawati", "Marlina", "Sulastri", "Novita", "Ratna", "Indah", "Maria", "Yuliana", "Theresia",
+         "Fatimah", "Aisyah", "Nurul", "Hajrah", "Suriani", "Mardiana", "Erna", "Dian", "Mega", "Putri", "Ika",
+         "Rahmah", "Norhayati", "Salmah", "Agustina", "Veronika", "Jamilah", "Asmah"]
+MEN_LAST = ["Saputra", "Pratama", "Hidayat", "Santoso", "Wijaya", "Gunawan", "Setiawan", "Kurniawan", "Rahman",
+            "Hakim", "Syahputra", "Nugroho", "Firmansyah", "Ramadhan", "Maulana", "Hasan", "Effendi", "Sulaiman",
+            "Lahang", "Ajang", "Baso", "Tenri", "Idris", "Noor", "Arsyad", "Mappiare", "Suherman", "Wibowo"]
+WOMEN_LAST = ["Rahmawati", "Lestari", "Pratiwi", "Handayani", "Susanti", "Wulandari", "Puspitasari", "Anggraini",
+              "Maharani", "Safitri", "Ningsih", "Kusumawati", "Hasanah", "Aryani", "Fitriani", "Yanti", "Juwita",
+              "Nurhaliza", "Sari", "Damayanti", "Hangin", "Paramitha", "Noviyanti", "Kurniasih"]
+PHONE_PREFIXES = ["0811", "0812", "0813", "0821", "0822", "0852", "0853", "0857", "0878"]
+
+# (code stem, title, venue, topics of its three days, trainer)
+CLOSED = [("MKS", "Manajemen Koperasi Simpan Pinjam", "Balikpapan", ["64.71", "64.01", "64.09"],
+           ["Prinsip dan tata kelola KSP", "Analisis kredit dan penagihan", "Laporan keuangan dan RAT"], "pelatih.sri"),
+          ("DIG", "Digitalisasi Usaha Koperasi", "Samarinda", ["64.02", "64.08", "64.09"],
+           ["Pemasaran digital dan media sosial", "Pencatatan keuangan dengan aplikasi",
+            "Marketplace dan pembayaran digital"], "pelatih.budi"),
+          ("AKT", "Akuntansi Koperasi dan Persiapan RAT", "Samarinda", ["64.72", "64.74", "64.03"],
+           ["Standar akuntansi koperasi", "Menyusun neraca dan SHU", "Rapat Anggota Tahunan"], "pelatih.sri"),
+          ("SRL", "Pengembangan Usaha Sektor Riil", "Tenggarong", ["64.07", "64.11", "64.02"],
+           ["Rantai nilai perkebunan dan pertanian", "Kemitraan dengan offtaker", "Rencana bisnis koperasi"],
+           "pelatih.budi"),
+          ("PMS", "Pemasaran Produk Koperasi", "Sangatta", ["64.08", "64.03", "64.01"],
+           ["Kemasan dan merek produk", "Perizinan PIRT dan halal", "Strategi penjualan"], "pelatih.sri")]
+RUNNING = ("TKP", "Tata Kelola dan Pengawasan Koperasi", "Samarinda", ["64.72", "64.02", "64.71"],
+           ["Peran pengurus dan pengawas", "Manajemen risiko koperasi", "Pengawasan internal dan audit"],
+           "pelatih.budi")
+PLANNED = [("KWR", "Kewirausahaan Koperasi Perikanan", "Bontang", ["64.74", "64.08", "64.03"],
+            ["Usaha perikanan tangkap dan budidaya", "Pengolahan hasil perikanan", "Akses permodalan"],
+            "pelatih.sri", 21),
+           ("DIG", "Digitalisasi Usaha Koperasi Angkatan II", "Samarinda", ["64.07", "64.11", "64.09"],
+            ["Pemasaran digital dan media sosial", "Pencatatan keuangan dengan aplikasi",
+             "Marketplace dan pembayaran digital"], "pelatih.budi", 12)]
+# Weeks before today each closed batch started, earliest first: spread over the year.
+CLOSED_WEEKS_AGO = [36, 28, 21, 13, 6]
+DISTRICT_TARGETS = {"64.01": 50, "64.02": 110, "64.03": 45, "64.07": 35, "64.08": 70, "64.09": 35, "64.11": 15,
+                    "64.71": 80, "64.72": 120, "64.74": 40}  # sums to 600
+CAPACITY = 30
+SESSION_HOURS = ("08:00", "15:30")  # one session a day in the demo, its hours set on the agenda
+
+
+def _tuesday(day: date) -> date:
+    """Training weeks run Tuesday to Thursday: the Tuesday of `day`'s week."""
+    return day - timedelta(days=(day.weekday() - 1) % 7)
+
+
+def _budget(rng: random.Random) -> int:
+    return rng.randrange(620, 760) * 100_000  # Rp 62-76 juta for 30 people, 3 days
+
+
+def scenario(today: date, seed: int = 2023) -> Scenario:
+    rng = random.Random(seed)
+    year = today.year
+    batches: list[Batch] = []
+    for n, ((stem, title, venue, codes, topics, trainer), weeks) in enumerate(zip(CLOSED, CLOSED_WEEKS_AGO), 1):
+        start = _tuesday(today - timedelta(weeks=weeks))
+        planned = _budget(rng)
+        batches.append(Batch(f"{stem}-{year}-{n:02d}", title, venue, start, start + timedelta(days=2), "closed",
+                             codes, CAPACITY, planned, trainer, topics, CAPACITY,
+                             realised_cost=int(round(planned * rng.uniform(0.9, 0.98), -5))))
+    stem, title, venue, codes, topics, trainer = RUNNING
+    batches.append(Batch(f"{stem}-{year}-06", title, venue, today - timedelta(days=1), today + timedelta(days=1),
+                         "running", codes, CAPACITY, _budget(rng), trainer, topics, CAPACITY))
+    for n, (stem, title, venue, codes, topics, trainer, nominated) in enumerate(PLANNED, 7):
+        start = _tuesday(today + timedelta(weeks=n - 6))  # next week, the week after
+        batches.append(Batch(f"{stem}-{year}-{n:02d}", title, venue, start, start + timedelta(days=2), "planned",
+                             codes, CAPACITY, _budget(rng), trainer, topics, nominated))
+    cooperatives, people = _people(rng, batches)
+    for batch in batches:
+        _attendance(rng, batch, [p for p in people if p.batch == batch.code], today)
+    programme = {"name": f"Peningkatan Kapasitas SDM Koperasi (DAK Non-Fisik {year})", "fiscal_year": year,
+                 "funding_source": "DAK", "allocation": 1_200_000_000, "target_cooperatives": 600,
+                 "district_targets": dict(DISTRICT_TARGETS)}
+    return Scenario(today, year, programme, batches, cooperatives, people)
+
+
+def _people(rng: random.Random, batches: list[Batch]) -> tuple[list[Cooperative], list[Person]]:
+    """Each batch's seats shared evenly among its districts; most cooperatives send one manager, some two (ketua
+    and bendahara, same batch); a few registered cooperatives are not nominated yet, one per district is inactive.
+    No cooperative is sent to two batches in one year, and no two people share a name."""
+    names_taken = {a.full_name for a in ACCOUNTS}
+    cooperatives: list[Cooperative] = []
+    people: list[Person] = []
+    coop_names: set[str] = set()
+    counter = {"coop": 0, "person": 0}
+
+    def new_cooperative(district: str, active: bool = True) -> Cooperative:
+        counter["coop"] += 1
+        n = counter["coop"]
+        sector = rng.choice(SECTOR_MIX[district][:3] * 2 + SECTOR_MIX[district])
+        kind, prefixes = PREFIXES[sector]
+        place = rng.choice(PLACES[district])
+        while True:
+            name = f"{rng.choice(prefixes)} {rng.choice(CORES)} {place}"
+            if name not in coop_names:
+                break
+            place = rng.choice(PLACES[district])
+        coop_names.add(name)
+        founded = rng.randrange(1985, 2021)
+        legal = (f"{rng.randrange(10, 999)}/BH/XVI/{district.replace('.', '')}/{founded}" if founded < 2012 else
+                 f"AHU-{rng.randrange(1000, 99999):07d}.AH.01.26.TAHUN {founded}")
+        big = sector == "simpan pinjam"
+        male, female = rng.randrange(40, 400 if big else 120), rng.randrange(30, 450 if big else 110)
+        coop = Cooperative(f"K{n:03d}", district, name, kind, sector, f"{district.replace('.', '')}{10000000 + n * 37:08d}",
+                           legal, f"{rng.choice(STREETS)} No. {rng.randrange(1, 120)}, {place}",
+                           rng.choice(["A", "A", "B", "B", "B", "C1", "C2"]) if active else "D", active, male, female)
+        cooperatives.append(coop)
+        return coop
+
+    def new_person(coop: Cooperative, batch: Batch, position: str) -> Person:
+        counter["person"] += 1
+        n = counter["person"]
+        woman = rng.random() < 0.42
+        while True:
+            first = rng.choice(WOMEN if woman else MEN)
+            last = rng.choice(WOMEN_LAST if woman else MEN_LAST)
+            middle = rng.choice(MEN if not woman else WOMEN) if rng.random() < 0.2 else ""
+            name = " ".join(part for part in (first, middle, last) if part)
+            if name not in names_taken and first != middle:
+                break
+        names_taken.add(name)
+        born = date(rng.randrange(1965, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
+        nik = (f"{coop.district.replace('.', '')}{rng.randrange(1, 16):02d}{born.day + (40 if woman else 0):02d}"
+               f"{born.month:02d}{born.year % 100:02d}{n:04d}")
+        phone = f"{PHONE_PREFIXES[n % len(PHONE_PREFIXES)]}-{5000 + n:04d}-{rng.randrange(1000, 9999):04d}"
+        person = Person(f"P{n:03d}", name, "P" if woman else "L", nik, position, phone, coop.key, coop.district,
+                        batch.code)
+        people.append(person)
+        return person
+
+    for batch in batches:
+        seats = [batch.districts[i % len(batch.districts)] for i in range(batch.nominated)]
+        for district in batch.districts:
+            left = seats.count(district)
+            while left:
+                coop = new_cooperative(district)
+                pair = left >= 2 and rng.random() < 0.2
+                new_person(coop, batch, "ketua")
+                if pair:
+                    new_person(coop, batch, rng.choice(["bendahara", "sekretaris", "manajer"]))
+                left -= 2 if pair else 1
+    for district in districts():
+        for _ in range(3):
+            new_cooperative(district)  # registered, not nominated this year (yet)
+        new_cooperative(district, active=False)
+    return cooperatives, people
+
+
+def _attendance(rng: random.Random, batch: Batch, people: list[Person], today: date) -> None:
+    """Statuses of the sessions already held: most present, some late; a few excused, sick or absent, so that a
+    handful of each closed batch does not complete (the default rule: present at every session)."""
+    held = len(batch.days) if batch.state == "closed" else len([d for d in batch.days if d < today])
+    if batch.state == "planned" or not held:
+        return
+    misses = rng.choice([1, 2, 3, 4]) if batch.state == "closed" else 0
+    missing = set(rng.sample([p.key for p in people], k=min(misses, len(people))))
+    for person in people:
+        marks = ["terlambat" if rng.random() < 0.08 else "hadir" for _ in range(held)]
+        if person.key in missing:
+            marks[rng.randrange(held)] = rng.choice(["izin", "sakit", "alpa"])
+        batch.attendance[person.key] = marks
+

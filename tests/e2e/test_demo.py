@@ -1,0 +1,60 @@
+"""The demo through the real services (what `sipelkop up --demo` loads): every figure of the dashboard is non-zero,
+the budget card shows the programme's pagu, and the demo's people have distinct names."""
+from datetime import timedelta
+
+from shared import demo, demo_data
+
+
+def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
+    stack = full_stack
+    from shared.tokens import KeyRing, access_claims
+
+    def sign(*, role, subject, name, district=None):
+        return KeyRing.load_or_create(stack.keys_file).sign(access_claims(
+            issuer=stack["identity"].url, subject=subject, name=name, role=role, district=district,
+            ttl=timedelta(minutes=15)))
+
+    urls = {name: stack[name].url for name in ("identity", "registration", "training", "reporting")}
+    api = demo.Api(urls, sign)
+    created = demo.create_accounts(api)
+    assert set(created) == {a.username for a in demo_data.ACCOUNTS}
+    scenario = demo_data.scenario(demo_data.wita_today())
+    expected = demo.load(api, scenario, say=lambda line: None)
+    summary = demo.wait_for_reporting(api, scenario, expected)
+    assert demo.already_loaded(api, scenario)
+
+    for figure in ("cooperatives_trained", "participants_enrolled", "participants_enrolled_women",
+                   "participants_enrolled_men", "participants_completed", "completion_rate", "attendance_rate",
+                   "real_sector_share", "certificates_issued", "batches_closed", "batches_scheduled"):
+        assert summary[figure], figure
+    assert summary["completion_rate"] < 1 and summary["participants_not_completed"]
+    budget = summary["budget"]
+    assert budget["allocation"] == 1_200_000_000 and budget["planned"] and budget["realised"]
+    assert budget["absorption"] and budget["cost_per_cooperative"] and budget["cost_per_completer"]
+    assert summary["absorption"] and summary["target_cooperatives"] == 600
+
+    viewer = api.as_("reporting", "kementerian")
+    params = {"fiscal_year": scenario.fiscal_year}
+    districts = viewer.get("/api/v1/reports/districts", params=params).json()["rows"]
+    assert len(districts) == 10 and all(r["cooperatives_trained"] for r in districts), districts
+    sectors = viewer.get("/api/v1/reports/sectors", params=params).json()["rows"]
+    assert sum(1 for r in sectors if r["cooperatives_trained"]) >= 5
+    batches = viewer.get("/api/v1/reports/batches", params=params).json()["rows"]
+    assert sum(1 for r in batches if r["completion_rate"]) == expected["batches_closed"]
+
+    page = viewer.get("/dasbor")
+    assert page.status_code == 200
+    assert "1.200.000.000" in page.text and "pagu Rp 0" not in page.text
+
+    # The trainer of the batch running today finds today's session on the trainer's page.
+    running = next(b for b in scenario.batches if b.state == "running")
+    trainer = api.as_("training", running.trainer)
+    codes = {b["code"]: b for b in trainer.get("/api/v1/batches").json()}
+    sessions = trainer.get(f"/api/v1/batches/{codes[running.code]['id']}/sessions").json()
+    assert [s["status"] for s in sessions] == ["completed"] * running.sessions_held + ["open"] * (
+        len(running.days) - running.sessions_held)
+    assert sessions[running.sessions_held]["date"] == scenario.today.isoformat()
+
+    names = [p["full_name"] for b in codes.values()
+             for p in trainer.get(f"/api/v1/batches/{b['id']}/roster").json()]
+    assert names and len(names) == len(set(names))

@@ -1,0 +1,106 @@
+"""The demo province looks like one: all ten regencies and cities, distinct people, batches over the year in every
+state, a DAK programme of Rp 1.200.000.000 for 600 cooperatives, and data the services' own rules accept."""
+from collections import Counter
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.registration.domain.nik import parse_nik
+from services.registration.domain.reference import KINDS, sectors
+from shared.demo_data import ACCOUNTS, scenario, wita_today
+from shared.regions import districts
+
+TODAY = date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return scenario(TODAY)
+
+
+def test_no_two_people_share_a_name(demo):
+    names = [p.full_name for p in demo.people] + [a.full_name for a in ACCOUNTS]
+    assert len(demo.people) >= 200
+    assert [n for n, count in Counter(names).items() if count > 1] == []
+
+
+def test_cooperatives_and_trained_people_in_all_ten_districts(demo):
+    assert {c.district for c in demo.cooperatives} == set(districts())
+    closed = {b.code for b in demo.batches if b.state == "closed"}
+    assert {p.district for p in demo.people if p.batch in closed} == set(districts())
+    assert {a.district for a in ACCOUNTS if a.district} == set(districts())  # one officer per district
+
+
+def test_batches_across_the_year_in_every_state(demo):
+    states = Counter(b.state for b in demo.batches)
+    assert states["closed"] >= 3 and states["running"] == 1 and states["planned"] >= 1
+    running = next(b for b in demo.batches if b.state == "running")
+    assert running.start < TODAY <= running.end and running.sessions_held == (TODAY - running.start).days
+    assert all(b.end < TODAY and b.realised_cost and b.sessions_held == len(b.days)
+               for b in demo.batches if b.state == "closed")
+    assert all(b.start > TODAY and not b.attendance for b in demo.batches if b.state == "planned")
+    months = {b.start.month for b in demo.batches if b.state == "closed"}
+    assert len(months) >= 4  # spread over the year, not one week
+    assert len({b.code for b in demo.batches}) == len(demo.batches)
+
+
+def test_the_programme_and_budgets(demo):
+    programme = demo.programme
+    assert (programme["allocation"], programme["target_cooperatives"], programme["funding_source"]) == \
+        (1_200_000_000, 600, "DAK")
+    assert sum(programme["district_targets"].values()) == 600 and programme["fiscal_year"] == TODAY.year
+    assert all(0 < b.planned_budget for b in demo.batches)
+    assert all(0 < b.realised_cost <= b.planned_budget for b in demo.batches if b.state == "closed")
+    assert sum(b.planned_budget for b in demo.batches) < programme["allocation"]
+
+
+def test_some_complete_and_some_do_not(demo):
+    closed = [b for b in demo.batches if b.state == "closed"]
+    outcomes = [all(m in ("hadir", "terlambat") for m in marks) for b in closed for marks in b.attendance.values()]
+    assert 0.8 < sum(outcomes) / len(outcomes) < 1
+    statuses = Counter(m for b in closed for marks in b.attendance.values() for m in marks)
+    assert statuses["hadir"] and statuses["terlambat"] and statuses["hadir"] > statuses["terlambat"]
+
+
+def test_the_rules_of_registration_accept_the_data(demo):
+    known_sectors = sectors()
+    for coop in demo.cooperatives:
+        assert coop.kind in KINDS and coop.sector in known_sectors and coop.registration_number.isdigit()
+    assert len({c.registration_number for c in demo.cooperatives}) == len(demo.cooperatives)
+    assert len({c.name for c in demo.cooperatives}) == len(demo.cooperatives)
+    assert len({p.nik for p in demo.people}) == len(demo.people)
+    for person in demo.people:
+        info = parse_nik(person.nik, today=TODAY)
+        assert info.gender == person.gender and person.nik[:4] == person.district.replace(".", "")
+    women = sum(p.gender == "P" for p in demo.people) / len(demo.people)
+    assert 0.3 < women < 0.55
+    # No cooperative is sent to two batches in one year.
+    batches_of = {}
+    for person in demo.people:
+        batches_of.setdefault(person.cooperative, set()).add(person.batch)
+    assert all(len(b) == 1 for b in batches_of.values())
+    # Each batch fits its capacity and takes only its districts.
+    for batch in demo.batches:
+        people = demo.people_in(batch.code)
+        assert len(people) == batch.nominated <= batch.capacity
+        assert {p.district for p in people} <= set(batch.districts)
+
+
+def test_the_same_day_gives_the_same_demo():
+    assert [p.full_name for p in scenario(TODAY).people] == [p.full_name for p in scenario(TODAY).people]
+
+
+def test_today_is_the_day_in_kalimantan_timur():
+    # 17:00 UTC on 2 December is already 01:00 WITA on 3 December.
+    assert wita_today(datetime(2026, 12, 2, 17, 0, tzinfo=timezone.utc)) == date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 4), date(2028, 2, 29), date(2026, 7, 17)])
+def test_any_day_of_the_year_gives_a_consistent_demo(today):
+    demo = scenario(today)
+    assert len({p.full_name for p in demo.people}) == len(demo.people)
+    assert all(b.end < today for b in demo.batches if b.state == "closed")
+    assert all(b.start > today for b in demo.batches if b.state == "planned")
+    assert next(b for b in demo.batches if b.state == "running").start < today
+    for person in demo.people:
+        parse_nik(person.nik, today=today)
