@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from services.identity.entrypoints.web import (clear_cookies, client_ip, home_of, safe_next, set_access_cookie,
@@ -21,25 +20,18 @@ from services.identity.service_layer.throttle import TooManyAttempts
 from shared.auth import ACCESS_COOKIE, PERSON_ROLES, ROLE_NAMES, SESSION_COOKIE, Principal, Role, csrf_matches
 from shared.deps import UowDep
 from shared.errors import DomainError, Forbidden, Unauthorized
-from shared.regions import district_name, districts
+from shared.regions import districts
+from shared.web import page_templates
 
 LOGIN_CSRF_COOKIE = "sipelkop_login_csrf"
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals["district_name"] = district_name
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember")
-
-
-def _wita(moment) -> str:
-    """ "2 Desember 2026 21.16 WITA": the province's time (UTC+8), the way offices write dates."""
-    from datetime import UTC, timedelta, timezone
-
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(timezone(timedelta(hours=8)))
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} {local:%H.%M} WITA"
-
-
-templates.env.filters["wita"] = _wita
+templates = page_templates(Path(__file__).parent / "templates", "identity")
 templates.env.globals["role_name"] = lambda role: ROLE_NAMES.get(Role(role), role)
+# What the account history calls the fields a change touched.
+FIELD_NAMES = {"username": "nama pengguna", "full_name": "nama lengkap", "role": "peran",
+               "district_code": "kabupaten/kota", "nip": "NIP", "phone": "telepon", "email": "e-mail",
+               "active": "status", "password": "kata sandi", "sso": "akun SSO"}
+templates.env.globals["field_names"] = lambda names: ", ".join(FIELD_NAMES.get(n, n.replace("_", " "))
+                                                               for n in names or [])
 ROLE_CHOICES = [(r.value, ROLE_NAMES[r]) for r in PERSON_ROLES if r != Role.ADMIN] + [
     (Role.ADMIN.value, ROLE_NAMES[Role.ADMIN])]
 ALL_ROLE_CHOICES = [(r.value, ROLE_NAMES[r]) for r in Role]

@@ -20,6 +20,7 @@ async def sign_in(client, username, password, next_url=""):
 async def test_the_form_is_in_bahasa_and_carries_a_login_csrf(client):
     page = await client.get("/masuk", params={"next": "/akun"})
     assert page.status_code == 200 and "Masuk ke SIPELKOP" in page.text and "<script" not in page.text
+    assert "/aset/sipelkop.css" in page.text and '<nav class="menu"' not in page.text  # no one to navigate for
     assert hidden(page.text, "csrf") == client.cookies["sipelkop_login_csrf"]
     assert hidden(page.text, "next") == "/akun"
 
@@ -64,7 +65,11 @@ async def test_an_admin_lands_on_the_account_list_and_sees_name_and_role(client,
     assert response.headers["location"] == "/akun"
     page = await client.get("/akun")
     assert page.status_code == 200
-    assert "Admin Provinsi Kaltim · Admin Provinsi" in page.text and "petugas.kukar" in page.text
+    assert "<strong>Admin Provinsi Kaltim</strong><small>Admin Provinsi</small>" in page.text
+    assert "petugas.kukar" in page.text and "Petugas Dinas" in page.text and "district_officer<" not in page.text
+    # The shared frame: one stylesheet for every service, the navigation across them, no inline page CSS.
+    assert '/aset/sipelkop.css' in page.text and '<nav class="menu"' in page.text and "body{" not in page.text
+    assert '/akun" aria-current="page"' in page.text
     filtered = await client.get("/akun", params={"role": "trainer"})
     assert "petugas.kukar" not in filtered.text
 
@@ -122,6 +127,11 @@ async def test_admin_creates_an_officer_and_sees_the_one_time_password_once(app,
     deactivated = await client.post(f"{account_url}/nonaktifkan", data={"csrf": hidden(page.text, "csrf")})
     assert deactivated.status_code == 200 and "Nonaktif" in deactivated.text
     assert "akun dinonaktifkan" in deactivated.text and "Admin Provinsi Kaltim" in deactivated.text
+    history = deactivated.text.split("Riwayat", 1)[1]
+    assert re.search(r"\d{1,2} (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|"
+                     r"Desember) 20\d\d \d\d\.\d\d WITA", history)
+    assert "UTC" not in history and "nama pengguna, nama lengkap, peran, kabupaten/kota" in history
+    assert "full_name" not in history and ">status<" in history
     reset = await client.post(f"{account_url}/reset-sandi", data={"csrf": hidden(page.text, "csrf")})
     assert re.search(r'<p class="secret">([^<]+)</p>', reset.text)
     edited = await client.post(account_url, data={"csrf": hidden(page.text, "csrf"), "full_name": "Yohanes L.",
