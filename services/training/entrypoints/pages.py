@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 CHOICES = (("hadir", "H"), ("terlambat", "T"), ("izin", "I"), ("sakit", "S"), ("alpa", "A"))
 STATUS_WORDS = {"hadir": "Hadir", "terlambat": "Terlambat", "izin": "Izin", "sakit": "Sakit", "alpa": "Alpa"}
 BATCH_STATUSES = {"scheduled": "terjadwal", "cancelled": "dibatalkan", "closed": "ditutup"}
-SCRIPT_VERSION = 3  # bump when static/absensi.js changes (phones keep it a week)
+SCRIPT_VERSION = 4  # bump when static/absensi.js changes (phones keep it a week)
 
 
 STAFF_ROLES = (Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER)

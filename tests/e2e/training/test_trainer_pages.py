@@ -181,3 +181,25 @@ def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, run
     assert "bukan untuk akun Anda" in page.inner_text("h1")  # the kit's refusal page, in the same frame
     look(page, "training-refused")
     page.context.close()
+
+
+def test_a_trainer_whose_session_ended_keeps_the_marks_and_is_offered_to_sign_in_again(browser, training_stack,
+                                                                                     running_today):
+    batch, roster, api = running_today
+    base = training_stack["training"].url
+    context = browser.new_context(**PHONE)
+    sign_in_browser(context, base, role="trainer", subject="pelatih-2", name="Budi Santoso")
+    page = context.new_page()
+    page.goto(f"{base}/pelatih/angkatan/{batch['id']}/sesi/1")
+    expect(page.locator(".row")).to_have_count(5)
+    context.clear_cookies()  # the session ends while the page is open
+    page.locator(".row", has_text=roster[0]["full_name"]).get_by_text("I", exact=True).click()
+    page.click("#save")
+    page.wait_for_selector("#status.error")
+    assert "Sesi Anda berakhir" in page.inner_text("#status")
+    again = page.locator("#status a", has_text="Masuk lagi")
+    assert again.get_attribute("href").startswith(f"{TEST_ISSUER}/masuk?next=")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('sipelkop:absensi:')).length") == 1
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    screenshot(page, "training-checklist-signed-out-390")
+    context.close()

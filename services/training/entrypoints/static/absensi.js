@@ -17,6 +17,16 @@
   }
   function csrf() { var meta = document.querySelector("meta[name=csrf-token]"); return meta ? meta.content : ""; }
   function pending() { try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; } }
+  function signInLink() {
+    // identity's sign-in page, found from the frame's sign-out form; back to this page afterwards
+    var out = document.querySelector("header form[action$='/keluar']");
+    if (!out) return;
+    var link = document.createElement("a");
+    link.href = out.action.replace(/\/keluar$/, "/masuk") + "?next=" + encodeURIComponent(location.href);
+    link.className = "btn";
+    link.textContent = "Masuk lagi";
+    statusBox.appendChild(link);
+  }
   function setBlocked(blocked) { if (closeButton) closeButton.disabled = blocked; }
 
   function collect() {
@@ -69,7 +79,8 @@
                  clock(payload.recorded_at) + ").");
           } else if (response.status === 401) {
             // Kept: after signing in again the page sends it.
-            show("error", "Sesi masuk habis. Tanda tetap disimpan di perangkat ini; masuk lagi untuk mengirimnya.");
+            show("error", "Sesi Anda berakhir. Tanda tetap disimpan di perangkat ini; masuk lagi untuk mengirimnya. ");
+            signInLink();
           } else if (response.status >= 500) {
             show("warning", "Server sedang bermasalah. Tanda disimpan di perangkat ini dan dikirim ulang otomatis.");
             scheduleRetry();
