@@ -108,10 +108,25 @@ def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: i
         with log:
             for line in child.stdout:
                 log.write(line)
-                print(fit(f"{name}: {line.decode('utf-8', 'replace').rstrip()}", width), flush=True)
+                print(fit(f"{name} {_readable(line.decode('utf-8', 'replace').rstrip())}", width), flush=True)
 
     threading.Thread(target=copy, name=f"log-{name}", daemon=True).start()
     return child
+
+
+def _readable(line: str) -> str:
+    """A JSON log line as a person reads it on a terminal: WITA time, level, logger, message (the file keeps all)."""
+    import json
+    from datetime import datetime
+
+    from shared.clock import PROVINCE_ZONE
+
+    try:
+        doc = json.loads(line)
+        at = datetime.fromisoformat(doc["time"]).astimezone(PROVINCE_ZONE)
+        return f"{at:%H:%M:%S} {doc.get('level', '')} {doc.get('logger', '')}: {doc.get('message', '')}"
+    except (ValueError, KeyError, TypeError):
+        return line
 
 
 def _answers(url: str, path: str = "/healthz") -> int | None:

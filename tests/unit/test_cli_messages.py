@@ -134,3 +134,10 @@ def test_the_start_summary_names_each_role_page_and_fits_the_terminal(tmp_path):
     assert str(tmp_path) in text and "Ctrl-C" in text and "logs/<layanan>.log" in text
     assert all(len(fit(line, 60)) <= 60 for line in lines)
     assert fit("x" * 80, 40) == "x" * 39 + "…"
+
+
+def test_verbose_log_lines_read_as_wita_time_level_and_message():
+    line = ('{"time": "2026-12-02T16:30:00.000+00:00", "level": "WARNING", "logger": "sipelkop.relay", '
+            '"message": "Kafka belum menjawab"}')
+    assert cli._readable(line) == "00:30:00 WARNING sipelkop.relay: Kafka belum menjawab"
+    assert cli._readable("bukan JSON") == "bukan JSON"
