@@ -10,7 +10,7 @@ from html import escape
 from babel.dates import format_date
 from markupsafe import Markup
 
-from services.reporting.entrypoints.columns import percent
+from services.reporting.entrypoints import columns
 from shared.web.format import LOCALE, rupiah
 
 BLUE, GREEN, GREY, ORANGE = "#1f4e79", "#2e7d32", "#d9dee4", "#c25e00"
@@ -27,7 +27,7 @@ def _bar(share: float, fill: str, height: int) -> str:
 def progress_bar(done: int, target: int) -> Markup:
     share = min(done / target, 1.0) if target else 0.0
     words = f"{_count(done)} dari {_count(target)} koperasi"
-    rate = percent(done / target if target else None)
+    rate = columns.percent(done / target) if target else "–"
     return Markup(f'<div class="progress">'
                   f'<p class="progress-label"><strong>{escape(words)}</strong> <span>({escape(rate)})</span></p>'
                   f'{_bar(share, GREEN, 28)}</div>')

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
 from services.reporting.entrypoints import charts
-from services.reporting.entrypoints.columns import percent, show
+from services.reporting.entrypoints import columns
 from services.reporting.entrypoints.http import report_args
 from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
@@ -22,7 +22,17 @@ from shared.web.format import business_today
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 templates = page_templates(Path(__file__).parent / "templates", "reporting")
-# Reporting's figures are fractions (0.933): `percent` writes them as "93,3%"; the kit's `persen` takes percentages.
+
+
+def percent(value) -> str:
+    """A fraction (0.933) as "93,3%"; nothing to show as the kit's dash (the kit's `persen` takes percentages)."""
+    return "–" if value is None else columns.percent(value)
+
+
+def show(value, kind: str) -> str:
+    return "–" if value is None else columns.show(value, kind)
+
+
 templates.env.filters.update(percent=percent, show=show)
 READERS = {Role.ADMIN, Role.TRAINING_STAFF, Role.VIEWER, Role.TRAINER, Role.DISTRICT_OFFICER}
 REFUSED = "Dasbor hanya untuk pimpinan, admin provinsi, staf pelatihan, narasumber dan petugas dinas."

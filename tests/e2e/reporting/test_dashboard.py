@@ -154,3 +154,15 @@ def test_an_api_client_keeps_the_json_refusal(served):
     url, _ = served
     refused = httpx.get(f"{url}/dasbor", headers={"Authorization": "Bearer nonsense", "Accept": "application/json"})
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+
+
+def test_a_year_without_data_reads_as_such_on_a_phone(served, browser):
+    url, _ = served
+    phone = browser.new_context(**PHONE)
+    sign_in_browser(phone, url, role="viewer", name="Dewi Kementerian")
+    page = phone.new_page()
+    page.goto(f"{url}/dasbor?fiscal_year=2030")
+    assert page.inner_text("#cooperatives-trained") == "0"
+    assert "Belum ada angkatan yang ditutup" in page.inner_text("section[aria-labelledby=absorption]")
+    look(page, "reporting-dashboard-empty-390")
+    phone.close()
