@@ -33,6 +33,7 @@ GUIDE = [("Masuk (semua peran)", "identity", "/masuk", ""),
          ("Admin provinsi: akun", "identity", "/akun", ""),
          ("Petugas dinas kab/kota", "registration", "/koperasi", "juga /peserta /angkatan /impor"),
          ("Staf pelatihan UPTD", "training", "/konsol", ""),
+         ("Staf pelatihan UPTD", "training", "/docs", "API; halaman staf menyusul"),
          ("Pelatih / narasumber", "training", "/pelatih", ""),
          ("Pimpinan / kementerian", "reporting", "/dasbor", ""),
          ("Cek sertifikat (publik)", "training", "/verifikasi", "")]
@@ -62,9 +63,31 @@ def cmd_serve(args) -> int:
 
 
 def cmd_kafka(args) -> int:
-    from shared.infra.kafka_local import main as kafka_main
+    """The local broker alone, in the foreground (shared/infra/kafka_local.py's LocalKafka); Ctrl-C stops it."""
+    from shared.infra.kafka_local import LocalKafka
 
-    return kafka_main(["--data-dir", str(args.data_dir), "--port", str(args.port)])
+    kafka = LocalKafka(args.data_dir, port=args.port)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # a background job inherits SIGINT ignored: set it explicitly
+        signal.signal(sig, signal.default_int_handler)
+    try:
+        started = time.monotonic()
+        try:
+            kafka.start()
+        except (RuntimeError, OSError) as exc:
+            print(f"Kafka tidak dapat dinyalakan: {str(exc).splitlines()[0]}", file=sys.stderr)
+            print(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {args.port} harus bebas.",
+                  file=sys.stderr)
+            return 1
+        print(f"Kafka {kafka.version} siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).", flush=True)
+        print(f"Data: {kafka.data_dir}; log: {kafka.log_file}. Berhenti: Ctrl-C.", flush=True)
+        while kafka.is_running():
+            time.sleep(0.5)
+        print(f"Kafka berhenti sendiri; lihat {kafka.log_file}.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        kafka.stop()
 
 
 def cmd_token(args) -> int:
@@ -164,8 +187,11 @@ def _tail(path: Path, lines: int = 5) -> list[str]:
 
 def guide_lines(urls: dict, data_dir: Path, log_dir: Path, present=lambda url, path: True) -> list[str]:
     """The summary printed when everything is up: which page for whom, where the data is, how to stop."""
-    rows = [(who, f"{urls[service]}{path}", more) for who, service, path, more in GUIDE
-            if present(urls[service], path)]
+    rows = []
+    for who, service, path, more in GUIDE:
+        if any(r[0] == who for r in rows) or not present(urls[service], path):
+            continue  # a later line for the same people is the stand-in for a page that does not exist yet
+        rows.append((who, f"{urls[service]}{path}", more))
     width = max(len(who) for who, _, _ in rows)
     lines = ["", "SIPELKOP siap. Buka di peramban (masuk dulu di /masuk; satu kali masuk untuk semua halaman):"]
     lines += [f"  {who:<{width}}  {url}" + (f"  ({more})" if more else "") for who, url, more in rows]

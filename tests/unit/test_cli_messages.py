@@ -130,7 +130,10 @@ def test_the_start_summary_names_each_role_page_and_fits_the_terminal(tmp_path):
     for page in ("http://127.0.0.1:8004/masuk", "http://127.0.0.1:8001/koperasi", "http://127.0.0.1:8002/pelatih",
                  "http://127.0.0.1:8003/dasbor"):
         assert page in text
-    assert "/konsol" not in text  # a page the service does not have is not promised
+    assert "/konsol" not in text  # a page the service does not have is not promised ...
+    assert any("Staf pelatihan UPTD" in line and "8002/docs" in line for line in lines)  # ... its stand-in is
+    with_console = "\n".join(cli.guide_lines(urls, tmp_path, tmp_path / "logs"))
+    assert "http://127.0.0.1:8002/konsol" in with_console and "8002/docs" not in with_console
     assert str(tmp_path) in text and "Ctrl-C" in text and "logs/<layanan>.log" in text
     assert all(len(fit(line, 60)) <= 60 for line in lines)
     assert fit("x" * 80, 40) == "x" * 39 + "…"
