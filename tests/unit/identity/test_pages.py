@@ -91,6 +91,11 @@ async def test_pages_without_a_session_send_to_masuk(client):
 async def test_an_officer_may_not_manage_accounts(client, officer):
     await sign_in(client, "petugas.kukar", OFFICER_PASSWORD)
     assert (await client.get("/akun")).status_code == 403
+    # In a browser the refusal is a page in the same frame that says why, not the JSON error.
+    page = await client.get("/akun/baru", headers={"Accept": "text/html"})
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+    assert "Halaman ini hanya untuk admin provinsi." in page.text and '{"error"' not in page.text
+    assert "/aset/sipelkop.css" in page.text and "Petugas Dinas" in page.text
 
 
 async def test_admin_creates_an_officer_and_sees_the_one_time_password_once(app, client, admin):
