@@ -88,10 +88,11 @@ def install_web(app: FastAPI, service: str) -> None:
     settings = app.state.settings
     app.state.error_page = render_error
     if settings.api_docs_enabled:
-        import swagger_ui_bundle
+        import fastapi_offline  # only for its static files: Swagger UI 5, which reads OpenAPI 3.1
 
         # Before /aset: a mount matches by prefix, the first one wins.
-        app.mount("/aset/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+        app.mount("/aset/swagger", StaticFiles(directory=Path(fastapi_offline.__file__).parent / "static"),
+                  name="swagger")
 
         @app.get("/docs", include_in_schema=False)
         async def docs():
