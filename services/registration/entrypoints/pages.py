@@ -39,8 +39,8 @@ async def cooperative_list(request: Request, principal: PagePrincipal, uow: UowD
 
 
 def _cooperative_choices(principal) -> dict:
-    own = [(code, f"{code} {d.name}") for code, d in districts().items() if principal.can_touch_district(code)]
-    return {"districts": own, "kinds": [(k, k) for k in KINDS], "sectors": list(sectors().items()),
+    own = [(code, d.name) for code, d in districts().items() if principal.can_touch_district(code)]
+    return {"districts": own, "kinds": [(k, k.capitalize()) for k in KINDS], "sectors": list(sectors().items()),
             "grades": [(g, g) for g in GRADES]}
 
 
