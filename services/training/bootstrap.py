@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 from services.training.adapters.orm import messaging
 from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
-from services.training.entrypoints import http, http_attendance, http_certificates, pages
+from services.training.entrypoints import http, http_attendance, http_certificates, http_people, pages
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -26,6 +26,8 @@ def bootstrap(settings: TrainingSettings | None = None, *, registry: CollectorRe
 def create_training_app(settings: TrainingSettings | None = None, *, start_background: bool = True,
                         **kwargs) -> FastAPI:
     app = create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan",
-                     description="Program, angkatan, sesi, kehadiran, kelulusan dan sertifikat pelatihan.",
-                     routers=[http.router, http_attendance.router, http_certificates.router, pages.router])
+                     description="Program, angkatan dan jadwal acaranya, narasumber, pejabat, kehadiran, kelulusan dan "
+                                 "sertifikat pelatihan.",
+                     routers=[http.router, http_attendance.router, http_certificates.router, http_people.router,
+                              pages.router])
     return app

@@ -11,7 +11,8 @@ class TrainingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
 
     port: int = 8002
-    # Who signs the certificates; copied onto each certificate when it is issued.
+    # Who signs the certificates of a batch that names no official (GET /api/v1/officials); copied onto each
+    # certificate when it is issued.
     signing_official: str = "Kepala UPTD Pelatihan Koperasi dan UKM"
     signing_title: str = "UPTD Pelatihan Koperasi dan UKM Provinsi Kalimantan Timur"
     certificate_prefix: str = Field(default="UPTD-KUKM", pattern=r"^[A-Za-z0-9.-]{1,30}$")
@@ -19,6 +20,8 @@ class TrainingSettings(ServiceSettings):
     public_base_url: str = ""
     # Kalimantan Timur keeps WITA (UTC+8) all year: "today" on the trainers' pages is the hall's day.
     utc_offset_hours: int = Field(default=8, ge=-12, le=14)
+    # Minutes in one jam pelajaran (JP): a session's JP follows its hours unless set by hand.
+    jp_minutes: int = Field(default=45, ge=1, le=240)
 
     @model_validator(mode="after")
     def _defaults(self):

@@ -11,6 +11,8 @@ from shared.regions import is_district
 
 Status = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
 MAX_BATCH_DAYS = 60
+MAX_SESSIONS = 300  # several a day over the longest batch
+Day = date  # for fields named `date`, whose name would hide the type in the class body
 
 
 class Strict(BaseModel):
@@ -89,6 +91,18 @@ class ProgrammeRead(BaseModel):
 
 # --- batches and sessions ---------------------------------------------------------------------------------------
 
+class SessionCreate(Strict):
+    """One session of the agenda; its JP follows the hours (45 minutes per JP) unless given."""
+
+    date: date
+    start_time: time = Field(description="Jam mulai (WITA)")
+    end_time: time = Field(description="Jam selesai (WITA)")
+    topic: str = Field(min_length=1, max_length=200, description="Materi")
+    trainer_id: uuid.UUID | None = Field(default=None, description="Narasumber (lihat /api/v1/trainers)")
+    trainer: str | None = Field(default=None, max_length=120, description="Subjek token pelatih yang ditugaskan")
+    jp: int | None = Field(default=None, le=100, description="JP; bawaan dari jam")
+
+
 class BatchCreate(Strict):
     code: str = Field(min_length=2, max_length=40, description="Kode angkatan, mis. DIG-2023-01")
     title: str = Field(min_length=3, max_length=200)
@@ -104,6 +118,11 @@ class BatchCreate(Strict):
     planned_budget: int = Field(default=0, ge=0, le=10**15)
     completion_min_percent: int = Field(default=100, ge=1, le=100)
     trainers: list[TrainerName] = Field(default_factory=list)
+    signing_official_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan sertifikat")
+    co_signer_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan kedua (opsional)")
+    sessions: list[SessionCreate] | None = Field(
+        default=None, max_length=MAX_SESSIONS,
+        description="Jadwal acara; tanpa ini satu sesi per hari (08:00-16:00 WITA)")
 
     @field_validator("eligible_districts")
     @classmethod
@@ -148,6 +167,8 @@ class BatchUpdate(Strict):
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
     trainers: list[TrainerName] | None = None
+    signing_official_id: uuid.UUID | None = Field(default=None, description="null: kembali ke pejabat bawaan")
+    co_signer_id: uuid.UUID | None = Field(default=None, description="null: tanpa penanda tangan kedua")
 
     @field_validator("eligible_districts")
     @classmethod
@@ -164,6 +185,7 @@ class BatchClose(Strict):
 
 
 class SessionRead(BaseModel):
+    no: int | None = None  # = number: the session's number in URLs and events (not its day)
     number: int
     date: date
     topic: str
@@ -171,14 +193,23 @@ class SessionRead(BaseModel):
     status: str
     start_time: time | None = None
     end_time: time | None = None
+    jp: int | None = None
+    jp_set: bool = False
+    trainer_id: uuid.UUID | None = None
+    trainer_name: str | None = None
     marked: int | None = None
 
 
 class SessionUpdate(Strict):
+    """Only the fields sent change; `jp: null` makes JP follow the hours again, `trainer_id: null` unassigns."""
+
     topic: str | None = Field(default=None, min_length=1, max_length=200)
     trainer: str | None = Field(default=None, max_length=120, description="Subjek token pelatih yang ditugaskan")
+    trainer_id: uuid.UUID | None = Field(default=None, description="Narasumber sesi")
+    date: Day | None = Field(default=None, description="Hari sesi (mengubahnya menjadikan jadwal disusun)")
     start_time: time | None = None
     end_time: time | None = None
+    jp: int | None = Field(default=None, le=100, description="JP; bawaan dari jam (45 menit per JP)")
 
 
 class BatchRead(BaseModel):
@@ -197,6 +228,10 @@ class BatchRead(BaseModel):
     completion_min_percent: int
     trainers: list[str]
     status: str
+    agenda: str = "daily"  # daily: one generated session per day; built: an agenda made of sessions
+    total_jp: int | None = None
+    signing_official_id: uuid.UUID | None = None
+    co_signer_id: uuid.UUID | None = None
     sessions: list[SessionRead] = []
     version: int | None = None
     cancel_reason: str | None = None

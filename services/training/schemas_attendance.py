@@ -108,6 +108,11 @@ class CertificateRead(BaseModel):
     start_date: str
     end_date: str
     signing_official: str
+    signing_position: str | None = None  # position and NIP: when the batch names its official
+    signing_nip: str | None = None
+    co_signing_official: str | None = None
+    co_signing_position: str | None = None
+    co_signing_nip: str | None = None
     issued_at: datetime
     status: str
     revoked_reason: str | None

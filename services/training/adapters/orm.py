@@ -1,10 +1,11 @@
-"""Training's tables: programmes, batches, sessions, the roster, attendance and its trail, completion, certificates."""
+"""Training's tables: programmes, batches and their agenda, narasumber, officials, the roster, attendance and its trail,
+completion, certificates."""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, Time,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Time,
                         UniqueConstraint, Uuid)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -36,6 +37,43 @@ class Programme(Base):
     created_by: Mapped[str] = mapped_column(String(120))
 
 
+class Trainer(Base):
+    """A narasumber: who teaches sessions and is paid JP x rate. NIK, NPWP and bank account never leave training."""
+
+    __tablename__ = "trainers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200), default="")
+    nip: Mapped[str | None] = mapped_column(String(18))
+    nik: Mapped[str | None] = mapped_column(String(16))
+    npwp: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    bank_name: Mapped[str | None] = mapped_column(String(100))
+    bank_account: Mapped[str | None] = mapped_column(String(20))
+    rate_per_jp: Mapped[int] = mapped_column(BigInteger, default=0)  # rupiah
+    account_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # an identity account of role trainer
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class Official(Base):
+    """A pejabat who signs certificates and reports (e.g. the Kepala UPTD): a record, so a new one needs no redeploy."""
+
+    __tablename__ = "officials"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200))
+    nip: Mapped[str] = mapped_column(String(18))
+    position: Mapped[str] = mapped_column(String(200))  # jabatan
+    active_from: Mapped[date] = mapped_column(Date)
+    active_until: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
 class Batch(Base):
     __tablename__ = "batches"
 
@@ -53,6 +91,12 @@ class Batch(Base):
     planned_budget: Mapped[int] = mapped_column(BigInteger, default=0)
     completion_min_percent: Mapped[int] = mapped_column(Integer, default=100)  # 100 = present at every session
     trainers: Mapped[list] = mapped_column(JSON)  # token subjects of the assigned trainers
+    # Accounts linked to the narasumber of its sessions, kept with every agenda change: they see the batch too.
+    teaching_accounts: Mapped[list] = mapped_column(JSON, default=list)
+    # "daily": one session per day as generated (session n = day n, they follow the dates); "built": an agenda.
+    agenda: Mapped[str] = mapped_column(String(10), default="daily")
+    signing_official_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officials.id"))
+    co_signer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("officials.id"))
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled | closed
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -72,9 +116,12 @@ class Session(Base):
     number: Mapped[int] = mapped_column(Integer)
     date: Mapped[date] = mapped_column(Date)
     topic: Mapped[str] = mapped_column(String(200), default="")
-    trainer: Mapped[str | None] = mapped_column(String(120))
+    trainer: Mapped[str | None] = mapped_column(String(120))  # an assigned trainer's account (before narasumber)
+    trainer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainers.id"), index=True)  # the narasumber
     start_time: Mapped[time] = mapped_column(Time, default=time(8, 0))
     end_time: Mapped[time] = mapped_column(Time, default=time(16, 0))
+    jp: Mapped[int] = mapped_column(Integer, default=10)
+    jp_set: Mapped[bool] = mapped_column(Boolean, default=False)  # JP given by hand; otherwise follows the times
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | completed
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_by: Mapped[str | None] = mapped_column(String(120))
@@ -194,6 +241,12 @@ class Certificate(Base):
     end_date: Mapped[date] = mapped_column(Date)
     signing_official: Mapped[str] = mapped_column(String(200))
     signing_title: Mapped[str] = mapped_column(String(200))
+    # From the batch's official when it names one (otherwise only signing_official, from the settings, is set).
+    signing_position: Mapped[str | None] = mapped_column(String(200))
+    signing_nip: Mapped[str | None] = mapped_column(String(18))
+    co_signing_official: Mapped[str | None] = mapped_column(String(200))
+    co_signing_position: Mapped[str | None] = mapped_column(String(200))
+    co_signing_nip: Mapped[str | None] = mapped_column(String(18))
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="valid")  # valid | revoked
     revoked_reason: Mapped[str | None] = mapped_column(Text)

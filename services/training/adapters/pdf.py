@@ -50,6 +50,19 @@ def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
                 c += 1
 
 
+def _signature(pdf: FPDF, x: float, position: str | None, name: str, nip: str) -> None:
+    """A signature block from an official's record: position, room to sign, the name underlined, the NIP."""
+    pdf.set_font("Helvetica", "", 12)
+    pdf.set_xy(x, 146)
+    pdf.multi_cell(95, 6, _latin1(position or ""), align="C")
+    pdf.set_font("Helvetica", "BU", 12)
+    pdf.set_xy(x, 174)
+    pdf.cell(95, 6, _latin1(name), align="C")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.set_xy(x, 180)
+    pdf.cell(95, 6, f"NIP {nip}", align="C")
+
+
 def certificate_pdf(cert, verification_url: str) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
@@ -83,16 +96,21 @@ def certificate_pdf(cert, verification_url: str) -> bytes:
         f"pada tanggal {date_range(cert.start_date, cert.end_date)}."), align="C")
     pdf.set_xy(180, 140)
     pdf.cell(95, 6, _latin1(f"{cert.venue}, {tanggal(cert.end_date)}"), align="C")
-    pdf.set_xy(180, 146)
-    pdf.multi_cell(95, 6, _latin1(cert.signing_official), align="C")
-    pdf.set_font("Helvetica", "BU", 12)
-    pdf.set_xy(180, 178)
-    pdf.cell(95, 6, "(tanda tangan dan cap)", align="C")
+    if getattr(cert, "signing_nip", None):
+        _signature(pdf, 180, cert.signing_position, cert.signing_official, cert.signing_nip)
+        if getattr(cert, "co_signing_nip", None):
+            _signature(pdf, 80, cert.co_signing_position, cert.co_signing_official, cert.co_signing_nip)
+    else:  # an official from the settings: one line of text, no NIP
+        pdf.set_xy(180, 146)
+        pdf.multi_cell(95, 6, _latin1(cert.signing_official), align="C")
+        pdf.set_font("Helvetica", "BU", 12)
+        pdf.set_xy(180, 178)
+        pdf.cell(95, 6, "(tanda tangan dan cap)", align="C")
     _qr(pdf, verification_url, 25, 140, 38)
     pdf.set_font("Helvetica", "", 8)
     pdf.set_xy(20, 180)
     pdf.cell(60, 4, "Pindai untuk memeriksa keaslian", align="C")
-    pdf.set_xy(20, 184)
+    pdf.set_xy(20, 184 if not getattr(cert, "co_signing_nip", None) else 189)  # below a co-signer's NIP
     pdf.cell(120, 4, _latin1(verification_url[:110]))
     return bytes(pdf.output())
 

@@ -111,7 +111,8 @@ def check_trainer_free(slot: Slot, bookings: list[Booking], field: str = "traine
 
 
 def next_number(existing: list[int]) -> int:
-    """Numbers identify a session in URLs and events for good: a new one takes the next free number, never a gap."""
+    """A session keeps its number for good (URLs, events, marks kept on a phone): a new one takes the number after
+    the highest. Only a removed session's number can come back, and a session is removed only before attendance."""
     return max(existing, default=0) + 1
 
 

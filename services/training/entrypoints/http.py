@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from services.training.entrypoints.deps import Admin, Reader, Staff, UowDep
+from services.training.entrypoints.deps import Admin, Reader, SettingsDep, Staff, UowDep
 from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchRead, BatchUpdate, ProgrammeCreate,
-                                       ProgrammeRead, ProgrammeUpdate, SessionRead, SessionUpdate)
+                                       ProgrammeRead, ProgrammeUpdate, SessionCreate, SessionRead, SessionUpdate)
 from services.training.service_layer import batches, programmes, sessions
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
-SessionNo = Path(ge=1, le=60, description="Nomor sesi (hari ke-)")
+SessionNo = Path(ge=1, le=10_000, description="Nomor sesi (bukan hari ke-: beberapa sesi per hari)")
 
 
 @router.post("/programmes", status_code=201, response_model=ProgrammeRead, summary="Rencanakan program tahunan")
@@ -39,10 +39,10 @@ async def update_programme(programme_id: uuid.UUID, body: ProgrammeUpdate, princ
 
 
 @router.post("/batches", status_code=201, response_model=BatchRead, summary="Jadwalkan angkatan")
-async def create_batch(body: BatchCreate, principal: Admin, uow: UowDep):
+async def create_batch(body: BatchCreate, principal: Admin, uow: UowDep, settings: SettingsDep):
     async with uow:
-        batch = await batches.schedule_batch(uow, principal=principal, data=body)
-        return batches.to_read(batch, await batches.sessions_of(uow.session, batch.id))
+        batch = await batches.schedule_batch(uow, principal=principal, data=body, jp_minutes=settings.jp_minutes)
+        return await batches.batch_read(uow.session, batch)
 
 
 @router.get("/batches", response_model=list[BatchRead], summary="Daftar angkatan (pelatih: yang ditugaskan)")
@@ -57,21 +57,21 @@ async def get_batch(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
     async with uow:
         batch = await batches.get_batch(uow.session, batch_id)
         batches.ensure_assigned(principal, batch)
-        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+        return await batches.batch_read(uow.session, batch)
 
 
 @router.patch("/batches/{batch_id}", response_model=BatchRead, summary="Ubah angkatan (sesi mengikuti tanggal)")
 async def update_batch(batch_id: uuid.UUID, body: BatchUpdate, principal: Admin, uow: UowDep):
     async with uow:
         batch = await batches.update_batch(uow, batch_id=batch_id, data=body)
-        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+        return await batches.batch_read(uow.session, batch)
 
 
 @router.post("/batches/{batch_id}/cancel", response_model=BatchRead, summary="Batalkan angkatan")
 async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin, uow: UowDep):
     async with uow:
         batch = await batches.cancel_batch(uow, batch_id=batch_id, reason=body.reason)
-        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+        return await batches.batch_read(uow.session, batch)
 
 
 @router.post("/batches/{batch_id}/close", response_model=BatchRead,
@@ -79,19 +79,37 @@ async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin,
 async def close_batch(batch_id: uuid.UUID, body: BatchClose, principal: Admin, uow: UowDep):
     async with uow:
         batch = await batches.close_batch(uow, principal=principal, batch_id=batch_id, data=body)
-        return batches.to_read(batch, await batches.sessions_of(uow.session, batch_id))
+        return await batches.batch_read(uow.session, batch)
 
 
-@router.get("/batches/{batch_id}/sessions", response_model=list[SessionRead], summary="Sesi angkatan (satu per hari)")
+@router.get("/batches/{batch_id}/sessions", response_model=list[SessionRead],
+            summary="Jadwal acara: sesi angkatan menurut waktu, dengan JP dan narasumber")
 async def list_sessions(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
     async with uow:
         batches.ensure_assigned(principal, await batches.get_batch(uow.session, batch_id))
         return await sessions.sessions_with_counts(uow.session, batch_id)
 
 
-@router.patch("/batches/{batch_id}/sessions/{no}", response_model=SessionRead,
-              summary="Ubah topik, pelatih atau jam sesi")
-async def update_session(batch_id: uuid.UUID, body: SessionUpdate, principal: Admin, uow: UowDep,
-                         no: int = SessionNo):
+@router.post("/batches/{batch_id}/sessions", status_code=201, response_model=SessionRead,
+             summary="Tambah sesi (sesi bawaan satu per hari diganti oleh jadwal yang disusun)")
+async def add_session(batch_id: uuid.UUID, body: SessionCreate, principal: Admin, uow: UowDep,
+                      settings: SettingsDep):
     async with uow:
-        return await sessions.update_session(uow, batch_id=batch_id, number=no, data=body)
+        return await sessions.add_session(uow, batch_id=batch_id, data=body, jp_minutes=settings.jp_minutes)
+
+
+@router.patch("/batches/{batch_id}/sessions/{no}", response_model=SessionRead,
+              summary="Ubah materi, narasumber, hari, jam atau JP sesi")
+async def update_session(batch_id: uuid.UUID, body: SessionUpdate, principal: Admin, uow: UowDep,
+                         settings: SettingsDep, no: int = SessionNo):
+    async with uow:
+        return await sessions.update_session(uow, batch_id=batch_id, number=no, data=body,
+                                             jp_minutes=settings.jp_minutes)
+
+
+@router.delete("/batches/{batch_id}/sessions/{no}", status_code=204, response_class=Response,
+               summary="Hapus sesi yang belum memiliki kehadiran")
+async def delete_session(batch_id: uuid.UUID, principal: Admin, uow: UowDep, no: int = SessionNo):
+    async with uow:
+        await sessions.delete_session(uow, batch_id=batch_id, number=no)
+    return Response(status_code=204)

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from services.training.adapters.orm import AttendanceCorrection, AttendanceMark, Batch, RosterEntry, Session
 from services.training.domain.completion import PRESENT, tally
 from services.training.schemas_attendance import AttendanceIn
-from services.training.service_layer.batches import ensure_assigned, get_batch
+from services.training.service_layer.batches import ensure_assigned, get_batch, teaches
 from services.training.service_layer.roster import active_roster
 from services.training.service_layer.sessions import get_session
 from shared.auth import Principal, Role
@@ -21,7 +21,7 @@ from shared.unit_of_work import UnitOfWork
 def ensure_may_mark(principal: Principal, batch: Batch) -> None:
     if principal.role == Role.ADMIN:
         return
-    if principal.role != Role.TRAINER or principal.subject not in (batch.trainers or []):
+    if not teaches(principal, batch):  # assigned to the batch, or the narasumber of one of its sessions
         raise Forbidden("Hanya pelatih yang ditugaskan di angkatan ini (atau admin) yang dapat menandai kehadiran.")
 
 

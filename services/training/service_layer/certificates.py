@@ -9,7 +9,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from services.training.adapters.orm import Batch, Certificate, CertificateCounter, RosterEntry
+from services.training.adapters.orm import Batch, Certificate, CertificateCounter, Official, RosterEntry
 from services.training.domain.certificates import certificate_year, format_number, is_certificate_number
 from services.training.service_layer.batches import ensure_assigned, get_batch
 from shared.auth import Principal
@@ -62,20 +62,32 @@ async def issue_certificates(uow: UnitOfWork, *, batch: Batch, completers: list[
         return []
     year = certificate_year(batch.end_date)
     now = datetime.now(UTC)
+    signers = await signers_of(uow.session, batch, settings)
     issued = []
     for entry, sequence in zip(due, await take_numbers(uow.session, year=year, count=len(due))):
         cert = Certificate(number=format_number(settings.prefix, year, sequence), year=year, sequence=sequence,
                            batch_id=batch.id, participant_id=entry.participant_id, full_name=entry.full_name,
                            cooperative_name=entry.cooperative_name, batch_title=batch.title, venue=batch.venue,
                            start_date=batch.start_date, end_date=batch.end_date,
-                           signing_official=settings.signing_official, signing_title=settings.signing_title,
-                           issued_at=now, status="valid")
+                           **signers, issued_at=now, status="valid")
         uow.session.add(cert)
         uow.emit(CertificateIssued(certificate_number=cert.number, batch_id=batch.id,
                                    participant_id=entry.participant_id, issued_at=now),
                  subject=cert.number, aggregate_version=1)
         issued.append(cert)
     return issued
+
+
+async def signers_of(session, batch: Batch, settings: CertificateSettings) -> dict:
+    """Who signs, as printed: the batch's official (name, position, NIP) and co-signer when it names them, else the
+    official of the settings (TRAINING_SIGNING_OFFICIAL), as before officials were records."""
+    signers = {"signing_official": settings.signing_official, "signing_title": settings.signing_title}
+    for prefix, official_id in (("signing", batch.signing_official_id), ("co_signing", batch.co_signer_id)):
+        official = await session.get(Official, official_id) if official_id else None
+        if official is not None:
+            signers.update({f"{prefix}_official": official.name, f"{prefix}_position": official.position,
+                            f"{prefix}_nip": official.nip})
+    return signers
 
 
 async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: str, reason: str) -> Certificate:
@@ -121,7 +133,8 @@ async def batch_certificates(session, *, principal: Principal, batch_id: uuid.UU
 
 def to_read(cert: Certificate, settings: CertificateSettings) -> dict:
     return {**{k: getattr(cert, k) for k in ("number", "batch_id", "participant_id", "full_name", "cooperative_name",
-                                             "batch_title", "signing_official", "issued_at", "status",
-                                             "revoked_reason")},
+                                             "batch_title", "signing_official", "signing_position", "signing_nip",
+                                             "co_signing_official", "co_signing_position", "co_signing_nip",
+                                             "issued_at", "status", "revoked_reason")},
             "start_date": cert.start_date.isoformat(), "end_date": cert.end_date.isoformat(),
             "verification_url": settings.verification_url(cert.number)}
