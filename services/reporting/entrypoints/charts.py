@@ -42,7 +42,8 @@ def bar_chart(items: list[tuple[str, float, str]], *, color: str = BLUE, highlig
     rows = []
     for label, value, note in items:
         fill = ORANGE if label in highlight else color
-        rows.append(f'<li><span class="bar-label">{escape(label)}</span> <span class="bar-note">{escape(note)}</span>'
+        shown = label[:1].upper() + label[1:]  # "pertanian" as a heading: "Pertanian"
+        rows.append(f'<li><span class="bar-label">{escape(shown)}</span> <span class="bar-note">{escape(note)}</span>'
                     f'{_bar(value / top, fill, 14)}</li>')
     return Markup(f'<ul class="bars" aria-label="{escape(title)}">{"".join(rows)}</ul>')
 

@@ -66,7 +66,8 @@ async def dashboard(request: Request, fiscal_year: int | None = Query(default=No
                     for r in report["sectors"] if r["cooperatives_trained"] or r["participants_enrolled"]]
     batch_items = [(r["code"] or "tanpa kode", r["completion_rate"] or 0,
                     f'{percent(r["completion_rate"])} ({show(r["participants_completed"], "int")} dari '
-                    f'{show(r["participants_enrolled"], "int")})')
+                    f'{show(r["participants_enrolled"], "int")})' if r["completion_rate"] is not None else
+                    f'belum diputuskan ({show(r["participants_enrolled"], "int")} peserta)')
                    for r in report["batches"]]
     context = {
         "year": year, "summary": summary, "districts": report["districts"], "batches": report["batches"],

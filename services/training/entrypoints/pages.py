@@ -58,7 +58,7 @@ async def home(request: Request, uow: UowDep):
     today = business_today()  # the hall's date in WITA (already tomorrow after 16:00 UTC)
 
     async def build(principal, session):
-        return "beranda.html", {"today": today,
+        return "beranda.html", {"today": today, "own": principal.role == Role.TRAINER,
                                 "today_sessions": await sessions.sessions_on(session, principal, today),
                                 "batches": await batches.list_batches(session, principal)}
     return await _page(request, uow, build)
