@@ -366,13 +366,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(msg.INTERRUPTED, file=sys.stderr)
         return 130
-    except Exception as exc:  # a refusal in Bahasa from a use case is a message, not a traceback
-        from shared.errors import DomainError
+    except Exception as exc:  # a refusal, a bad setting or an unreachable server is a sentence, not a traceback
+        message = _explain(exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return 1
 
-        if isinstance(exc, DomainError):
-            print(msg.FAILED.format(message=exc.message), file=sys.stderr)
-            return 1
-        raise
+
+def _explain(exc: Exception) -> str | None:
+    """The Bahasa sentence for a failure a person can fix (None for a bug, which keeps its traceback)."""
+    import pydantic
+
+    from shared.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        return msg.FAILED.format(message=exc.message)
+    if isinstance(exc, pydantic.ValidationError) and exc.title.endswith("Settings"):
+        problems = "; ".join(msg.setting_problem(e) for e in exc.errors())
+        return msg.BAD_SETTING.format(problems=problems)
+    try:
+        import httpx
+        from sqlalchemy.exc import ArgumentError, DBAPIError
+
+        reachable = (httpx.HTTPError, DBAPIError, ConnectionError, TimeoutError)
+        if isinstance(exc, ArgumentError):  # an unreadable *_DATABASE_URL
+            return msg.BAD_SETTING.format(problems=msg.BAD_DATABASE_URL)
+    except ImportError:  # pragma: no cover
+        reachable = (ConnectionError, TimeoutError)
+    if isinstance(exc, reachable) or isinstance(exc, OSError) and exc.errno is not None:
+        return msg.UNREACHABLE.format(problem=f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    return None
 
 
 if __name__ == "__main__":

@@ -65,6 +65,10 @@ PROGRAM = "SIPELKOP: Sistem Informasi Pelatihan Koperasi. Perintah untuk menjala
           "token pengembangan, antrean surat mati (dead letter), akun dan pelaporan."
 INTERRUPTED = "Dihentikan (Ctrl-C)."
 FAILED = "Gagal: {message}"
+BAD_SETTING = "Pengaturan tidak sah (variabel lingkungan): {problems}"
+BAD_DATABASE_URL = "alamat basis data (*_DATABASE_URL) tidak dapat dibaca, mis. postgresql+asyncpg://pengguna@host/nama"
+UNREACHABLE = ("Tidak dapat menghubungi server (basis data, Kafka atau layanan lain): {problem}. Periksa alamatnya di "
+               "pengaturan dan apakah servernya berjalan.")
 SERVICE_HELP = "layanan: {choices}"
 
 # sipelkop token
@@ -99,6 +103,19 @@ DLQ_NOT_PARKED = "Surat mati {id} tidak sedang diparkir (sudah diterapkan ulang 
 # sipelkop accounts
 PASSWORD_EMPTY = "Kata sandi kosong: kirim kata sandi lewat masukan standar, mis. `printf '%s\\n' \"$SANDI\" | ...`."
 PASSWORD_STDIN_REQUIRED = "Kata sandi hanya dibaca dari masukan standar: tambahkan --password-stdin."
+
+
+def setting_problem(error: dict) -> str:
+    """One pydantic error of a Settings class, as the variable's name and what it must be, in Bahasa."""
+    name = "_".join(str(part) for part in error.get("loc", ())).upper() or "?"
+    ctx = error.get("ctx") or {}
+    wanted = {"literal_error": f"harus salah satu dari {ctx.get('expected', '')}".replace(" or ", " atau "),
+              "int_parsing": "harus bilangan bulat", "float_parsing": "harus angka",
+              "bool_parsing": "harus true atau false", "string_pattern_mismatch": "bentuknya tidak sah",
+              "greater_than_equal": f"paling kecil {ctx.get('ge')}", "less_than_equal": f"paling besar {ctx.get('le')}",
+              "missing": "wajib diisi"}.get(error.get("type"), "tidak sah")
+    value = error.get("input")
+    return f"{name}={value!r} {wanted}" if isinstance(value, (str, int, float)) else f"{name} {wanted}"
 
 
 def fit(line: str, width: int | None = None) -> str:

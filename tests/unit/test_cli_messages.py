@@ -144,3 +144,18 @@ def test_verbose_log_lines_read_as_wita_time_level_and_message():
             '"message": "Kafka belum menjawab"}')
     assert cli._readable(line) == "00:30:00 WARNING sipelkop.relay: Kafka belum menjawab"
     assert cli._readable("bukan JSON") == "bukan JSON"
+
+
+def test_a_bad_setting_is_named_in_bahasa_without_a_traceback(monkeypatch, capsys):
+    monkeypatch.setenv("SIPELKOP_ENV", "prod")
+    assert cli.main(["token", "--role", "admin"]) == 1
+    err = capsys.readouterr().err
+    assert "SIPELKOP_ENV='prod' harus salah satu dari 'development', 'test' atau 'production'" in err
+    assert "Traceback" not in err
+
+
+def test_an_unreachable_database_is_a_sentence(monkeypatch, capsys):
+    monkeypatch.setenv("REPORTING_DATABASE_URL", "postgresql+asyncpg://sipelkop@127.0.0.1:1/pelaporan")
+    assert cli.main(["reporting", "store"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Tidak dapat menghubungi server") and "Traceback" not in err
