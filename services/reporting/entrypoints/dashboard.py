@@ -16,7 +16,7 @@ from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
 from shared import pages
 from shared.auth import Role, principal_from
-from shared.errors import Forbidden
+from shared.errors import Forbidden, Invalid
 from shared.web import page_templates
 from shared.web.format import business_today
 
@@ -51,10 +51,32 @@ async def _principal(request: Request):
     return principal
 
 
+def _year(text: str | None) -> int | None:
+    """?fiscal_year= as a person might type it; a refusal that names the field in words, not `fiscal_year`."""
+    if text in (None, ""):
+        return None
+    if not (text.strip().isdigit() and 2000 <= int(text) <= 2100):
+        raise Invalid(f"Tahun anggaran “{text.strip()[:20]}” tidak dikenal.",
+                      fields=[{"field": "fiscal_year", "label": "Tahun anggaran",
+                               "message": "tulis tahunnya dengan angka antara 2000 dan 2100, mis. 2026"}])
+    return int(text)
+
+
+def _programme(text: str | None) -> uuid.UUID | None:
+    if text in (None, ""):
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise Invalid("Program tidak dikenal.", fields=[{"field": "programme_id", "label": "Program",
+                                                         "message": "buka dasbor dari tautan yang tersedia"}]) from None
+
+
 @router.get("/dasbor", response_class=HTMLResponse)
-async def dashboard(request: Request, fiscal_year: int | None = Query(default=None, ge=2000, le=2100),
-                    programme_id: uuid.UUID | None = None):
+async def dashboard(request: Request, fiscal_year: str | None = Query(default=None, max_length=20),
+                    programme_id: str | None = Query(default=None, max_length=64)):
     principal = await _principal(request)
+    fiscal_year, programme_id = _year(fiscal_year), _programme(programme_id)
     sessions = request.app.state.runtime.sessions
     year = fiscal_year or await reports.latest_fiscal_year(sessions) or business_today().year
     report = await reports.everything(sessions, **report_args(request, year, programme_id))

@@ -166,3 +166,14 @@ def test_a_year_without_data_reads_as_such_on_a_phone(served, browser):
     assert "Belum ada angkatan yang ditutup" in page.inner_text("section[aria-labelledby=absorption]")
     look(page, "reporting-dashboard-empty-390")
     phone.close()
+
+
+def test_a_mistyped_year_is_refused_in_words(served, page):
+    url, _ = served
+    sign_in_browser(page.context, url, role="viewer", name="Dewi Kementerian")
+    response = page.goto(f"{url}/dasbor?fiscal_year=abc")
+    assert response.status == 422
+    text = what_a_person_sees(page)
+    assert "Tahun anggaran “abc” tidak dikenal" in text and "antara 2000 dan 2100" in text
+    assert "fiscal_year" not in text
+    screenshot(page, "reporting-dashboard-422")
