@@ -65,3 +65,19 @@ def install_page_sign_in(app: FastAPI) -> None:
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         return RedirectResponse(f"{request.app.state.settings.identity_url}/masuk?next="
                                 f"{quote(base + target, safe='')}", status_code=303)
+
+
+def form_errors(exc) -> tuple[dict[str, str], str]:
+    """A refused form as inline messages per field (pydantic's or a DomainError's) and a summary line."""
+    from pydantic import ValidationError
+
+    from shared.errors import translate_validation
+
+    if isinstance(exc, ValidationError):
+        fields = translate_validation(exc.errors())
+        # A rule over several fields (e.g. the end before the start) names no field: it goes in the summary.
+        whole = [f["message"] for f in fields if f["field"] == "(body)"]
+        summary = "Periksa kembali isian yang ditandai." if len(whole) < len(fields) else ""
+        return ({f["field"]: f["message"] for f in fields if f["field"] != "(body)"},
+                " ".join([summary, *(m[:1].upper() + m[1:] + "." for m in whole)]).strip())
+    return {f["field"]: f["message"] for f in exc.fields}, exc.message
