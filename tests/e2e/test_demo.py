@@ -22,6 +22,8 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
     expected = demo.load(api, scenario, say=lambda line: None)
     summary = demo.wait_for_reporting(api, scenario, expected)
     assert demo.already_loaded(api, scenario)
+    verified = api.as_("training", "kementerian").get(f"/api/v1/certificates/{expected['example_certificate']}")
+    assert verified.status_code == 200 and verified.json()["genuine"] is True, verified.text
 
     for figure in ("cooperatives_trained", "participants_enrolled", "participants_enrolled_women",
                    "participants_enrolled_men", "participants_completed", "completion_rate", "attendance_rate",
