@@ -9,14 +9,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from fastapi import APIRouter, Path as PathParam, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
 from services.training.service_layer import attendance, batches, certificates, completion, roster, sessions
 from shared import pages
 from shared.auth import Principal, Role
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.web import page_templates
 from shared.web.format import business_today
 from shared.web.kit import optional_principal
@@ -53,6 +53,20 @@ async def _page(request: Request, uow, build):
                        **context)
 
 
+def _batch_id(text: str) -> uuid.UUID:
+    """The batch in a page's address; a mangled one is a page not found, not a validation error naming `batch_id`."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise NotFound("Angkatan tidak ditemukan.") from None
+
+
+def _number(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= 1000):  # several sessions a day: numbers run past the days
+        raise NotFound("Sesi tidak ditemukan.")
+    return int(text)
+
+
 @router.get("/pelatih")
 async def home(request: Request, uow: UowDep):
     today = business_today()  # the hall's date in WITA (already tomorrow after 16:00 UTC)
@@ -65,22 +79,24 @@ async def home(request: Request, uow: UowDep):
 
 
 @router.get("/pelatih/angkatan/{batch_id}")
-async def batch_page(request: Request, batch_id: uuid.UUID, uow: UowDep):
+async def batch_page(request: Request, batch_id: str, uow: UowDep):
     async def build(principal, session):
-        batch = await batches.get_batch(session, batch_id)
+        bid = _batch_id(batch_id)  # after the sign-in check: a signed-out visitor goes to /masuk first
+        batch = await batches.get_batch(session, bid)
         batches.ensure_assigned(principal, batch)
-        rows = await sessions.sessions_with_counts(session, batch_id)
+        rows = await sessions.sessions_with_counts(session, bid)
         return "angkatan.html", {"batch": batch, "sessions": rows,
-                                 "roster_size": len(await roster.active_roster(session, batch_id))}
+                                 "roster_size": len(await roster.active_roster(session, bid))}
     return await _page(request, uow, build)
 
 
 @router.get("/pelatih/angkatan/{batch_id}/sesi/{no}")
-async def session_page(request: Request, batch_id: uuid.UUID, uow: UowDep, no: int = PathParam(ge=1, le=60)):
+async def session_page(request: Request, batch_id: str, no: str, uow: UowDep):
     async def build(principal, session):
-        marks = await attendance.session_marks(session, principal=principal, batch_id=batch_id, number=no)
-        trail = await attendance.correction_trail(session, principal=principal, batch_id=batch_id, number=no)
-        batch, row = await batches.get_batch(session, batch_id), await sessions.get_session(session, batch_id, no)
+        bid, number = _batch_id(batch_id), _number(no)
+        marks = await attendance.session_marks(session, principal=principal, batch_id=bid, number=number)
+        trail = await attendance.correction_trail(session, principal=principal, batch_id=bid, number=number)
+        batch, row = await batches.get_batch(session, bid), await sessions.get_session(session, bid, number)
         return "sesi.html", {"batch": batch, "session": row, "marks": marks, "corrections": trail,
                              "choices": CHOICES, "closed": row.status != "open" or batch.status != "scheduled",
                              "script_version": SCRIPT_VERSION}
@@ -88,23 +104,24 @@ async def session_page(request: Request, batch_id: uuid.UUID, uow: UowDep, no: i
 
 
 @router.post("/pelatih/angkatan/{batch_id}/sesi/{no}/tutup")
-async def close_session(request: Request, batch_id: uuid.UUID, uow: UowDep,
-                        certificate_settings: CertificateSettingsDep,
-                        no: int = PathParam(ge=1, le=60)):
+async def close_session(request: Request, batch_id: str, no: str, uow: UowDep,
+                        certificate_settings: CertificateSettingsDep):
     principal = await _principal(request)
+    bid, number = _batch_id(batch_id), _number(no)
     await pages.checked_form(request, principal)
     async with uow:
-        result = await completion.complete_session(uow, principal=principal, batch_id=batch_id, number=no,
+        result = await completion.complete_session(uow, principal=principal, batch_id=bid, number=number,
                                                    certificates=certificate_settings)
-    target = "kelulusan" if result["batch_finished"] else f"sesi/{no}"
-    return RedirectResponse(f"/pelatih/angkatan/{batch_id}/{target}", status_code=303)
+    target = "kelulusan" if result["batch_finished"] else f"sesi/{number}"
+    return RedirectResponse(f"/pelatih/angkatan/{bid}/{target}", status_code=303)
 
 
 @router.get("/pelatih/angkatan/{batch_id}/kelulusan")
-async def completion_page(request: Request, batch_id: uuid.UUID, uow: UowDep):
+async def completion_page(request: Request, batch_id: str, uow: UowDep):
     async def build(principal, session):
-        overview = await completion.completion_overview(session, principal=principal, batch_id=batch_id)
-        return "kelulusan.html", {"batch": await batches.get_batch(session, batch_id), "overview": overview}
+        bid = _batch_id(batch_id)
+        overview = await completion.completion_overview(session, principal=principal, batch_id=bid)
+        return "kelulusan.html", {"batch": await batches.get_batch(session, bid), "overview": overview}
     return await _page(request, uow, build)
 
 

@@ -180,6 +180,11 @@ def test_a_trainer_cannot_open_a_batch_not_assigned(browser, training_stack, run
     assert response.status == 403 and "ditugaskan" in page.inner_text("main")
     assert "bukan untuk akun Anda" in page.inner_text("h1")  # the kit's refusal page, in the same frame
     look(page, "training-refused")
+    # A mangled address is a page not found, in words, not a validation error naming the parameter.
+    for address in ("/pelatih/angkatan/bukan-angkatan", f"/pelatih/angkatan/{batch['id']}/sesi/abc"):
+        response = page.goto(f"{training_stack['training'].url}{address}")
+        assert response.status == 404 and "tidak ditemukan" in page.inner_text("main").lower()
+        assert "batch_id" not in page.inner_text("main") and "UUID" not in page.inner_text("main")
     page.context.close()
 
 
