@@ -117,6 +117,8 @@ class BatchCreate(Strict):
     district_quotas: dict[str, int] = Field(default_factory=dict)
     planned_budget: int = Field(default=0, ge=0, le=10**15)
     completion_min_percent: int = Field(default=100, ge=1, le=100)
+    completion_by: Literal["sessions", "jp"] = Field(default="sessions",
+                                                     description="Persentase dihitung dari sesi atau dari JP hadir")
     trainers: list[TrainerName] = Field(default_factory=list)
     signing_official_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan sertifikat")
     co_signer_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan kedua (opsional)")
@@ -166,6 +168,7 @@ class BatchUpdate(Strict):
     district_quotas: dict[str, int] | None = None
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
+    completion_by: Literal["sessions", "jp"] | None = None
     trainers: list[TrainerName] | None = None
     signing_official_id: uuid.UUID | None = Field(default=None, description="null: kembali ke pejabat bawaan")
     co_signer_id: uuid.UUID | None = Field(default=None, description="null: tanpa penanda tangan kedua")
@@ -226,6 +229,7 @@ class BatchRead(BaseModel):
     district_quotas: dict[str, int]
     planned_budget: int
     completion_min_percent: int
+    completion_by: str = "sessions"
     trainers: list[str]
     status: str
     agenda: str = "daily"  # daily: one generated session per day; built: an agenda made of sessions

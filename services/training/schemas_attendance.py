@@ -81,6 +81,8 @@ class CompletionRow(BaseModel):
     district_code: str
     sessions_present: int
     sessions_total: int
+    jp_present: int | None = None
+    jp_total: int | None = None
     completed: bool | None = Field(description="null selama angkatan belum selesai")
     reason: str | None
     certificate_number: str | None
@@ -92,6 +94,7 @@ class CompletionRead(BaseModel):
     rule: str
     sessions_total: int
     sessions_completed: int
+    jp_total: int | None = None
     decided: bool
     completed: int
     not_completed: int

@@ -90,6 +90,7 @@ class Batch(Base):
     district_quotas: Mapped[dict] = mapped_column(JSON)
     planned_budget: Mapped[int] = mapped_column(BigInteger, default=0)
     completion_min_percent: Mapped[int] = mapped_column(Integer, default=100)  # 100 = present at every session
+    completion_by: Mapped[str] = mapped_column(String(10), default="sessions")  # sessions | jp: what the % counts
     trainers: Mapped[list] = mapped_column(JSON)  # token subjects of the assigned trainers
     # Accounts linked to the narasumber of its sessions, kept with every agenda change: they see the batch too.
     teaching_accounts: Mapped[list] = mapped_column(JSON, default=list)
@@ -209,6 +210,8 @@ class CompletionResult(Base):
     completed: Mapped[bool] = mapped_column()
     sessions_present: Mapped[int] = mapped_column(Integer)
     sessions_total: Mapped[int] = mapped_column(Integer)
+    jp_present: Mapped[int | None] = mapped_column(Integer)  # lesson hours attended (decisions since 0006)
+    jp_total: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

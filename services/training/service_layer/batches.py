@@ -112,10 +112,11 @@ async def update_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, data: BatchUpdat
     if signers != {k: getattr(batch, k) for k in signers} or "end_date" in changes:
         await check_signers(session, signers["signing_official_id"], signers["co_signer_id"], merged["end_date"])
     sessions = await sessions_of(session, batch.id)
-    if "completion_min_percent" in changes and changes["completion_min_percent"] != batch.completion_min_percent \
-            and any(s.status == "completed" for s in sessions):
-        raise Conflict("Aturan kelulusan tidak dapat diubah setelah ada sesi yang ditutup.",
-                       fields=[field_error("completion_min_percent", "sudah ada sesi yang ditutup")])
+    for rule in ("completion_min_percent", "completion_by"):
+        if rule in changes and changes[rule] != getattr(batch, rule) and any(s.status == "completed"
+                                                                             for s in sessions):
+            raise Conflict("Aturan kelulusan tidak dapat diubah setelah ada sesi yang ditutup.",
+                           fields=[field_error(rule, "sudah ada sesi yang ditutup")])
     if "capacity" in changes and changes["capacity"] < len(await active_roster(session, batch.id)):
         raise Conflict("Kapasitas lebih kecil dari jumlah peserta terdaftar.",
                        fields=[field_error("capacity", "lebih kecil dari jumlah peserta terdaftar")])
@@ -259,7 +260,8 @@ def to_read(batch: Batch, sessions: list[Session], names: dict | None = None) ->
     return {**{c: getattr(batch, c) for c in (
         "id", "code", "title", "programme_id", "fiscal_year", "venue", "start_date", "end_date", "capacity",
         "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent", "trainers", "status",
-        "version", "cancel_reason", "realised_cost", "closed_at", "agenda", "signing_official_id", "co_signer_id")},
+        "version", "cancel_reason", "realised_cost", "closed_at", "agenda", "completion_by", "signing_official_id",
+        "co_signer_id")},
         "total_jp": sum(s.jp for s in sessions) if sessions else None,
         "sessions": [session_to_read(s, names=names) for s in sessions]}
 

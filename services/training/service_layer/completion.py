@@ -32,16 +32,17 @@ async def complete_session(uow: UnitOfWork, *, principal: Principal, batch_id: u
 
 
 async def _decide_completion(uow: UnitOfWork, batch: Batch, sessions: list[Session], roster):
-    present = await _sessions_present(uow.session, [s.id for s in sessions])
-    rule = CompletionRule(batch.completion_min_percent)
+    present, jp_present = await _attended(uow.session, sessions)
+    rule = CompletionRule(batch.completion_min_percent, batch.completion_by)
+    jp_total = sum(s.jp for s in sessions)
     completers, missed = [], 0
     now = datetime.now(UTC)
     for entry in roster:
-        count = present.get(entry.participant_id, 0)
-        completed, reason = rule.decide(count, len(sessions))
+        count, jp = present.get(entry.participant_id, 0), jp_present.get(entry.participant_id, 0)
+        completed, reason = rule.decide(jp, jp_total) if rule.by == "jp" else rule.decide(count, len(sessions))
         uow.session.add(CompletionResult(batch_id=batch.id, participant_id=entry.participant_id, completed=completed,
-                                         sessions_present=count, sessions_total=len(sessions), reason=reason,
-                                         decided_at=now))
+                                         sessions_present=count, sessions_total=len(sessions), jp_present=jp,
+                                         jp_total=jp_total, reason=reason, decided_at=now))
         fields = dict(batch_id=batch.id, participant_id=entry.participant_id, cooperative_id=entry.cooperative_id,
                       district_code=entry.district_code, sector=entry.sector, gender=entry.gender,
                       sessions_present=count, sessions_total=len(sessions))
@@ -54,20 +55,25 @@ async def _decide_completion(uow: UnitOfWork, batch: Batch, sessions: list[Sessi
     return completers, {"completed": len(completers), "not_completed": missed}
 
 
-async def _sessions_present(session, session_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    rows = (await session.execute(select(AttendanceMark.participant_id, AttendanceMark.status)
-                                  .where(AttendanceMark.session_id.in_(session_ids)))).all()
+async def _attended(session, sessions: list[Session]) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
+    """Per participant: sessions and JP present (Hadir or Terlambat)."""
+    jp_of = {s.id: s.jp for s in sessions}
+    rows = (await session.execute(select(AttendanceMark.participant_id, AttendanceMark.session_id,
+                                         AttendanceMark.status)
+                                  .where(AttendanceMark.session_id.in_(list(jp_of))))).all()
     present: dict[uuid.UUID, int] = {}
-    for participant_id, status in rows:
+    jp: dict[uuid.UUID, int] = {}
+    for participant_id, session_id, status in rows:
         if status in PRESENT:
             present[participant_id] = present.get(participant_id, 0) + 1
-    return present
+            jp[participant_id] = jp.get(participant_id, 0) + jp_of[session_id]
+    return present, jp
 
 
-def describe_rule(min_percent: int) -> str:
+def describe_rule(min_percent: int, by: str = "sessions") -> str:
     if min_percent >= 100:
         return "hadir (Hadir/Terlambat) di semua sesi"
-    return f"hadir (Hadir/Terlambat) minimal {min_percent}% sesi"
+    return f"hadir (Hadir/Terlambat) minimal {min_percent}% {'JP' if by == 'jp' else 'sesi'}"
 
 
 async def completion_overview(session, *, principal: Principal, batch_id: uuid.UUID) -> dict:
@@ -75,8 +81,8 @@ async def completion_overview(session, *, principal: Principal, batch_id: uuid.U
     batch = await get_batch(session, batch_id)
     ensure_assigned(principal, batch)
     sessions = await sessions_of(session, batch_id)
-    closed = [s.id for s in sessions if s.status == "completed"]
-    present = await _sessions_present(session, closed) if closed else {}
+    closed = [s for s in sessions if s.status == "completed"]
+    present, jp_present = await _attended(session, closed) if closed else ({}, {})
     decisions = {c.participant_id: c for c in (await session.scalars(
         select(CompletionResult).where(CompletionResult.batch_id == batch_id))).all()}
     certificates = {c.participant_id: c for c in (await session.scalars(
@@ -87,11 +93,16 @@ async def completion_overview(session, *, principal: Principal, batch_id: uuid.U
         rows.append({"participant_id": entry.participant_id, "full_name": entry.full_name,
                      "cooperative_name": entry.cooperative_name, "district_code": entry.district_code,
                      "sessions_present": decision.sessions_present if decision else present.get(entry.participant_id, 0),
-                     "sessions_total": len(sessions), "completed": decision.completed if decision else None,
+                     "sessions_total": len(sessions),
+                     "jp_present": decision.jp_present if decision and decision.jp_present is not None
+                     else jp_present.get(entry.participant_id, 0),
+                     "jp_total": sum(s.jp for s in sessions),
+                     "completed": decision.completed if decision else None,
                      "reason": decision.reason if decision else None,
                      "certificate_number": cert.number if cert else None,
                      "certificate_status": cert.status if cert else None})
-    return {"batch_id": batch_id, "rule": describe_rule(batch.completion_min_percent),
+    return {"batch_id": batch_id, "rule": describe_rule(batch.completion_min_percent, batch.completion_by),
             "sessions_total": len(sessions), "sessions_completed": len(closed), "decided": bool(decisions),
+            "jp_total": sum(s.jp for s in sessions),
             "completed": sum(1 for d in decisions.values() if d.completed),
             "not_completed": sum(1 for d in decisions.values() if not d.completed), "participants": rows}
