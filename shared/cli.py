@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from shared import cli_messages as msg
-from shared.cli_messages import fit
+from shared.cli_messages import fit, wrap
 
 SERVICES = {
     "identity": "services.identity.bootstrap:create_identity_app",
@@ -208,7 +208,7 @@ def cmd_up(args) -> int:
     width = _terminal_width()
 
     def say(line: str = "") -> None:
-        print(fit(line, width), flush=True)
+        print("\n".join(wrap(line, width)), flush=True)
 
     data_dir = _data_dir()
     log_dir = data_dir / "logs"

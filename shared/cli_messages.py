@@ -118,6 +118,19 @@ def setting_problem(error: dict) -> str:
     return f"{name}={value!r} {wanted}" if isinstance(value, (str, int, float)) else f"{name} {wanted}"
 
 
+def wrap(line: str, width: int | None = None) -> list[str]:
+    """One line folded at spaces to the terminal's width, continuation lines indented; words (addresses) are never
+    cut, so what a person must copy stays whole."""
+    import textwrap
+
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()))
+    return textwrap.wrap(line.lstrip(), width, initial_indent=indent, subsequent_indent=indent + "    ",
+                         break_long_words=False, break_on_hyphens=False) or [line]
+
+
 def fit(line: str, width: int | None = None) -> str:
     """One line cut to the terminal's width (ending with …), so nothing wraps or runs off the screen."""
     width = width or shutil.get_terminal_size((100, 24)).columns

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 
 from shared import demo_data
-from shared.cli_messages import fit
+from shared.cli_messages import wrap
 from shared.demo_data import ACCOUNTS, OFFICERS, Scenario
 
 Sign = Callable[..., str]  # sign(role=, subject=, name=, district=) -> access token
@@ -239,18 +239,19 @@ def wait_for_reporting(api: Api, scenario: Scenario, expected: dict, timeout: fl
 
 def print_accounts(created: dict[str, str], identity_url: str, width: int | None = None) -> None:
     if not created:
-        print(fit("Akun demo sudah ada (kata sandinya dicetak saat pertama kali dibuat).", width))
+        print("\n".join(wrap("Akun demo sudah ada (kata sandinya dicetak saat pertama kali dibuat).", width)))
         return
     from shared.auth import ROLE_NAMES, Role
     from shared.regions import district_name
 
-    print(fit(f"Akun demo (kata sandi hanya ditampilkan sekali ini; masuk di {identity_url}/masuk):", width))
+    print("\n".join(wrap(f"Akun demo (kata sandi hanya ditampilkan sekali ini; masuk di {identity_url}/masuk):",
+                         width)))
     rows = [(a.username, created[a.username], ROLE_NAMES[Role(a.role)]
              + (f" · {district_name(a.district).replace('Kabupaten ', 'Kab. ')}" if a.district else ""))
             for a in ACCOUNTS if a.username in created]
     w_user, w_pass = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
     for username, password, role in rows:
-        print(fit(f"  {username:<{w_user}}  {password:<{w_pass}}  {role}", width))
+        print("\n".join(wrap(f"  {username:<{w_user}}  {password:<{w_pass}}  {role}", width)))
 
 
 def wait_until_up(urls: dict[str, str], timeout: float = 90) -> None:
@@ -268,9 +269,7 @@ def wait_until_up(urls: dict[str, str], timeout: float = 90) -> None:
 
 
 def run(urls: dict[str, str] | None = None, sign: Sign = dev_sign, *, wait: bool = False, say=None) -> int:
-    from shared.cli_messages import fit as cut
-
-    say = say or (lambda line: print(cut(line), flush=True))
+    say = say or (lambda line: print("\n".join(wrap(line)), flush=True))
     urls = urls or default_urls()
     api = Api(urls, sign)
     started = time.monotonic()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared import cli
-from shared.cli_messages import district_suggestion, fit
+from shared.cli_messages import district_suggestion, fit, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,7 +135,10 @@ def test_the_start_summary_names_each_role_page_and_fits_the_terminal(tmp_path):
     with_console = "\n".join(cli.guide_lines(urls, tmp_path, tmp_path / "logs"))
     assert "http://127.0.0.1:8002/konsol" in with_console and "8002/docs" not in with_console
     assert str(tmp_path) in text and "Ctrl-C" in text and "logs/<layanan>.log" in text
-    assert all(len(fit(line, 60)) <= 60 for line in lines)
+    short = cli.guide_lines(urls, Path("/srv/sipelkop/.data"), Path("/srv/sipelkop/.data/logs"))
+    folded = [part for line in short for part in wrap(line, 60)]
+    assert all(len(part) <= 60 for part in folded)
+    assert "http://127.0.0.1:8001/koperasi" in "\n".join(folded)  # addresses are folded around, never cut
     assert fit("x" * 80, 40) == "x" * 39 + "…"
 
 
@@ -159,3 +162,12 @@ def test_an_unreachable_database_is_a_sentence(monkeypatch, capsys):
     assert cli.main(["reporting", "store"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Tidak dapat menghubungi server") and "Traceback" not in err
+
+
+def test_wrap_keeps_the_indent_and_never_cuts_an_address():
+    line = "  Petugas dinas kab/kota   http://127.0.0.1:8001/koperasi  (juga /peserta /angkatan /impor)"
+    assert wrap(line, 80) == ["  Petugas dinas kab/kota   http://127.0.0.1:8001/koperasi  (juga /peserta",
+                              "      /angkatan /impor)"]
+    assert wrap("Contoh: http://127.0.0.1:8002/verifikasi?nomor=UPTD-KUKM%2F2026%2F0001", 30) == [
+        "Contoh:", "    http://127.0.0.1:8002/verifikasi?nomor=UPTD-KUKM%2F2026%2F0001"]
+    assert wrap("pendek", 80) == ["pendek"]
