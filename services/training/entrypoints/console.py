@@ -29,7 +29,7 @@ from shared.regions import districts
 router = APIRouter(prefix="/konsol", include_in_schema=False)
 CONSOLE_ROLES = (Role.ADMIN, Role.TRAINING_STAFF)
 BATCH_STATUS = {"scheduled": ("terjadwal", ""), "cancelled": ("dibatalkan", "bad"), "closed": ("ditutup", "ok")}
-SESSION_STATUS = {"planned": "belum dimulai", "open": "berjalan", "completed": "ditutup"}
+SESSION_STATUS = {"open": "terbuka", "completed": "ditutup"}  # open: attendance may still be marked
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 
