@@ -161,11 +161,12 @@ def _answers(url: str, path: str = "/healthz") -> int | None:
         return None
 
 
-def _wait_until_up(children: dict, urls: dict, timeout: float = 120) -> str | None:
-    """None once every service answers /healthz; else the name of the one that stopped or never answered."""
+def _wait_until_up(children: dict, urls: dict, timeout: float = 120, given_up=lambda: False) -> str | None:
+    """None once every service answers /healthz (or the wait was given up); else the name of the one that stopped
+    or never answered."""
     deadline = time.monotonic() + timeout
     waiting = dict(urls)
-    while waiting:
+    while waiting and not given_up():
         for name in list(waiting):
             if children[name].poll() is not None:
                 return name
@@ -236,13 +237,15 @@ def cmd_up(args) -> int:
     signal.signal(signal.SIGTERM, _stop)
     code = 0
     try:
-        failed = _wait_until_up(children, urls)
+        failed = _wait_until_up(children, urls, given_up=lambda: stop["now"])
+        if stop["now"]:
+            return 0
         if failed:
             say(f"Layanan {failed} tidak menyala. Baris terakhir lognya ({log_dir / (failed + '.log')}):")
             for line in _tail(log_dir / f"{failed}.log"):
-                say(f"  {line}")
+                print(fit(f"  {_readable(line)}", width), flush=True)
             return 1
-        if args.demo:
+        if args.demo and not stop["now"]:
             say("Memuat data demo lewat API layanan ...")
             subprocess.run([sys.executable, "-m", "shared.demo"], env=env, check=False)
         for line in guide_lines(urls, data_dir, log_dir, present=lambda url, path: _answers(url, path) != 404):
