@@ -139,8 +139,11 @@ class SessionTallies(Contract):
 
 
 class SessionCompleted(DomainEvent):
+    """A session closed. Minor version 1: its length in JP (jam pelajaran), for JP delivered."""
+
     type: ClassVar[str] = "sipelkop.training.session.completed.v1"
     topic: ClassVar[str] = SESSION_TOPIC
+    minor_version: ClassVar[int] = 1
 
     batch_id: uuid.UUID
     session_no: int = Field(ge=1)
@@ -148,9 +151,14 @@ class SessionCompleted(DomainEvent):
     roster_size: int = Field(ge=0)
     tallies: SessionTallies
     present_participant_ids: list[uuid.UUID]
+    jp: int | None = Field(default=None, ge=1)
 
 
 class CompletionDecision(DomainEvent):
+    """Minor version 1: the JP (lesson hours) attended and the batch's total JP beside the sessions."""
+
+    minor_version: ClassVar[int] = 1
+
     batch_id: uuid.UUID
     participant_id: uuid.UUID
     cooperative_id: uuid.UUID
@@ -159,6 +167,8 @@ class CompletionDecision(DomainEvent):
     gender: Gender
     sessions_present: int = Field(ge=0)
     sessions_total: int = Field(ge=1)
+    jp_present: int | None = Field(default=None, ge=0)
+    jp_total: int | None = Field(default=None, ge=0)
 
 
 class ParticipantCompleted(CompletionDecision):

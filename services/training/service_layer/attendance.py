@@ -180,6 +180,7 @@ async def close_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid
     uow.emit(SessionCompleted(
         batch_id=batch_id, session_no=number, session_date=session_row.date, roster_size=len(roster),
         tallies=tallies, present_participant_ids=[p for p, s in statuses.items() if s in PRESENT],
+        jp=session_row.jp,
     ), subject=f"{batch_id}:{number}", aggregate_version=session_row.version)
     result = {"batch_id": batch_id, "session_no": number, "tallies": tallies, "roster_size": len(roster),
               "batch_finished": False}

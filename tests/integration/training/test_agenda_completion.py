@@ -26,3 +26,8 @@ async def test_a_batch_can_count_jp_attended(training):
     reason = next(p["reason"] for p in overview["participants"] if p["participant_id"] == long_absent)
     assert reason == "hadir 1 dari 11 JP (9%); minimal 90%"
     assert (await admin.patch(f"/api/v1/batches/{batch['id']}", json={"completion_by": "sessions"})).status_code == 409
+    sessions_closed = await training.outbox("sipelkop.training.session.completed.v1")
+    assert [(e["data"]["session_no"], e["data"]["jp"], e["minor_version"]) for e in sessions_closed] == [
+        (1, 10, 1), (2, 1, 1)]
+    decisions = await training.outbox("sipelkop.training.participant.completed.v1")
+    assert sorted((e["data"]["jp_present"], e["data"]["jp_total"]) for e in decisions) == [(10, 11), (11, 11)]
