@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from services.training.adapters.orm import Session, Trainer
 from services.training.domain.identifiers import mask
@@ -26,7 +27,7 @@ async def register_trainer(uow: UnitOfWork, *, principal: Principal, data: Train
     await _refuse_taken(uow.session, values)
     trainer = Trainer(**values, version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     uow.session.add(trainer)
-    await uow.commit()
+    await _commit(uow)
     return trainer
 
 
@@ -44,12 +45,22 @@ async def update_trainer(uow: UnitOfWork, *, trainer_id: uuid.UUID, data: Traine
         setattr(trainer, key, value)
     trainer.version += 1
     if "account_id" in changes:
-        await uow.session.flush()
+        await _commit(uow, flush_only=True)
         batch_ids = (await uow.session.scalars(select(Session.batch_id).where(Session.trainer_id == trainer.id)
                                                .distinct())).all()
         await refresh_teaching_accounts(uow.session, batch_ids)
-    await uow.commit()
+    await _commit(uow)
     return trainer
+
+
+async def _commit(uow: UnitOfWork, *, flush_only: bool = False) -> None:
+    """Only the account link is unique in the table: two requests linking one account at once meet here. Said as a
+    409, never logged as an error (its statement's parameters would carry the NIK and bank account)."""
+    try:
+        await (uow.session.flush() if flush_only else uow.commit())
+    except IntegrityError:
+        raise Conflict("Akun ini sudah ditautkan ke narasumber lain.",
+                       fields=[field_error("account_id", "sudah ditautkan ke narasumber lain")]) from None
 
 
 def _identified(values: dict) -> None:

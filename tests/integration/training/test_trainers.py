@@ -1,5 +1,7 @@
 """The narasumber registry over real PostgreSQL: NIK, NPWP and bank account masked for all but admins and never in
 events; a trainer reads only the record linked to the account; bad numbers refused naming the field."""
+import asyncio
+
 from tests.integration.training.test_agenda import officer
 
 NIP = "198503152010011002"
@@ -65,3 +67,13 @@ async def test_bad_narasumber_data_is_refused_naming_the_field_and_nothing_is_wr
     cleared = await admin.patch(f"/api/v1/trainers/{first['id']}", json={"nik": None})
     assert cleared.status_code == 422  # neither NIP nor NIK left
     assert len((await admin.get("/api/v1/trainers")).json()) == 1
+
+
+async def test_two_requests_linking_one_account_at_once_get_one_201_and_one_409(training):
+    admin = training.client()
+    results = await asyncio.gather(*(admin.post("/api/v1/trainers", json=body(nik=f"640201150785000{n}",
+                                                                              account_id="akun-rebutan"))
+                                     for n in (1, 2)))
+    assert sorted(r.status_code for r in results) == [201, 409]
+    refused = next(r for r in results if r.status_code == 409)
+    assert refused.json()["error"]["fields"][0]["field"] == "account_id"
