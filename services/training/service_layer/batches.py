@@ -199,7 +199,10 @@ async def close_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.U
 
 
 async def _scheduled(session, batch_id: uuid.UUID) -> Batch:
-    batch = await get_batch(session, batch_id)
+    # Locked like an agenda edit (sessions.add_session): a date move and a new session never miss each other.
+    batch = await session.scalar(agenda.locked(session, select(Batch).where(Batch.id == batch_id)))
+    if batch is None:
+        raise NotFound("Angkatan tidak ditemukan.")
     if batch.status != "scheduled":
         raise Conflict("Angkatan ini sudah dibatalkan atau ditutup.")
     return batch
