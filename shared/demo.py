@@ -53,6 +53,7 @@ class Api:
     def __init__(self, urls: dict[str, str], sign: Sign = dev_sign):
         self.urls, self.sign = urls, sign
         self.account_ids: dict[str, str] = {}
+        self.narasumber: dict[str, str] = {}  # NARASUMBER key -> its id in training's registry
         self._clients: dict[tuple, httpx.Client] = {}
 
     def as_(self, service: str, username: str) -> httpx.Client:
@@ -120,6 +121,10 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
     """Everything in the scenario, in the order the province would do it; returns the figures to expect."""
     admin, staff = api.as_("training", "admin.uptd"), api.as_("training", "staf.pelatihan")
     programme = _ok(admin.post("/api/v1/programmes", json=scenario.programme), "program tahunan")
+    official = _ok(admin.post("/api/v1/officials", json={
+        **demo_data.OFFICIAL, "active_from": f"{scenario.fiscal_year - 2}-01-02"}), "pejabat penanda tangan")["id"]
+    api.narasumber = {n.key: _ok(staff.post("/api/v1/trainers", json=n.body(api.account_ids.get(n.account))),
+                                 f"narasumber {n.name}")["id"] for n in demo_data.NARASUMBER}
     say(f"Program {programme['name']}: pagu Rp {programme['allocation']:,}".replace(",", ".")
         + f", target {programme['target_cooperatives']} koperasi")
     # Batches that are over or running are filled while still in the future, then moved to their real dates.
@@ -131,7 +136,7 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
                 "fiscal_year": scenario.fiscal_year, "venue": batch.venue, "start_date": start.isoformat(),
                 "end_date": (start + (batch.end - batch.start)).isoformat(), "capacity": batch.capacity,
                 "eligible_districts": batch.districts, "planned_budget": batch.planned_budget,
-                "trainers": [api.account_ids.get(batch.trainer, batch.trainer)]}
+                "trainers": [api.account_ids.get(batch.trainer, batch.trainer)], "signing_official_id": official}
         ids[batch.code] = _ok(staff.post("/api/v1/batches", json=body), f"angkatan {batch.code}")["id"]
     province = api.as_("registration", "admin.uptd")  # an officer sees only the batches open to the district
     _wait(lambda: set(ids.values()) <= {b["id"] for b in province.get("/api/v1/batches").json()},
@@ -188,11 +193,12 @@ def _agenda(api: Api, batch, batch_id: str) -> None:
                                                               "end_date": batch.end.isoformat()}),
             f"tanggal {batch.code}")
     start, end = demo_data.SESSION_HOURS
-    trainer = api.account_ids.get(batch.trainer, batch.trainer)
-    for number, topic in enumerate(batch.topics, 1):
-        _ok(staff.patch(f"/api/v1/batches/{batch_id}/sessions/{number}",
-                        json={"topic": topic, "trainer": trainer, "start_time": start, "end_time": end}),
-            f"sesi {number} {batch.code}")
+    accounts = {n.key: n.account for n in demo_data.NARASUMBER}
+    for number, (topic, speaker) in enumerate(zip(batch.topics, demo_data.speakers(batch)), 1):
+        body = {"topic": topic, "trainer_id": api.narasumber[speaker], "start_time": start, "end_time": end}
+        if accounts[speaker] == batch.trainer:  # the one who signs in and marks this session
+            body["trainer"] = api.account_ids.get(batch.trainer, batch.trainer)
+        _ok(staff.patch(f"/api/v1/batches/{batch_id}/sessions/{number}", json=body), f"sesi {number} {batch.code}")
 
 
 def _hold(api: Api, scenario: Scenario, batch, batch_id: str, participant_ids: dict[str, str]) -> None:

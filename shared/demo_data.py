@@ -47,6 +47,47 @@ ACCOUNTS = [Account("admin.uptd", "Hj. Noor Aisyah, S.E.", "admin"),
 OFFICERS = {a.district: a for a in ACCOUNTS if a.district}
 
 
+@dataclass(frozen=True)
+class Narasumber:
+    """A speaker in training's registry; `account` links the ones who sign in to mark attendance."""
+
+    key: str
+    name: str
+    institution: str
+    rate_per_jp: int
+    account: str | None = None
+    nip: str | None = None  # civil servants
+    nik: str | None = None  # the others
+
+    def body(self, account_id: str | None) -> dict:
+        return {"name": self.name, "institution": self.institution, "rate_per_jp": self.rate_per_jp,
+                **({"nip": self.nip} if self.nip else {}), **({"nik": self.nik} if self.nik else {}),
+                **({"account_id": account_id} if account_id else {})}
+
+
+NARASUMBER = [Narasumber("budi", "Dr. Budi Santoso, M.M.", "Universitas Mulawarman", 900_000, "pelatih.budi",
+                         nip="197503122001121002"),
+              Narasumber("sri", "Sri Wahyuni, S.E., M.Si.", "Dinas Koperasi dan UKM Provinsi Kalimantan Timur",
+                         800_000, "pelatih.sri", nip="198108242006042003"),
+              Narasumber("syaiful", "Ir. H. Syaiful Anwar, M.P.", "Dinas Perkebunan Provinsi Kalimantan Timur",
+                         800_000, nip="196807151994031004"),
+              Narasumber("nurul", "Nurul Hidayah, S.Kom.", "Praktisi pemasaran digital, Samarinda", 700_000,
+                         nik="6472035508900002")]
+# Who teaches the middle day of a batch, by its code stem (the batch's own trainer teaches the first and last).
+# (None for the batch running today: its trainer, who signs in, teaches today's session too.)
+GUEST = {"SRL": "syaiful", "KWR": "syaiful", "DIG": "nurul", "PMS": "nurul", "MKS": "budi", "AKT": "budi"}
+# The official who signs the certificates (a record in training, not configuration).
+OFFICIAL = {"name": "Drs. H. Muhammad Yusran, M.Si.", "nip": "197002141995031003",
+            "position": "Kepala UPTD Pelatihan Koperasi dan UKM Provinsi Kalimantan Timur"}
+
+
+def speakers(batch: "Batch") -> list[str]:
+    """The narasumber (NARASUMBER keys) of each session of a batch: its trainer, a guest, its trainer again."""
+    own = next(n.key for n in NARASUMBER if n.account == batch.trainer)
+    guest = GUEST.get(batch.code.split("-")[0], own)
+    return [own if i != 1 else guest for i in range(len(batch.topics))]
+
+
 # --- what the demo holds ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Cooperative:

@@ -57,6 +57,17 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
         len(running.days) - running.sessions_held)
     assert sessions[running.sessions_held]["date"] == scenario.today.isoformat()
 
+    # Every session names its narasumber from training's registry; certificates carry the signing official.
+    staff = api.as_("training", "staf.pelatihan")
+    closed = next(b for b in scenario.batches if b.state == "closed")
+    closed_id = codes[closed.code]["id"] if closed.code in codes else next(
+        b["id"] for b in staff.get("/api/v1/batches").json() if b["code"] == closed.code)
+    agenda = staff.get(f"/api/v1/batches/{closed_id}/sessions").json()
+    names = {n.key: n.name for n in demo_data.NARASUMBER}
+    assert [s["trainer_name"] for s in agenda] == [names[k] for k in demo_data.speakers(closed)]
+    certificates = staff.get(f"/api/v1/batches/{closed_id}/certificates").json()
+    assert certificates and {c["signing_official"] for c in certificates} == {demo_data.OFFICIAL["name"]}
+
     names = [p["full_name"] for b in codes.values()
              for p in trainer.get(f"/api/v1/batches/{b['id']}/roster").json()]
     assert names and len(names) == len(set(names))

@@ -104,3 +104,20 @@ def test_any_day_of_the_year_gives_a_consistent_demo(today):
     assert next(b for b in demo.batches if b.state == "running").start < today
     for person in demo.people:
         parse_nik(person.nik, today=today)
+
+
+def test_narasumber_and_the_signing_official_pass_trainings_checks(demo):
+    from services.training.domain.identifiers import check_nik, check_nip
+    from shared.demo_data import NARASUMBER, OFFICIAL, speakers
+
+    for person in NARASUMBER:
+        assert (person.nip and check_nip(person.nip)) or (person.nik and check_nik(person.nik))
+    assert check_nip(OFFICIAL["nip"])
+    trainers_with_accounts = {n.account: n.key for n in NARASUMBER if n.account}
+    for batch in demo.batches:
+        own = trainers_with_accounts[batch.trainer]
+        taught = speakers(batch)
+        assert len(taught) == len(batch.topics) and taught[0] == own
+        if batch.state == "running":  # today's session is the signed-in trainer's to mark
+            assert taught[batch.sessions_held] == own
+    assert len({k for b in demo.batches for k in speakers(b)}) == len(NARASUMBER)
