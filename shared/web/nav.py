@@ -22,7 +22,8 @@ _LINKS = (
     ("imports", "registration", "/impor", {Role.ADMIN, Role.DISTRICT_OFFICER}),
     ("console", "training", "/konsol", {Role.ADMIN, Role.TRAINING_STAFF}),
     ("trainer", "training", "/pelatih", {Role.TRAINER, Role.TRAINING_STAFF, Role.ADMIN}),
-    ("dashboard", "reporting", "/dasbor", {Role.ADMIN, Role.TRAINING_STAFF, Role.VIEWER, Role.DISTRICT_OFFICER}),
+    ("dashboard", "reporting", "/dasbor", {Role.ADMIN, Role.TRAINING_STAFF, Role.VIEWER, Role.DISTRICT_OFFICER,
+                                             Role.TRAINER}),
     ("accounts", "identity", "/akun", {Role.ADMIN}),
     ("audit", "registration", "/audit", {Role.ADMIN}),
 )

@@ -47,9 +47,12 @@ def render(request: Request, name: str, principal: Principal, status_code: int =
 
 
 def see(path: str, message: str = "") -> RedirectResponse:
+    """Back to a console page with a notice (the query before the fragment: "/angkatan/…?pesan=…#jadwal")."""
     from urllib.parse import quote
 
-    return RedirectResponse(f"/konsol{path}" + (f"?pesan={quote(message)}" if message else ""), status_code=303)
+    path, _, fragment = path.partition("#")
+    return RedirectResponse(f"/konsol{path}" + (f"?pesan={quote(message)}" if message else "")
+                            + (f"#{fragment}" if fragment else ""), status_code=303)
 
 
 def _blank(value):

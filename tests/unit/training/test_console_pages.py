@@ -69,7 +69,7 @@ async def test_a_staffer_plans_the_year_schedules_a_batch_and_builds_its_agenda(
     trainer_id = re.search(r'<option value="([0-9a-f-]{36})">Dr\. Andi Pratama', page.text).group(1)
     added = await post(c, f"{page_path}/sesi", date="2023-07-04", start_time="08:00", end_time="11:00",
                        topic="Literasi digital koperasi", trainer_id=trainer_id)
-    assert added.status_code == 303 and "4+JP" in added.headers["location"].replace("%20", "+"), added.headers
+    assert added.status_code == 303 and added.headers["location"].endswith("%284%20JP%29.#jadwal"), added.headers
     # The same narasumber at an overlapping hour, and a session outside the batch's dates: refused beside the
     # field, nothing written.
     clash = await post(c, f"{page_path}/sesi", date="2023-07-04", start_time="10:00", end_time="12:00",
