@@ -209,3 +209,19 @@ async def test_a_trainer_linked_to_a_narasumber_sees_the_batches_where_they_teac
     # Unlinking the account (or taking the narasumber off the session) takes the batch away again.
     assert (await admin.patch(f"/api/v1/trainers/{speaker['id']}", json={"account_id": None})).status_code == 200
     assert (await own.get(f"/api/v1/batches/{batch['id']}")).status_code == 403
+
+
+async def test_moving_a_built_agenda_keeps_its_narasumber_in_one_place(training):
+    admin = training.client()
+    speaker = await narasumber(training)
+    first = (await admin.post("/api/v1/batches", json=factories.batch(start_in_days=10, days=1))).json()
+    second = (await admin.post("/api/v1/batches", json=factories.batch(start_in_days=20, days=1))).json()
+    for batch in (first, second):
+        added = await admin.post(f"/api/v1/batches/{batch['id']}/sessions",
+                                 json=session_body(batch, 1, "08:00", "10:00", trainer_id=speaker["id"]))
+        assert added.status_code == 201, added.text
+    onto_first = await admin.patch(f"/api/v1/batches/{second['id']}", json={
+        "start_date": first["start_date"], "end_date": first["end_date"]})
+    assert onto_first.status_code == 409 and onto_first.json()["error"]["fields"][0]["field"] == "start_date"
+    assert first["code"] in onto_first.json()["error"]["message"]
+    assert (await admin.get(f"/api/v1/batches/{second['id']}")).json()["start_date"] == second["start_date"]
