@@ -130,13 +130,21 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
     # Batches that are over or running are filled while still in the future, then moved to their real dates.
     parking = scenario.today.replace(day=1) + timedelta(days=400)
     ids: dict[str, str] = {}
+    accounts = {n.key: n.account for n in demo_data.NARASUMBER}
     for n, batch in enumerate(scenario.batches):
         start = batch.start if batch.state == "planned" else parking + timedelta(days=5 * n)
+        sessions = [{"date": (start + (slot.day - batch.start)).isoformat(), "start_time": slot.start,
+                     "end_time": slot.end, "topic": slot.topic, "trainer_id": api.narasumber[slot.speaker],
+                     # the narasumber who signs in as the batch's trainer marks the sessions
+                     **({"trainer": api.account_ids.get(batch.trainer, batch.trainer)}
+                        if accounts[slot.speaker] == batch.trainer else {})}
+                    for slot in demo_data.agenda(batch)]
         body = {"code": batch.code, "title": batch.title, "programme_id": programme["id"],
                 "fiscal_year": scenario.fiscal_year, "venue": batch.venue, "start_date": start.isoformat(),
                 "end_date": (start + (batch.end - batch.start)).isoformat(), "capacity": batch.capacity,
                 "eligible_districts": batch.districts, "planned_budget": batch.planned_budget,
-                "trainers": [api.account_ids.get(batch.trainer, batch.trainer)], "signing_official_id": official}
+                "trainers": [api.account_ids.get(batch.trainer, batch.trainer)], "signing_official_id": official,
+                "sessions": sessions}
         ids[batch.code] = _ok(staff.post("/api/v1/batches", json=body), f"angkatan {batch.code}")["id"]
     province = api.as_("registration", "admin.uptd")  # an officer sees only the batches open to the district
     _wait(lambda: set(ids.values()) <= {b["id"] for b in province.get("/api/v1/batches").json()},
@@ -187,18 +195,10 @@ def _register_everyone(api: Api, scenario: Scenario, batch_ids: dict[str, str]) 
 
 
 def _agenda(api: Api, batch, batch_id: str) -> None:
-    staff = api.as_("training", "staf.pelatihan")
+    """A batch filled while parked later in the year moves to its real dates; its agenda moves with it."""
     if batch.state != "planned":
-        _ok(staff.patch(f"/api/v1/batches/{batch_id}", json={"start_date": batch.start.isoformat(),
-                                                              "end_date": batch.end.isoformat()}),
-            f"tanggal {batch.code}")
-    start, end = demo_data.SESSION_HOURS
-    accounts = {n.key: n.account for n in demo_data.NARASUMBER}
-    for number, (topic, speaker) in enumerate(zip(batch.topics, demo_data.speakers(batch)), 1):
-        body = {"topic": topic, "trainer_id": api.narasumber[speaker], "start_time": start, "end_time": end}
-        if accounts[speaker] == batch.trainer:  # the one who signs in and marks this session
-            body["trainer"] = api.account_ids.get(batch.trainer, batch.trainer)
-        _ok(staff.patch(f"/api/v1/batches/{batch_id}/sessions/{number}", json=body), f"sesi {number} {batch.code}")
+        _ok(api.as_("training", "staf.pelatihan").patch(f"/api/v1/batches/{batch_id}", json={
+            "start_date": batch.start.isoformat(), "end_date": batch.end.isoformat()}), f"tanggal {batch.code}")
 
 
 def _hold(api: Api, scenario: Scenario, batch, batch_id: str, participant_ids: dict[str, str]) -> None:
@@ -206,12 +206,11 @@ def _hold(api: Api, scenario: Scenario, batch, batch_id: str, participant_ids: d
     if not batch.attendance:
         return
     trainer = api.as_("training", batch.trainer)
-    for number in range(1, batch.sessions_held + 1):
-        day = batch.days[number - 1]
+    for number, slot in enumerate(demo_data.agenda(batch)[:batch.sessions_held], 1):
         marks = [{"participant_id": participant_ids[key], "status": statuses[number - 1]}
                  for key, statuses in batch.attendance.items()]
         _ok(trainer.put(f"/api/v1/batches/{batch_id}/sessions/{number}/attendance",
-                        json={"marks": marks, "recorded_at": f"{day.isoformat()}T08:20:00+08:00"}),
+                        json={"marks": marks, "recorded_at": f"{slot.day.isoformat()}T{slot.start}:00+08:00"}),
             f"kehadiran sesi {number} {batch.code}")
         _ok(trainer.post(f"/api/v1/batches/{batch_id}/sessions/{number}/complete"), f"tutup sesi {number}")
     if batch.state == "closed":

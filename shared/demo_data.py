@@ -81,11 +81,42 @@ OFFICIAL = {"name": "Drs. H. Muhammad Yusran, M.Si.", "nip": "197002141995031003
             "position": "Kepala UPTD Pelatihan Koperasi dan UKM Provinsi Kalimantan Timur"}
 
 
-def speakers(batch: "Batch") -> list[str]:
-    """The narasumber (NARASUMBER keys) of each session of a batch: its trainer, a guest, its trainer again."""
+# Three sessions a day (the UPTD's usual day): 2 + 3 + 3 JP of 45 minutes.
+DAY_SLOTS = [("08:00", "09:30"), ("09:45", "12:00"), ("13:00", "15:15")]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One session of a batch's agenda (jadwal acara)."""
+
+    day: date
+    start: str  # HH:MM WITA
+    end: str
+    topic: str
+    speaker: str  # NARASUMBER key
+
+
+def agenda(batch: "Batch") -> list[Slot]:
+    """Each day's materi in three sessions; the batch's trainer teaches the first and last day, a guest the middle
+    one; the first session opens the batch, the last closes it with the follow-up plan."""
     own = next(n.key for n in NARASUMBER if n.account == batch.trainer)
     guest = GUEST.get(batch.code.split("-")[0], own)
-    return [own if i != 1 else guest for i in range(len(batch.topics))]
+    slots = []
+    last = len(batch.days) - 1
+    for d, (day, topic) in enumerate(zip(batch.days, batch.topics)):
+        subjects = [topic, f"{topic}: praktik", f"{topic}: diskusi kelompok"]
+        if d == 0:
+            subjects[0] = f"Pembukaan; {topic}"
+        if d == last:
+            subjects[2] = "Rencana tindak lanjut dan penutupan"
+        for (start, end), subject in zip(DAY_SLOTS, subjects):
+            slots.append(Slot(day, start, end, subject, guest if d == 1 else own))
+    return slots
+
+
+def speakers(batch: "Batch") -> list[str]:
+    """The narasumber (NARASUMBER keys) of each session of a batch, in session order."""
+    return [slot.speaker for slot in agenda(batch)]
 
 
 # --- what the demo holds ---------------------------------------------------------------------------------------
@@ -143,7 +174,7 @@ class Batch:
     topics: list[str]
     nominated: int  # how many the districts nominate
     realised_cost: int | None = None
-    # participant key -> one status per session already held (closed: every session; running: the days before today)
+    # participant key -> one status per session already held (closed: every session; running: those before today)
     attendance: dict[str, list[str]] = field(default_factory=dict)
 
     @property
@@ -257,7 +288,6 @@ CLOSED_WEEKS_AGO = [36, 28, 21, 13, 6]
 DISTRICT_TARGETS = {"64.01": 50, "64.02": 110, "64.03": 45, "64.07": 35, "64.08": 70, "64.09": 35, "64.11": 15,
                     "64.71": 80, "64.72": 120, "64.74": 40}  # sums to 600
 CAPACITY = 30
-SESSION_HOURS = ("08:00", "15:30")  # one session a day in the demo, its hours set on the agenda
 
 
 def _tuesday(day: date) -> date:
@@ -370,7 +400,7 @@ def _people(rng: random.Random, batches: list[Batch]) -> tuple[list[Cooperative]
 def _attendance(rng: random.Random, batch: Batch, people: list[Person], today: date) -> None:
     """Statuses of the sessions already held: most present, some late; a few excused, sick or absent, so that a
     handful of each closed batch does not complete (the default rule: present at every session)."""
-    held = len(batch.days) if batch.state == "closed" else len([d for d in batch.days if d < today])
+    held = len([slot for slot in agenda(batch) if batch.state == "closed" or slot.day < today])
     if batch.state == "planned" or not held:
         return
     misses = rng.choice([1, 2, 3, 4]) if batch.state == "closed" else 0

@@ -53,8 +53,9 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
     trainer = api.as_("training", running.trainer)
     codes = {b["code"]: b for b in trainer.get("/api/v1/batches").json()}
     sessions = trainer.get(f"/api/v1/batches/{codes[running.code]['id']}/sessions").json()
+    assert len(sessions) == len(demo_data.agenda(running)) == 3 * len(running.days)  # three sessions a day
     assert [s["status"] for s in sessions] == ["completed"] * running.sessions_held + ["open"] * (
-        len(running.days) - running.sessions_held)
+        len(sessions) - running.sessions_held)
     assert sessions[running.sessions_held]["date"] == scenario.today.isoformat()
 
     # Every session names its narasumber from training's registry; certificates carry the signing official.

@@ -7,7 +7,7 @@ import pytest
 
 from services.registration.domain.nik import parse_nik
 from services.registration.domain.reference import KINDS, sectors
-from shared.demo_data import ACCOUNTS, scenario, wita_today
+from shared.demo_data import ACCOUNTS, agenda, scenario, wita_today
 from shared.regions import districts
 
 TODAY = date(2026, 12, 3)
@@ -35,8 +35,11 @@ def test_batches_across_the_year_in_every_state(demo):
     states = Counter(b.state for b in demo.batches)
     assert states["closed"] >= 3 and states["running"] == 1 and states["planned"] >= 1
     running = next(b for b in demo.batches if b.state == "running")
-    assert running.start < TODAY <= running.end and running.sessions_held == (TODAY - running.start).days
-    assert all(b.end < TODAY and b.realised_cost and b.sessions_held == len(b.days)
+    slots = agenda(running)
+    assert running.start < TODAY <= running.end
+    assert [s.day < TODAY for s in slots] == [True] * running.sessions_held + [False] * (len(slots) - running.sessions_held)
+    assert running.sessions_held == 3 * (TODAY - running.start).days  # three sessions a day
+    assert all(b.end < TODAY and b.realised_cost and b.sessions_held == len(agenda(b)) == 3 * len(b.days)
                for b in demo.batches if b.state == "closed")
     assert all(b.start > TODAY and not b.attendance for b in demo.batches if b.state == "planned")
     months = {b.start.month for b in demo.batches if b.state == "closed"}
@@ -86,6 +89,16 @@ def test_the_rules_of_registration_accept_the_data(demo):
         assert {p.district for p in people} <= set(batch.districts)
 
 
+def test_an_agenda_of_three_sessions_a_day_without_overlap(demo):
+    for batch in demo.batches:
+        slots = agenda(batch)
+        assert {s.day for s in slots} == set(batch.days)
+        for day in batch.days:
+            times = sorted((s.start, s.end) for s in slots if s.day == day)
+            assert len(times) == 3 and all(a[1] < b[0] for a, b in zip(times, times[1:]))
+        assert slots[0].topic.startswith("Pembukaan") and "penutupan" in slots[-1].topic
+
+
 def test_the_same_day_gives_the_same_demo():
     assert [p.full_name for p in scenario(TODAY).people] == [p.full_name for p in scenario(TODAY).people]
 
@@ -117,7 +130,7 @@ def test_narasumber_and_the_signing_official_pass_trainings_checks(demo):
     for batch in demo.batches:
         own = trainers_with_accounts[batch.trainer]
         taught = speakers(batch)
-        assert len(taught) == len(batch.topics) and taught[0] == own
+        assert len(taught) == len(agenda(batch)) and taught[0] == own
         if batch.state == "running":  # today's session is the signed-in trainer's to mark
             assert taught[batch.sessions_held] == own
     assert len({k for b in demo.batches for k in speakers(b)}) == len(NARASUMBER)
