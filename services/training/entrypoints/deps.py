@@ -25,5 +25,8 @@ CertificateSettingsDep = Annotated[CertificateSettings, Depends(get_certificate_
 # The UPTD's training staff run the training cycle as the provincial admin does.
 Admin = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF))]
 Staff = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER))]
+# A certificate's paper: the batch's staff and trainers, and the district officer of the participant's district.
+CertificateReader = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER,
+                                                         Role.DISTRICT_OFFICER))]
 # What reporting's reconciliation reads (its service account): programmes, batches, rosters' sizes, completion.
 Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.TRAINER, Role.RECONCILER))]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
-from services.training.entrypoints.deps import Admin, CertificateSettingsDep, Staff, UowDep
+from services.training.entrypoints.deps import Admin, CertificateReader, CertificateSettingsDep, Staff, UowDep
 from services.training.schemas_attendance import CertificateRead, CertificateVerification, RevokeIn
 from services.training.service_layer import certificates, papers
 
@@ -36,12 +36,22 @@ async def download_certificates(batch_id: uuid.UUID, principal: Staff, uow: UowD
 
 
 @router.get("/certificates/{number:path}/pdf", response_class=Response, responses=PDF, summary="Unduh satu sertifikat (PDF)")
-async def download_certificate(number: str, principal: Staff, uow: UowDep, settings: CertificateSettingsDep):
+async def download_certificate(number: str, principal: CertificateReader, uow: UowDep,
+                               settings: CertificateSettingsDep):
     async with uow:
         content = await papers.certificate_paper(uow.session, principal=principal, number=number, settings=settings)
     filename = number.replace("/", "-")
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}.pdf"'})
+
+
+@router.get("/certificates", response_model=list[CertificateRead],
+            summary="Sertifikat peserta kabupaten/kota petugas dinas (hanya wilayahnya)")
+async def district_certificates(principal: CertificateReader, uow: UowDep, settings: CertificateSettingsDep,
+                                fiscal_year: int | None = Query(None, ge=2000, le=2100)):
+    async with uow:
+        return [certificates.to_read(row["certificate"], settings) for row in
+                await certificates.district_certificates(uow.session, principal=principal, fiscal_year=fiscal_year)]
 
 
 @router.post("/certificates/{number:path}/revoke", response_model=CertificateRead, summary="Cabut sertifikat")

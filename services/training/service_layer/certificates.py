@@ -12,8 +12,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.training.adapters.orm import Batch, Certificate, CertificateCounter, Official, RosterEntry
 from services.training.domain.certificates import certificate_year, format_number, is_certificate_number
 from services.training.service_layer.batches import ensure_assigned, get_batch
-from shared.auth import Principal
-from shared.errors import Conflict, NotFound, field_error
+from shared.auth import Principal, Role
+from shared.errors import Conflict, Forbidden, NotFound, field_error
 from shared.events.training import CertificateIssued, CertificateRevoked
 from shared.unit_of_work import UnitOfWork
 
@@ -120,9 +120,36 @@ async def verify(session, number: str) -> dict:
 
 
 async def certificate_for_staff(session, *, principal: Principal, number: str) -> Certificate:
+    """For the batch's staff and trainers; for a district officer, only a participant of their own district."""
     cert = await _get(session, number)
+    if principal.role == Role.DISTRICT_OFFICER:
+        if await district_of(session, cert) != principal.district:
+            raise Forbidden("Sertifikat ini milik peserta dari kabupaten/kota lain.")
+        return cert
     ensure_assigned(principal, await get_batch(session, cert.batch_id))
     return cert
+
+
+async def district_of(session, cert: Certificate) -> str | None:
+    """The participant's kabupaten/kota, from the roster the certificate was issued from."""
+    return await session.scalar(select(RosterEntry.district_code).where(
+        RosterEntry.batch_id == cert.batch_id, RosterEntry.participant_id == cert.participant_id))
+
+
+async def district_certificates(session, *, principal: Principal, fiscal_year: int | None = None) -> list[dict]:
+    """A district officer's people: every certificate issued to a participant of their district (newest first)."""
+    if principal.role != Role.DISTRICT_OFFICER or not principal.district:
+        raise Forbidden("Daftar ini untuk petugas dinas kabupaten/kota.")
+    query = (select(Certificate, Batch.code, RosterEntry.position)
+             .join(RosterEntry, (RosterEntry.batch_id == Certificate.batch_id)
+                   & (RosterEntry.participant_id == Certificate.participant_id))
+             .join(Batch, Batch.id == Certificate.batch_id)
+             .where(RosterEntry.district_code == principal.district)
+             .order_by(Certificate.start_date.desc(), Certificate.full_name))
+    if fiscal_year:
+        query = query.where(Batch.fiscal_year == fiscal_year)
+    return [{"certificate": cert, "batch_code": code, "position": position}
+            for cert, code, position in (await session.execute(query)).all()]
 
 
 async def batch_certificates(session, *, principal: Principal, batch_id: uuid.UUID) -> list[Certificate]:

@@ -177,3 +177,20 @@ def test_a_staffer_builds_runs_and_closes_the_seed_batch_on_pages(browser, train
                           check=True).stdout
     assert OFFICIAL[0] in text, text
     context.close()
+
+    # The district officer of Kutai Timur (64.08) lists and downloads only 64.08's certificates.
+    district = {e["participant_id"]: e["district_code"] for e in admin.get(f"/api/v1/batches/{batch_id}/roster").json()}
+    issued = admin.get(f"/api/v1/batches/{batch_id}/certificates").json()
+    own = sorted(c["number"] for c in issued if district[c["participant_id"]] == "64.08" and c["status"] == "valid")
+    other = next(c["number"] for c in issued if district[c["participant_id"]] == "64.02" and c["status"] == "valid")
+    officer = browser.new_context(**LAPTOP)
+    sign_in_browser(officer, base, role="district_officer", district="64.08", name="Yuliana Kombong")
+    page = officer.new_page()
+    page.goto(f"{base}/sertifikat")
+    listed = sorted(cell.inner_text().strip() for cell in page.locator("td[data-label=Nomor]").all())
+    assert listed == own and own, (listed, own)
+    screenshot(page, "training-district-certificates")
+    mine = page.request.get(base + page.locator("a:has-text('Unduh PDF')").first.get_attribute("href"))
+    assert mine.status == 200 and mine.body().startswith(b"%PDF")
+    assert page.request.get(f"{base}/api/v1/certificates/{other}/pdf").status == 403
+    officer.close()
