@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Run the whole system: local Kafka broker + registration, training, reporting (SQLite stores). Ctrl-C stops all.
+## Run the whole system: local Kafka broker + identity, registration, training, reporting (SQLite stores). Ctrl-C stops all.
 run: $(STAMP)
 	$(VENV)/bin/sipelkop up $(if $(DEMO),--demo,)
 
-## The same, with the demo scenario loaded ("Digitalisasi Usaha Koperasi", 30 participants).
+## The same, with a demo province loaded (a DAK programme, eight batches over the year, 223 cooperatives in ten districts).
 demo: $(STAMP)
 	$(VENV)/bin/sipelkop up --demo
 
