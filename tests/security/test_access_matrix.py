@@ -59,6 +59,19 @@ def participant_body(world):
     return {"json": factories.participant(world["cooperative_id"], OWN)}
 
 
+def session_body(world):
+    return {"json": {"date": world["spare_start"], "start_time": "08:00", "end_time": "09:30", "topic": "Pembukaan"}}
+
+
+def narasumber_body(world):
+    return {"json": {"name": "Ir. Budi Santoso", "nik": "6402011507850002", "rate_per_jp": 900_000}}
+
+
+def official_body(world):
+    return {"json": {"name": "Drs. H. Abdullah", "nip": "197001011995031001", "position": "Kepala UPTD",
+                     "active_from": "2020-01-01"}}
+
+
 def enrol_body(world):
     return {"json": {"batch_id": world["batch_id"], "participant_id": world["spare_participant_id"]}}
 
@@ -142,17 +155,33 @@ TABLE: dict[tuple[str, str, str], Expect] = {
         ADMIN_ONLY, path={"batch_id": "spare_batch_id"}, body={"json": {"realised_cost": 0}}, ok=(200, 409)),
     (TR, "GET", "/api/v1/batches/{batch_id}/sessions"): Expect(STAFF),
     (TR, "PATCH", "/api/v1/batches/{batch_id}/sessions/{no}"): Expect(ADMIN_ONLY, body={"json": {"topic": "Pembukaan"}}),
+    (TR, "POST", "/api/v1/batches/{batch_id}/sessions"): Expect(
+        ADMIN_ONLY, path={"batch_id": "spare_batch_id"}, body=session_body, ok=(201, 409)),
+    (TR, "DELETE", "/api/v1/batches/{batch_id}/sessions/{no}"): Expect(
+        ADMIN_ONLY, path={"batch_id": "spare_batch_id"}, ok=(204, 409)),  # the spare batch keeps one session
+    # Narasumber: the UPTD's staff; a trainer only the record linked to the account (pelatih-a's).
+    (TR, "POST", "/api/v1/trainers"): Expect(ADMIN_ONLY, body=narasumber_body, ok=(201, 409)),
+    (TR, "GET", "/api/v1/trainers"): Expect({A, T, TO}),  # pelatih-b gets an empty list
+    (TR, "GET", "/api/v1/trainers/{trainer_id}"): Expect(STAFF),
+    (TR, "PATCH", "/api/v1/trainers/{trainer_id}"): Expect(ADMIN_ONLY, body={"json": {"rate_per_jp": 1_000_000}}),
+    (TR, "POST", "/api/v1/officials"): Expect(ADMIN_ONLY, body=official_body, ok=(201,)),
+    (TR, "GET", "/api/v1/officials"): Expect(ADMIN_ONLY),
+    (TR, "GET", "/api/v1/officials/{official_id}"): Expect(ADMIN_ONLY),
+    (TR, "PATCH", "/api/v1/officials/{official_id}"): Expect(ADMIN_ONLY, body={"json": {"position": "Kepala UPTD"}}),
     (TR, "GET", "/api/v1/batches/{batch_id}/roster"): Expect(STAFF),
     (TR, "PUT", "/api/v1/batches/{batch_id}/sessions/{no}/attendance"): Expect(STAFF, body=marks_body),
     (TR, "GET", "/api/v1/batches/{batch_id}/sessions/{no}/attendance"): Expect(STAFF),
     (TR, "GET", "/api/v1/batches/{batch_id}/sessions/{no}/corrections"): Expect(STAFF),
     (TR, "GET", "/api/v1/batches/{batch_id}/sessions/{no}/attendance-sheet.pdf"): Expect(STAFF),
+    (TR, "GET", "/api/v1/batches/{batch_id}/attendance.xlsx"): Expect(STAFF),
     (TR, "POST", "/api/v1/batches/{batch_id}/sessions/{no}/complete"): Expect(
         STAFF, path={"batch_id": "certified_batch_id"}, ok=(200, 409)),
     (TR, "GET", "/api/v1/batches/{batch_id}/completion"): Expect(STAFF),
     (TR, "GET", "/api/v1/batches/{batch_id}/certificates"): Expect(STAFF, path={"batch_id": "certified_batch_id"}),
     (TR, "GET", "/api/v1/batches/{batch_id}/certificates.zip"): Expect(STAFF, path={"batch_id": "certified_batch_id"}),
-    (TR, "GET", "/api/v1/certificates/{number}/pdf"): Expect(STAFF),
+    # The paper: the batch's staff and trainers, and the officer of the participant's district (OWN), not OTHER's.
+    (TR, "GET", "/api/v1/certificates/{number}/pdf"): Expect(STAFF | {O}),
+    (TR, "GET", "/api/v1/certificates"): Expect({O, OO}),  # each officer: their own district's certificates
     (TR, "POST", "/api/v1/certificates/{number}/revoke"): Expect(
         ADMIN_ONLY, path={"number": "spare_number"}, body={"json": {"reason": "uji akses"}}, ok=(200, 409)),
     (TR, "GET", "/api/v1/certificates/{number}"): Expect(PUBLIC),  # public verification: genuine or not
@@ -214,7 +243,13 @@ def build_world(stack) -> dict:
     wait_for(lambda: len(officers[OWN].get("/api/v1/batches").json()) == 3, message="batches in registration")
     world = {"stack": stack, "programme_id": programme["id"], "batch": batches["batch"],
              "batch_id": batches["batch"]["id"], "certified_batch_id": batches["certified"]["id"],
-             "spare_batch_id": batches["spare"]["id"], "no": 1, "letter_id": 987654, "name": "districts"}
+             "spare_batch_id": batches["spare"]["id"], "no": 1, "letter_id": 987654, "name": "districts",
+             "spare_start": batches["spare"]["start_date"]}
+    narasumber = admin_training.post("/api/v1/trainers", json={
+        "name": "Dr. Siti Rahmawati, M.M.", "nik": "6402011507850001", "account_id": "pelatih-a"})
+    official = admin_training.post("/api/v1/officials", json=official_body(world)["json"])
+    assert narasumber.status_code == official.status_code == 201, (narasumber.text, official.text)
+    world.update(trainer_id=narasumber.json()["id"], official_id=official.json()["id"])
 
     def person(district, coop_id, batch_id=None):
         body = factories.participant(coop_id, district)
