@@ -1,11 +1,11 @@
 """Training's tables: programmes, batches and their agenda, narasumber, officials, the roster, attendance and its trail,
-completion, certificates."""
+completion, certificates, and the audit trail of every change made through the console and the API."""
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Time,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time,
                         UniqueConstraint, Uuid)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -255,3 +255,25 @@ class Certificate(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class AuditEntry(Base):
+    """Who changed what, and when; written in the same transaction as the change itself. The shape of
+    registration's audit_log (without its district: training's records are the province's), so one reader serves
+    both; attendance re-markings keep their own trail (attendance_corrections) and are not copied here."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(120), index=True)  # the account id at identity
+    actor_name: Mapped[str | None] = mapped_column(String(200))  # the person's name when it was done
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))  # created | updated | cancelled | deleted | revoked | closed
+    entity: Mapped[str] = mapped_column(String(40))  # programme | batch | session | trainer | official | certificate
+    # A UUID, a certificate number, or "<batch id>/<session number>" for a session of the agenda.
+    entity_id: Mapped[str] = mapped_column(String(60))
+    # Changed fields as {field: [old, new]}; NIK, NPWP, bank account and phone only as "(diubah)", never the value.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
