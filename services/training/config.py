@@ -1,6 +1,8 @@
 """Training settings: TRAINING_* plus the common SIPELKOP_* ones."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
@@ -16,6 +18,9 @@ class TrainingSettings(ServiceSettings):
     signing_official: str = "Kepala UPTD Pelatihan Koperasi dan UKM"
     signing_title: str = "UPTD Pelatihan Koperasi dan UKM Provinsi Kalimantan Timur"
     certificate_prefix: str = Field(default="UPTD-KUKM", pattern=r"^[A-Za-z0-9.-]{1,30}$")
+    # The agency's logo in the kop of certificates and attendance sheets (PNG, JPEG or SVG); empty: the project's
+    # logo (shared/web/static/logo.svg).
+    logo_file: str = ""
     # Where the public verification page is reachable from a phone scanning the QR code.
     public_base_url: str = ""
     # Kalimantan Timur keeps WITA (UTC+8) all year: "today" on the trainers' pages is the hall's day.
@@ -30,4 +35,6 @@ class TrainingSettings(ServiceSettings):
         if not self.public_base_url:
             self.public_base_url = f"http://{self.host}:{self.port}"
         self.public_base_url = self.public_base_url.rstrip("/")
+        if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
+            raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
         return self

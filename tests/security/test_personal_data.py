@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import subprocess
 import zipfile
 import zlib
 
@@ -37,14 +38,16 @@ def patterns(niks: list[str], phones: list[str]) -> re.Pattern:
 
 
 def pdf_text(content: bytes) -> str:
-    """The text operators of a PDF: fpdf2 writes core-font strings into Flate-compressed content streams."""
+    """What a PDF says: its text as pdftotext reads it (training's papers embed a Unicode font, whose strings are
+    glyph numbers), and every Flate-compressed stream (core-font strings are literal there)."""
+    shown = subprocess.run(["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True).stdout
     chunks = [content]
     for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
         try:
             chunks.append(zlib.decompress(match.group(1)))
         except zlib.error:
             pass
-    return b"\n".join(chunks).decode("latin-1")
+    return shown.decode("utf-8") + "\n" + b"\n".join(chunks).decode("latin-1")
 
 
 def archive_text(content: bytes) -> str:

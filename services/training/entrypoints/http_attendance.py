@@ -13,6 +13,7 @@ from services.training.schemas_attendance import (AttendanceIn, AttendanceRead, 
 from services.training.service_layer import attendance, batches, completion, papers, roster
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/batches/{batch_id}/roster", response_model=list[RosterRead], summary="Daftar peserta angkatan")
@@ -48,11 +49,22 @@ async def get_corrections(batch_id: uuid.UUID, principal: Staff, uow: UowDep, no
 @router.get("/batches/{batch_id}/sessions/{no}/attendance-sheet.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}, "description": "PDF"}},
             summary="Daftar hadir sesi untuk dicetak (PDF)")
-async def get_attendance_sheet(batch_id: uuid.UUID, principal: Staff, uow: UowDep, no: int = SessionNo):
+async def get_attendance_sheet(batch_id: uuid.UUID, principal: Staff, uow: UowDep, certificates: CertificateSettingsDep,
+                               no: int = SessionNo):
     async with uow:
-        content = await papers.attendance_sheet(uow.session, principal=principal, batch_id=batch_id, number=no)
+        content = await papers.attendance_sheet(uow.session, principal=principal, batch_id=batch_id, number=no,
+                                                settings=certificates)
     return Response(content, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="daftar-hadir-sesi-{no}.pdf"'})
+
+
+@router.get("/batches/{batch_id}/attendance.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "XLSX"}},
+            summary="Rekap kehadiran angkatan: peserta x sesi, huruf status dan JP hadir (XLSX)")
+async def get_attendance_grid(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
+    async with uow:
+        name, content = await papers.attendance_grid(uow.session, principal=principal, batch_id=batch_id)
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.post("/batches/{batch_id}/sessions/{no}/complete", response_model=SessionCompletedRead,

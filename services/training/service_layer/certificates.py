@@ -24,11 +24,12 @@ class CertificateSettings:
     signing_official: str
     signing_title: str
     public_base_url: str
+    logo_file: str = ""  # the kop's logo on certificates and attendance sheets; empty: the project's own
 
     @classmethod
     def of(cls, settings) -> "CertificateSettings":
         return cls(settings.certificate_prefix, settings.signing_official, settings.signing_title,
-                   settings.public_base_url)
+                   settings.public_base_url, settings.logo_file)
 
     def verification_url(self, number: str) -> str:
         return f"{self.public_base_url}/verifikasi?nomor={quote(number, safe='')}"

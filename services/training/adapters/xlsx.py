@@ -1,0 +1,99 @@
+"""A batch's attendance grid as a spreadsheet (openpyxl): participants x sessions with the status letters and the JP
+attended, and a second sheet with the sessions themselves. A pure function from a read model to bytes."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from services.training.adapters.pdf import AgendaItem, date_range, hours
+from services.training.domain.completion import PRESENT
+from shared.web.format import hari_tanggal, tanggal_singkat
+
+LETTERS = {"hadir": "H", "terlambat": "T", "izin": "I", "sakit": "S", "alpa": "A"}
+LEGEND = "H = Hadir, T = Terlambat, I = Izin, S = Sakit, A = Alpa, kosong = belum ditandai. JP hadir menghitung H dan T."
+PERSON = ("No", "Nama", "Jabatan", "Koperasi", "Kabupaten/Kota")
+HEAD_FILL = PatternFill("solid", fgColor="E1E8F2")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    full_name: str
+    position: str
+    cooperative_name: str
+    district: str
+    statuses: tuple[str | None, ...]  # one per session, in the grid's order
+
+
+@dataclass(frozen=True)
+class AttendanceGrid:
+    batch_title: str
+    batch_code: str
+    venue: str
+    start_date: date
+    end_date: date
+    sessions: tuple[tuple[int, AgendaItem], ...]  # (session number, the session), in time order
+    rows: tuple[GridRow, ...]
+
+    def jp_attended(self, row: GridRow) -> int:
+        return sum(item.jp for (_, item), status in zip(self.sessions, row.statuses) if status in PRESENT)
+
+
+def _head(cell) -> None:
+    cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def attendance_grid_xlsx(grid: AttendanceGrid) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Kehadiran"
+    total_jp = sum(item.jp for _, item in grid.sessions)
+    sheet["A1"] = "REKAP KEHADIRAN PESERTA"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = f"Pelatihan: {grid.batch_title} ({grid.batch_code})"
+    sheet["A3"] = f"Tempat dan tanggal: {grid.venue}, {date_range(grid.start_date, grid.end_date)}"
+    sheet["A4"] = f"{len(grid.sessions)} sesi, {total_jp} JP. {LEGEND}"
+    header = [*PERSON, *(f"Sesi {no}\n{tanggal_singkat(item.day)}\n{item.start:%H.%M} · {item.jp} JP"
+                         for no, item in grid.sessions), "Sesi hadir", "JP hadir", f"% JP (dari {total_jp})"]
+    first = 6
+    for col, title in enumerate(header, start=1):
+        _head(sheet.cell(first, col, title))
+    sheet.row_dimensions[first].height = 45
+    for i, row in enumerate(grid.rows, start=1):
+        letters = [LETTERS.get(s or "", "") for s in row.statuses]
+        attended = grid.jp_attended(row)
+        values = [i, row.full_name, row.position.capitalize(), row.cooperative_name, row.district, *letters,
+                  sum(1 for s in row.statuses if s in PRESENT), attended,
+                  round(100 * attended / total_jp, 1) if total_jp else None]
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(first + i, col, value)
+            cell.border = BOX
+            if col == 1 or len(PERSON) < col <= len(PERSON) + len(letters):
+                cell.alignment = Alignment(horizontal="center")
+    for col, width in enumerate((5, 32, 12, 32, 26), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    for col in range(len(PERSON) + 1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(col)].width = 11
+    sheet.freeze_panes = sheet.cell(first + 1, len(PERSON) + 1)
+    _agenda_sheet(book.create_sheet("Sesi"), grid)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _agenda_sheet(sheet, grid: AttendanceGrid) -> None:
+    for col, title in enumerate(("Sesi", "Hari/Tanggal", "Waktu", "Materi", "Narasumber", "JP"), start=1):
+        _head(sheet.cell(1, col, title))
+    for r, (no, item) in enumerate(grid.sessions, start=2):
+        for col, value in enumerate((no, hari_tanggal(item.day), hours(item.start, item.end), item.topic,
+                                     item.narasumber or "", item.jp), start=1):
+            sheet.cell(r, col, value).border = BOX
+    for col, width in enumerate((6, 24, 18, 50, 32, 6), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
