@@ -183,8 +183,57 @@ class BatchCancel(Strict):
     reason: str = Field(min_length=3, max_length=500, description="Alasan pembatalan")
 
 
+Rupiah = Annotated[int, Field(le=10**15)]
+
+
+class CloseLineIn(Strict):
+    """One DAK component of a closing (codes: GET /api/v1/batches/{id}/closing-proposal)."""
+
+    component: str = Field(min_length=1, max_length=40, description="Kode komponen, mis. honor_narasumber")
+    planned: Rupiah = Field(default=0, description="Rencana (rupiah)")
+    realised: Rupiah = Field(description="Realisasi (rupiah)")
+
+    @field_validator("planned", "realised")
+    @classmethod
+    def _not_negative(cls, v: int) -> int:
+        if v < 0:
+            raise ValueError("tidak boleh negatif")
+        return v
+
+
 class BatchClose(Strict):
-    realised_cost: int = Field(ge=0, le=10**15, description="Realisasi biaya angkatan (rupiah)")
+    """Realisasi by component; a plain `realised_cost` (the API before components) is booked as "lainnya"."""
+
+    components: list[CloseLineIn] | None = Field(default=None, max_length=100,
+                                                 description="Rencana dan realisasi per komponen DAK")
+    realised_cost: int | None = Field(default=None, ge=0, le=10**15,
+                                      description="Realisasi total (rupiah); dengan components harus sama jumlahnya")
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.components is None and self.realised_cost is None:
+            raise ValueError("isi realisasi per komponen (components) atau realisasi total (realised_cost)")
+        return self
+
+
+class CloseLineRead(BaseModel):
+    component: str
+    label: str
+    planned: int
+    realised: int
+
+
+class ClosingRead(BaseModel):
+    """A closing form's lines: proposed (honor from the agenda: JP x rate per JP) while open, as booked once
+    closed."""
+
+    batch_id: uuid.UUID
+    status: str
+    planned_budget: int
+    honorarium: int  # what the agenda's JP and the narasumber's rates come to
+    components: list[CloseLineRead]
+    total_planned: int
+    total_realised: int
 
 
 class SessionRead(BaseModel):

@@ -75,13 +75,28 @@ class BatchCancelled(DomainEvent):
     reason: str
 
 
+class BudgetLine(Contract):
+    """One DAK component of a closing: planned and realised rupiah. `component` is a code of shared.budget's list,
+    which is configurable: a consumer shows a code it does not know as it is."""
+
+    component: str
+    planned: int = Field(ge=0)
+    realised: int = Field(ge=0)
+
+
 class BatchClosed(DomainEvent):
+    """A batch closed with its realisasi. Minor version 1: the lines by DAK component (`components`, a plain total
+    comes as one line "lainnya"); `realised_cost` stays their total. A closing without components (older
+    producers) reads as one line "lainnya"."""
+
     type: ClassVar[str] = "sipelkop.training.batch.closed.v1"
     topic: ClassVar[str] = BATCH_TOPIC
+    minor_version: ClassVar[int] = 1
 
     batch_id: uuid.UUID
-    realised_cost: int = Field(ge=0)  # realisasi, rupiah
+    realised_cost: int = Field(ge=0)  # realisasi, rupiah: the sum of the components' realised
     closed_at: datetime
+    components: list[BudgetLine] | None = None
 
 
 class AttendanceMark(Contract):

@@ -153,6 +153,7 @@ TABLE: dict[tuple[str, str, str], Expect] = {
         ADMIN_ONLY, path={"batch_id": "spare_batch_id"}, body={"json": {"reason": "uji akses"}}, ok=(200, 409)),
     (TR, "POST", "/api/v1/batches/{batch_id}/close"): Expect(
         ADMIN_ONLY, path={"batch_id": "spare_batch_id"}, body={"json": {"realised_cost": 0}}, ok=(200, 409)),
+    (TR, "GET", "/api/v1/batches/{batch_id}/closing-proposal"): Expect(ADMIN_ONLY),  # narasumber's rates
     (TR, "GET", "/api/v1/batches/{batch_id}/sessions"): Expect(STAFF),
     (TR, "PATCH", "/api/v1/batches/{batch_id}/sessions/{no}"): Expect(ADMIN_ONLY, body={"json": {"topic": "Pembukaan"}}),
     (TR, "POST", "/api/v1/batches/{batch_id}/sessions"): Expect(

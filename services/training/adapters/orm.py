@@ -108,6 +108,18 @@ class Batch(Base):
     closed_by: Mapped[str | None] = mapped_column(String(120))
 
 
+class BatchCloseLine(Base):
+    """A closed batch's realisasi on one DAK component (shared.budget); batches.realised_cost keeps their total."""
+
+    __tablename__ = "batch_close_lines"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    component: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # the line's place in the component list when it closed
+    planned: Mapped[int] = mapped_column(BigInteger)  # rupiah
+    realised: Mapped[int] = mapped_column(BigInteger)
+
+
 class Session(Base):
     __tablename__ = "sessions"
     __table_args__ = (UniqueConstraint("batch_id", "number"),)

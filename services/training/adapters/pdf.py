@@ -248,9 +248,6 @@ def _agenda_page(pdf: _Paper, paper: CertificatePaper) -> None:
         total = table.row()
         total.cell("Jumlah jam pelajaran", colspan=5, align="RIGHT", style=FontFace(emphasis="BOLD"))
         total.cell(str(paper.total_jp), align="CENTER", style=FontFace(emphasis="BOLD"))
-    pdf.font(8.5)
-    pdf.set_xy(pdf.l_margin, pdf.get_y() + 3)
-    pdf.cell(0, 4.5, "1 JP (jam pelajaran) = 45 menit.")
 
 
 def certificates_zip(papers) -> bytes:

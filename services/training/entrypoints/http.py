@@ -6,9 +6,10 @@ import uuid
 from fastapi import APIRouter, Path, Query, Response
 
 from services.training.entrypoints.deps import Admin, Reader, SettingsDep, Staff, UowDep
-from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchRead, BatchUpdate, ProgrammeCreate,
-                                       ProgrammeRead, ProgrammeUpdate, SessionCreate, SessionRead, SessionUpdate)
-from services.training.service_layer import batches, programmes, sessions
+from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchRead, BatchUpdate, ClosingRead,
+                                       ProgrammeCreate, ProgrammeRead, ProgrammeUpdate, SessionCreate, SessionRead,
+                                       SessionUpdate)
+from services.training.service_layer import batches, closing, programmes, sessions
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 SessionNo = Path(ge=1, le=10_000, description="Nomor sesi (bukan hari ke-: beberapa sesi per hari)")
@@ -75,11 +76,18 @@ async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin,
 
 
 @router.post("/batches/{batch_id}/close", response_model=BatchRead,
-             summary="Tutup angkatan dengan realisasi biaya")
+             summary="Tutup angkatan dengan realisasi per komponen DAK (atau realised_cost sebagai lainnya)")
 async def close_batch(batch_id: uuid.UUID, body: BatchClose, principal: Admin, uow: UowDep):
     async with uow:
-        batch = await batches.close_batch(uow, principal=principal, batch_id=batch_id, data=body)
+        batch = await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=body)
         return await batches.batch_read(uow.session, batch)
+
+
+@router.get("/batches/{batch_id}/closing-proposal", response_model=ClosingRead,
+            summary="Komponen penutupan: honor narasumber dari jadwal (JP x tarif), atau yang dibukukan")
+async def closing_proposal(batch_id: uuid.UUID, principal: Admin, uow: UowDep):
+    async with uow:
+        return await closing.closing_proposal(uow.session, batch_id=batch_id)
 
 
 @router.get("/batches/{batch_id}/sessions", response_model=list[SessionRead],

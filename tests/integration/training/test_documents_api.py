@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -16,6 +17,13 @@ from tests.integration.training.test_agenda import narasumber, officer
 from tests.integration.training.test_officials import NIP, official
 
 NAMES = ("Muhammad Ṣāliḥ", "Nguyễn Thị Hoa", "Łucja Ćwik")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "documents"
+
+
+def keep_png(content: bytes, name: str) -> None:
+    """Every page as a PNG under test-artifacts/documents/ for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-", str(ARTIFACTS / name)], input=content, check=True)
 
 
 def text_of(content: bytes, *, page: int | None = None) -> str:
@@ -67,6 +75,7 @@ async def test_the_daftar_hadir_names_the_narasumber_and_the_grid_counts_the_jp_
     trainer = training.client("trainer", "pelatih-1")
     sheet = await trainer.get(f"/api/v1/batches/{batch['id']}/sessions/2/attendance-sheet.pdf")
     assert sheet.status_code == 200 and sheet.headers["content-type"] == "application/pdf"
+    keep_png(sheet.content, "daftar-hadir")
     text = text_of(sheet.content)
     for expected in ("DAFTAR HADIR PESERTA", "Pemasaran digital koperasi (3 JP)", "09.45–12.00 WITA",
                      "Narasumber : Nurul Hidayah, S.Kom.", "Kab. Kutai Timur", "Kota Samarinda", "Terlambat",
@@ -100,6 +109,7 @@ async def test_the_certificate_states_the_district_the_jp_the_official_and_the_a
     assert set(certs) == set(NAMES[:2])  # the third missed a session
     paper = await trainer.get(f"/api/v1/certificates/{certs[NAMES[0]]['number']}/pdf")
     assert paper.status_code == 200
+    keep_png(paper.content, "sertifikat")
     front, back = text_of(paper.content, page=1), text_of(paper.content, page=2)
     for expected in (NAMES[0], "Kabupaten Kutai Timur", "selama 5 jam pelajaran (JP)", f"NIP {NIP}",
                      "Kepala UPTD Pelatihan Koperasi dan UKM", "UPTD PELATIHAN KOPERASI DAN UKM"):
