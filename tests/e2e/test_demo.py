@@ -5,7 +5,7 @@ from datetime import timedelta
 from shared import demo, demo_data
 
 
-def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
+def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
     stack = full_stack
     from shared.tokens import KeyRing, access_claims
 
@@ -47,6 +47,21 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack):
     page = viewer.get("/dasbor")
     assert page.status_code == 200
     assert "1.200.000.000" in page.text and "pagu Rp 0" not in page.text
+    # What the ministry and the UPTD see of the demo, kept for a person to look at (laptop and phone).
+    from shared.auth import ACCESS_COOKIE
+    from tests.fixtures.browser import screenshot
+
+    for role, who, service, path in (("viewer", "kementerian", "reporting", "/dasbor"),
+                                     ("training_staff", "staf.pelatihan", "training", "/konsol")):
+        cookie = sign(role=role, subject=who, name=f"Demo {who}")
+        for width, height in ((1366, 768), (390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID")
+            context.add_cookies([{"name": ACCESS_COOKIE, "value": cookie, "url": urls[service]}])
+            shown = context.new_page()
+            shown.goto(f"{urls[service]}{path}?tahun={scenario.fiscal_year}")
+            assert shown.evaluate("document.documentElement.scrollWidth") <= width
+            screenshot(shown, f"demo-{service}{path.replace('/', '-')}-{width}")
+            context.close()
 
     # The trainer of the batch running today finds today's session on the trainer's page.
     running = next(b for b in scenario.batches if b.state == "running")
