@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 
 from shared.auth import Role
 from shared.errors import Invalid, field_error
 from shared.regions import is_district
+from shared.phones import normalise_phone
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
 NIP = re.compile(r"^[0-9]{18}$")
@@ -22,20 +22,6 @@ def username_problem(username: str) -> str | None:
     if not USERNAME.match(username):
         return "nama pengguna 3-40 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung"
     return None
-
-
-def normalise_phone(raw: str) -> str:
-    """'0812-3456-7890', '+62 812 3456 7890' and '6281234567890' all become '+6281234567890'."""
-    text = (raw or "").strip()
-    if text.startswith("62") and not text.startswith("+"):
-        text = "+" + text
-    try:
-        number = phonenumbers.parse(text, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("nomor telepon tidak dapat dibaca") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("nomor telepon tidak sah")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_email(raw: str) -> str:

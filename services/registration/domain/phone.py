@@ -1,22 +1,4 @@
-"""Indonesian phone numbers stored as E.164, parsed by Google's phonenumbers."""
-from __future__ import annotations
+"""Indonesian phone numbers stored as E.164: the one rule every service shares (shared/phones.py)."""
+from shared.phones import InvalidPhone, normalise_phone
 
-import phonenumbers
-
-
-class InvalidPhone(ValueError):
-    pass
-
-
-def normalise_phone(raw: str) -> str:
-    """'0812-3456-7890', '+62 812 3456 7890' and '6281234567890' all become '+6281234567890'."""
-    text = (raw or "").strip()
-    if text.startswith("62") and not text.startswith("+"):
-        text = "+" + text
-    try:
-        number = phonenumbers.parse(text, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone("nomor telepon tidak dapat dibaca") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone("nomor telepon tidak sah")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+__all__ = ["InvalidPhone", "normalise_phone"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import phonenumbers
+from shared.phones import normalise_phone  # noqa: F401 (re-exported: the rule every service shares)
 
 
 def _digits(raw: str) -> str:
@@ -67,20 +67,6 @@ def check_bank_account(raw: str) -> str:
     if not 5 <= len(account) <= 20:
         raise ValueError("nomor rekening harus 5-20 digit")
     return account
-
-
-def normalise_phone(raw: str) -> str:
-    """'0812-3456-7890', '+62 812 3456 7890' and '6281234567890' all become '+6281234567890' (as registration)."""
-    text = (raw or "").strip()
-    if text.startswith("62") and not text.startswith("+"):
-        text = "+" + text
-    try:
-        number = phonenumbers.parse(text, "ID")
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError("nomor telepon tidak dapat dibaca") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("nomor telepon tidak sah")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def mask(value: str | None, keep: int = 4) -> str | None:
