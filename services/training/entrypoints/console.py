@@ -18,10 +18,11 @@ from services.training.entrypoints.pages import templates
 from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchUpdate, ProgrammeCreate,
                                        ProgrammeUpdate, SessionCreate)
 from services.training.schemas_people import OfficialCreate, TrainerCreate, TrainerUpdate
-from services.training.service_layer import (batches, certificates, completion, officials, programmes, roster,
-                                             sessions, trainers)
+from services.training.service_layer import (batches, certificates, closing, completion, officials, programmes,
+                                             roster, sessions, trainers)
 from shared import pages
 from shared.auth import Principal, Role
+from shared.budget import DEFAULT_COMPONENTS
 from shared.clock import business_today
 from shared.errors import DomainError
 from shared.regions import districts
@@ -213,10 +214,15 @@ async def _batch_page(request, session, principal, batch_id, *, status_code: int
     if any(s["status"] == "completed" for s in agenda):
         overview = await completion.completion_overview(session, principal=principal, batch_id=batch_id)
     context.setdefault("session_errors", {})
+    proposal = await closing.closing_proposal(session, batch_id=batch_id) if batch.status != "cancelled" else None
+    context.setdefault("close_values", {f"{kind}_{line['component']}": line[kind] or ""
+                                        for line in (proposal or {}).get("components", [])
+                                        for kind in ("planned", "realised")})
+    context.setdefault("close_errors", {})
     context.setdefault("session_values", {"date": batch.start_date.isoformat(), "start_time": "08:00",
                                           "end_time": "09:30"})
     return render(request, "angkatan.html", principal, status_code=status_code, batch=batch, agenda=agenda,
-                  people=people, certificates=certs, officials=names, overview=overview,
+                  people=people, certificates=certs, officials=names, overview=overview, closing=proposal,
                   total_jp=sum(s["jp"] or 0 for s in agenda), narasumber=await trainers.list_trainers(
                       session, principal), **context)
 
@@ -294,10 +300,41 @@ async def batch_cancel(request: Request, batch_id: uuid.UUID, uow: UowDep):
 
 @router.post("/angkatan/{batch_id}/tutup")
 async def batch_close(request: Request, batch_id: uuid.UUID, uow: UowDep):
-    return await _act(request, batch_id, uow, "Angkatan ditutup dengan realisasinya.",
-                      lambda uow, form, principal: batches.close_batch(
-                          uow, principal=principal, batch_id=batch_id,
-                          data=BatchClose.model_validate({"realised_cost": form.get("realised_cost", "")})))
+    """The closing table: planned_<component> and realised_<component> per line; an empty cell is 0, and
+    "57.450.000" is read as the number it is written as."""
+    principal = await staff(request)
+    form, _ = await _form(request, principal)
+    values = {f"{kind}_{c.code}": str(form.get(f"{kind}_{c.code}", "")).strip()
+              for c in DEFAULT_COMPONENTS for kind in ("planned", "realised")}
+    lines = [{"component": c.code, **{kind: _amount(values[f"{kind}_{c.code}"]) for kind in ("planned", "realised")}}
+             for c in DEFAULT_COMPONENTS]
+    try:
+        data = BatchClose.model_validate({"components": lines})
+        async with uow:
+            await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, problem = pages.form_errors(exc)
+        close_errors = {}
+        for key, message in errors.items():  # "components.3.realised" is the cell realised_<fourth component>
+            parts = key.split(".")
+            if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(lines):
+                key = f"{parts[2]}_{lines[int(parts[1])]['component']}"
+            close_errors[key] = message
+        async with uow:
+            return await _batch_page(request, uow.session, principal, batch_id,
+                                     status_code=getattr(exc, "status", 422), close_values=values,
+                                     close_errors=close_errors, problem=problem)
+    return see(f"/angkatan/{batch_id}", "Angkatan ditutup dengan realisasinya.")
+
+
+def _amount(text: str):
+    """A rupiah cell: empty is 0; "Rp 1.250.000" is 1250000; anything else goes to pydantic, which says why not."""
+    text = text.removeprefix("Rp").strip()
+    groups = text.split(".")
+    if len(groups) > 1 and groups[0].isdigit() and len(groups[0]) <= 3 and all(
+            len(g) == 3 and g.isdigit() for g in groups[1:]):
+        text = "".join(groups)
+    return text or 0
 
 
 @router.post("/angkatan/{batch_id}/sertifikat/cabut")

@@ -151,10 +151,19 @@ def test_a_staffer_builds_runs_and_closes_the_seed_batch_on_pages(browser, train
     page.goto(f"{base}/konsol/angkatan/{batch_id}")
     expect(main).to_contain_text("Sertifikat (28)")
     assert page.locator("#peserta + .tabel .badge.bad").count() == 2  # tidak lulus
-    act.fill("#realised_cost", "57450000")
+    # Closing by component: the honor line comes from the agenda (24 JP x Rp 900.000), the rest typed in.
+    expect(page.locator("#realised_honor_narasumber")).to_have_value("21600000")
+    act.fill("#realised_konsumsi", "-15000000")
+    act.click("button:has-text('Tutup angkatan')")
+    expect(page.locator("#realised_konsumsi-error")).to_have_text("tidak boleh negatif")
+    expect(main).to_contain_text("terjadwal")  # nothing closed
+    act.fill("#realised_konsumsi", "15.000.000")
+    act.fill("#realised_akomodasi", "20850000")
     act.click("button:has-text('Tutup angkatan')")
     expect(page.locator("[role=status]")).to_contain_text("Angkatan ditutup")
     expect(main).to_contain_text("realisasi Rp 57.450.000")
+    expect(page.locator("#realisasi + .tabel")).to_contain_text("Honor narasumber")
+    expect(page.locator("#realisasi + .tabel tfoot")).to_contain_text("Rp 57.450.000")
 
     # One certificate revoked with its reason, on the page.
     first = page.locator("#sertifikat + p + .tabel tbody tr").first
