@@ -243,7 +243,7 @@ def _agenda_page(pdf: _Paper, paper: CertificatePaper) -> None:
                    text_align=("CENTER", "LEFT", "CENTER", "LEFT", "LEFT", "CENTER")) as table:
         table.row(("No", "Hari/Tanggal", "Waktu", "Materi", "Narasumber", "JP"))
         for i, item in enumerate(paper.agenda, start=1):
-            table.row((str(i), hari_tanggal(item.day), hours(item.start, item.end), _text(item.topic),
+            table.row((str(i), hari_tanggal(item.day), hours(item.start, item.end), _text(item.topic) or "–",
                        _text(item.narasumber or "–"), str(item.jp)))
         total = table.row()
         total.cell("Jumlah jam pelajaran", colspan=5, align="RIGHT", style=FontFace(emphasis="BOLD"))

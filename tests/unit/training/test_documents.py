@@ -138,3 +138,20 @@ def test_the_attendance_grid_has_a_letter_per_session_and_the_jp_attended():
     assert [c.value for c in sheet_[8]][5:] == ["S", None, "H", 1, 3, 37.5]
     sessions = [[c.value for c in row] for row in book["Sesi"].iter_rows(min_row=2)]
     assert sessions[1] == [2, "Selasa, 4 Juli 2023", "09.45–12.00 WITA", "Pemasaran digital", "Nurul Hidayah, S.Kom.", 3]
+
+
+def test_the_logo_setting_must_name_a_file_and_reaches_the_kop(tmp_path):
+    from pydantic import ValidationError
+
+    from services.training.config import TrainingSettings
+    from services.training.service_layer.certificates import CertificateSettings
+    from services.training.service_layer.papers import letterhead
+
+    with pytest.raises(ValidationError, match="TRAINING_LOGO_FILE"):
+        TrainingSettings(logo_file=str(tmp_path / "missing.png"))
+    logo = tmp_path / "kop.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>')
+    settings = CertificateSettings.of(TrainingSettings(logo_file=str(logo)))
+    assert letterhead(settings).logo == str(logo)
+    assert letterhead(CertificateSettings.of(TrainingSettings())).logo == pdf.DEFAULT_LOGO
+    assert pdf.DEFAULT_LOGO.is_file()
