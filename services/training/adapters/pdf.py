@@ -118,6 +118,13 @@ class _Paper(FPDF):
     def font(self, size: float, style: str = "") -> None:
         self.set_font(FONT, style, size)
 
+    def fit(self, text: str, width: float, size: float, style: str = "") -> None:
+        """The font at `size`, or smaller until `text` fits on one line of `width` (a long name or agency)."""
+        self.font(size, style)
+        while size > 7 and self.get_string_width(_text(text)) > width:
+            size -= 0.5
+            self.font(size, style)
+
     def centred(self, y: float, height: float, text: str, *, x: float | None = None, width: float | None = None):
         self.set_xy(self.l_margin if x is None else x, y)
         self.cell(width or self.epw, height, _text(text), align="C")
@@ -129,10 +136,7 @@ def _letterhead(pdf: _Paper, head: Letterhead, *, top: float) -> float:
     lines = (*PROVINCE_LINES, head.agency.upper())
     x, width = pdf.l_margin + 26, pdf.epw - 28
     for i, (line, size) in enumerate(zip(lines, (11, 12, 13))):
-        pdf.font(size, "B")
-        while size > 7 and pdf.get_string_width(_text(line)) > width:  # a long agency name on a portrait page
-            size -= 0.5
-            pdf.font(size, "B")
+        pdf.fit(line, width, size, "B")
         pdf.centred(top + 1 + i * 6.5, 6, line, x=x, width=width)
     foot = top + 24
     pdf.set_draw_color(0, 0, 0)
@@ -195,10 +199,12 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     pdf.font(11)
     pdf.centred(top + 18, 6, f"Nomor: {paper.number}")
     pdf.centred(top + 27, 6, "Diberikan kepada:")
-    pdf.font(21, "B")
+    pdf.fit(paper.full_name, pdf.epw, 21, "B")
     pdf.centred(top + 34, 11, paper.full_name)
+    origin = f"{paper.cooperative_name} – {paper.district}"
+    pdf.fit(origin, pdf.epw, 12)
+    pdf.centred(top + 46, 6.5, origin)
     pdf.font(12)
-    pdf.centred(top + 46, 6.5, f"{paper.cooperative_name} – {paper.district}")
     pdf.set_xy(32, top + 56)
     pdf.multi_cell(pdf.w - 64, 6.5, _text(
         f"telah mengikuti dan menyelesaikan pelatihan “{paper.batch_title}” yang diselenggarakan oleh "

@@ -155,3 +155,12 @@ def test_the_logo_setting_must_name_a_file_and_reaches_the_kop(tmp_path):
     assert letterhead(settings).logo == str(logo)
     assert letterhead(CertificateSettings.of(TrainingSettings())).logo == pdf.DEFAULT_LOGO
     assert pdf.DEFAULT_LOGO.is_file()
+
+
+def test_a_long_name_and_cooperative_shrink_to_stay_inside_the_frame():
+    name = "Prof. Dr. Hj. Andi Nurhayati Ṣāliḥah Binti Muhammad Nguyễn Rahmatullah, S.E., M.M., M.Si."
+    coop = "Koperasi Produsen Kelapa Sawit dan Hasil Perkebunan Rakyat Sejahtera Bersama Kecamatan Sangkulirang"
+    content = pdf.certificate_pdf(certificate(name, cooperative_name=coop))
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", "-", "-"], input=content,
+                            capture_output=True, check=True).stdout.decode()
+    assert name in layout and f"{coop} – Kabupaten Kutai Timur" in layout  # each on one line, whole
