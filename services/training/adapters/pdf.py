@@ -118,6 +118,14 @@ class _Paper(FPDF):
     def font(self, size: float, style: str = "") -> None:
         self.set_font(FONT, style, size)
 
+    numbered = False  # "Halaman 2 dari 3" at the foot: a daftar hadir of many pages is filed page by page
+
+    def footer(self) -> None:
+        if self.numbered:
+            self.set_y(-11)
+            self.font(7.5)
+            self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+
     def fit(self, text: str, width: float, size: float, style: str = "") -> None:
         """The font at `size`, or smaller until `text` fits on one line of `width` (a long name or agency)."""
         self.font(size, style)
@@ -269,6 +277,7 @@ def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
     """Daftar hadir for the SPJ: a row per participant to sign on paper (statuses already marked are printed),
     signed by the narasumber and the committee."""
     pdf = _Paper("P")
+    pdf.numbered = True
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(f"Daftar hadir {sheet.batch_code} sesi {sheet.session_no}")

@@ -117,6 +117,7 @@ def test_a_long_daftar_hadir_runs_over_pages_and_an_unnamed_narasumber_leaves_a_
     last = text_of(content, page=page_count(content))
     assert "Panitia Penyelenggara," in last and "Narasumber," in last and pdf.BLANK_NAME in last
     assert "No Nama Jabatan" in text_of(content, page=2)  # the headings repeat on every page
+    assert f"Halaman 2 dari {page_count(content)}" in text_of(content, page=2)
 
 
 def test_the_attendance_grid_has_a_letter_per_session_and_the_jp_attended():
