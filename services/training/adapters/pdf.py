@@ -3,11 +3,11 @@ daftar hadir of a session. Pure functions from a read model to bytes; text in De
 from __future__ import annotations
 
 import io
-from importlib import resources
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, time
+from importlib import resources
 from pathlib import Path
 
 import segno
