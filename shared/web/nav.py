@@ -27,6 +27,7 @@ _LINKS = (
                                              Role.TRAINER}),
     ("accounts", "identity", "/akun", {Role.ADMIN}),
     ("audit", "registration", "/audit", {Role.ADMIN}),
+    ("audit_training", "training", "/konsol/audit", {Role.ADMIN}),
 )
 
 

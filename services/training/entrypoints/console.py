@@ -142,7 +142,8 @@ async def programme_update(request: Request, programme_id: uuid.UUID, uow: UowDe
     try:
         data = ProgrammeUpdate.model_validate({k: v for k, v in values.items() if k != "fiscal_year"})
         async with uow:
-            year = (await programmes.update_programme(uow, programme_id=programme_id, data=data)).fiscal_year
+            year = (await programmes.update_programme(uow, principal=principal, programme_id=programme_id,
+                                                             data=data)).fiscal_year
     except (ValidationError, DomainError) as exc:
         errors, problem = pages.form_errors(exc)
         return render(request, "program.html", principal, status_code=422, values=values, errors=errors,
@@ -250,7 +251,7 @@ async def batch_update(request: Request, batch_id: uuid.UUID, uow: UowDep):
         sent = {k: v for k, v in values.items() if v is not None or k in ("signing_official_id", "co_signer_id")}
         data = BatchUpdate.model_validate(sent)
         async with uow:
-            await batches.update_batch(uow, batch_id=batch_id, data=data)
+            await batches.update_batch(uow, principal=principal, batch_id=batch_id, data=data)
     except (ValidationError, DomainError) as exc:
         errors, problem = pages.form_errors(exc)
         async with uow:
@@ -269,7 +270,8 @@ async def session_add(request: Request, batch_id: uuid.UUID, uow: UowDep, settin
     try:
         data = SessionCreate.model_validate({k: v for k, v in values.items() if v is not None})
         async with uow:
-            added = await sessions.add_session(uow, batch_id=batch_id, data=data, jp_minutes=settings.jp_minutes)
+            added = await sessions.add_session(uow, principal=principal, batch_id=batch_id, data=data,
+                                                   jp_minutes=settings.jp_minutes)
     except (ValidationError, DomainError) as exc:
         errors, problem = pages.form_errors(exc)
         async with uow:
@@ -284,7 +286,7 @@ async def session_delete(request: Request, batch_id: uuid.UUID, number: int, uow
     await _form(request, principal)
     try:
         async with uow:
-            await sessions.delete_session(uow, batch_id=batch_id, number=number)
+            await sessions.delete_session(uow, principal=principal, batch_id=batch_id, number=number)
     except DomainError as exc:
         async with uow:
             return await _batch_page(request, uow.session, principal, batch_id, status_code=exc.status,
@@ -295,7 +297,8 @@ async def session_delete(request: Request, batch_id: uuid.UUID, number: int, uow
 @router.post("/angkatan/{batch_id}/batal")
 async def batch_cancel(request: Request, batch_id: uuid.UUID, uow: UowDep):
     return await _act(request, batch_id, uow, "Angkatan dibatalkan.", lambda uow, form, principal: batches.cancel_batch(
-        uow, batch_id=batch_id, reason=BatchCancel.model_validate({"reason": form.get("reason", "")}).reason))
+        uow, principal=principal, batch_id=batch_id,
+        reason=BatchCancel.model_validate({"reason": form.get("reason", "")}).reason))
 
 
 @router.post("/angkatan/{batch_id}/tutup")
@@ -416,7 +419,7 @@ async def trainer_update(request: Request, trainer_id: uuid.UUID, uow: UowDep):
     try:
         data = TrainerUpdate.model_validate(sent)
         async with uow:
-            await trainers.update_trainer(uow, trainer_id=trainer_id, data=data)
+            await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id, data=data)
     except (ValidationError, DomainError) as exc:
         errors, problem = pages.form_errors(exc)
         return render(request, "narasumber_form.html", principal, status_code=422, trainer={"id": trainer_id},

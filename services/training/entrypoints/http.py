@@ -36,7 +36,8 @@ async def get_programme(programme_id: uuid.UUID, principal: Staff, uow: UowDep):
 @router.patch("/programmes/{programme_id}", response_model=ProgrammeRead, summary="Ubah program")
 async def update_programme(programme_id: uuid.UUID, body: ProgrammeUpdate, principal: Admin, uow: UowDep):
     async with uow:
-        return programmes.to_read(await programmes.update_programme(uow, programme_id=programme_id, data=body))
+        return programmes.to_read(await programmes.update_programme(uow, principal=principal, programme_id=programme_id,
+                                                                            data=body))
 
 
 @router.post("/batches", status_code=201, response_model=BatchRead, summary="Jadwalkan angkatan")
@@ -64,14 +65,14 @@ async def get_batch(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
 @router.patch("/batches/{batch_id}", response_model=BatchRead, summary="Ubah angkatan (sesi mengikuti tanggal)")
 async def update_batch(batch_id: uuid.UUID, body: BatchUpdate, principal: Admin, uow: UowDep):
     async with uow:
-        batch = await batches.update_batch(uow, batch_id=batch_id, data=body)
+        batch = await batches.update_batch(uow, principal=principal, batch_id=batch_id, data=body)
         return await batches.batch_read(uow.session, batch)
 
 
 @router.post("/batches/{batch_id}/cancel", response_model=BatchRead, summary="Batalkan angkatan")
 async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin, uow: UowDep):
     async with uow:
-        batch = await batches.cancel_batch(uow, batch_id=batch_id, reason=body.reason)
+        batch = await batches.cancel_batch(uow, principal=principal, batch_id=batch_id, reason=body.reason)
         return await batches.batch_read(uow.session, batch)
 
 
@@ -103,7 +104,8 @@ async def list_sessions(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
 async def add_session(batch_id: uuid.UUID, body: SessionCreate, principal: Admin, uow: UowDep,
                       settings: SettingsDep):
     async with uow:
-        return await sessions.add_session(uow, batch_id=batch_id, data=body, jp_minutes=settings.jp_minutes)
+        return await sessions.add_session(uow, principal=principal, batch_id=batch_id, data=body,
+                                          jp_minutes=settings.jp_minutes)
 
 
 @router.patch("/batches/{batch_id}/sessions/{no}", response_model=SessionRead,
@@ -111,7 +113,7 @@ async def add_session(batch_id: uuid.UUID, body: SessionCreate, principal: Admin
 async def update_session(batch_id: uuid.UUID, body: SessionUpdate, principal: Admin, uow: UowDep,
                          settings: SettingsDep, no: int = SessionNo):
     async with uow:
-        return await sessions.update_session(uow, batch_id=batch_id, number=no, data=body,
+        return await sessions.update_session(uow, principal=principal, batch_id=batch_id, number=no, data=body,
                                              jp_minutes=settings.jp_minutes)
 
 
@@ -119,5 +121,5 @@ async def update_session(batch_id: uuid.UUID, body: SessionUpdate, principal: Ad
                summary="Hapus sesi yang belum memiliki kehadiran")
 async def delete_session(batch_id: uuid.UUID, principal: Admin, uow: UowDep, no: int = SessionNo):
     async with uow:
-        await sessions.delete_session(uow, batch_id=batch_id, number=no)
+        await sessions.delete_session(uow, principal=principal, batch_id=batch_id, number=no)
     return Response(status_code=204)

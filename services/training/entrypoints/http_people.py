@@ -38,7 +38,8 @@ async def get_trainer(trainer_id: uuid.UUID, principal: Staff, uow: UowDep):
 @router.patch("/trainers/{trainer_id}", response_model=TrainerRead, summary="Ubah narasumber")
 async def update_trainer(trainer_id: uuid.UUID, body: TrainerUpdate, principal: Admin, uow: UowDep):
     async with uow:
-        return trainers.to_read(await trainers.update_trainer(uow, trainer_id=trainer_id, data=body), principal)
+        return trainers.to_read(await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id,
+                                                                        data=body), principal)
 
 
 @router.post("/officials", status_code=201, response_model=OfficialRead, summary="Daftarkan pejabat penanda tangan")
@@ -62,4 +63,5 @@ async def get_official(official_id: uuid.UUID, principal: Admin, uow: UowDep):
 @router.patch("/officials/{official_id}", response_model=OfficialRead, summary="Ubah pejabat")
 async def update_official(official_id: uuid.UUID, body: OfficialUpdate, principal: Admin, uow: UowDep):
     async with uow:
-        return officials.to_read(await officials.update_official(uow, official_id=official_id, data=body))
+        return officials.to_read(await officials.update_official(uow, principal=principal, official_id=official_id,
+                                                                          data=body))

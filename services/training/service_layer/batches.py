@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from services.training.adapters.orm import AttendanceMark, Batch, CompletionResult, Official, Session, Trainer
 from services.training.domain.agenda import JP_MINUTES, shift_agenda
 from services.training.domain.schedule import SessionSlot, reschedule
-from services.training.service_layer import agenda
+from services.training.service_layer import agenda, audit
 from services.training.schemas import BatchClose, BatchCreate, BatchUpdate, batch_shape_problem
 from services.training.service_layer.programmes import get_programme
 from services.training.service_layer.roster import active_roster
@@ -68,6 +68,8 @@ async def schedule_batch(uow: UnitOfWork, *, principal: Principal, data: BatchCr
     await session.flush()
     await agenda.refresh_teaching_accounts(session, [batch.id])
     uow.emit(BatchScheduled(**batch_state(batch, count)), subject=str(batch.id), aggregate_version=batch.version)
+    audit.record(session, principal, action="created", entity="batch", entity_id=batch.id,
+                 changes=audit.diff({}, {**values, "session_count": count}))
     await uow.commit()
     return batch
 
@@ -89,7 +91,7 @@ async def check_signers(session, signing_id, co_signer_id, signing_day) -> None:
                       fields=[field_error("co_signer_id", "sama dengan penanda tangan pertama")])
 
 
-async def update_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, data: BatchUpdate) -> Batch:
+async def update_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, data: BatchUpdate) -> Batch:
     """Apply the fields sent; sessions follow new dates; BatchUpdated carries the whole new state."""
     session = uow.session
     batch = await _scheduled(session, batch_id)
@@ -132,6 +134,8 @@ async def update_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, data: BatchUpdat
         for s in sessions:
             if s.trainer and s.trainer not in changes["trainers"]:
                 s.trainer = None  # an unassigned trainer no longer teaches any of its sessions
+    audit.record(session, principal, action="updated", entity="batch", entity_id=batch.id,
+                 changes=audit.diff(audit.snapshot(batch, changes), changes))
     for key, value in changes.items():
         setattr(batch, key, value)
     batch.version += 1
@@ -172,12 +176,14 @@ async def _shift_agenda(session, batch: Batch, sessions: list[Session], start, e
         await agenda.check_narasumber_free(session, agenda.slot_of(row), except_session=row.id, field="start_date")
 
 
-async def cancel_batch(uow: UnitOfWork, *, batch_id: uuid.UUID, reason: str) -> Batch:
+async def cancel_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, reason: str) -> Batch:
     batch = await _scheduled(uow.session, batch_id)
     if await _completion_decided(uow.session, batch_id):
         raise Conflict("Kelulusan angkatan ini sudah diputuskan; tutup angkatan, jangan dibatalkan.")
     batch.status, batch.cancel_reason, batch.version = "cancelled", reason, batch.version + 1
     uow.emit(BatchCancelled(batch_id=batch.id, reason=reason), subject=str(batch.id), aggregate_version=batch.version)
+    audit.record(uow.session, principal, action="cancelled", entity="batch", entity_id=batch.id,
+                 changes={"status": ["scheduled", "cancelled"]}, note=reason)
     await uow.commit()
     return batch
 

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from services.training.adapters.orm import Batch, Certificate, CertificateCounter, Official, RosterEntry
 from services.training.domain.certificates import certificate_year, format_number, is_certificate_number
+from services.training.service_layer import audit
 from services.training.service_layer.batches import ensure_assigned, get_batch
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, NotFound, field_error
@@ -100,6 +101,8 @@ async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: s
     uow.emit(CertificateRevoked(certificate_number=cert.number, batch_id=cert.batch_id, reason=reason,
                                 participant_id=cert.participant_id, revoked_at=now),
              subject=cert.number, aggregate_version=2)
+    audit.record(uow.session, principal, action="revoked", entity="certificate", entity_id=cert.number,
+                 changes={"status": ["valid", "revoked"]}, note=reason)
     await uow.commit()
     return cert
 

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from services.training.adapters.orm import Official
 from services.training.schemas_people import OfficialCreate, OfficialUpdate
+from services.training.service_layer import audit
 from shared.auth import Principal
 from shared.errors import Invalid, NotFound, field_error
 from shared.unit_of_work import UnitOfWork
@@ -23,11 +24,15 @@ async def appoint_official(uow: UnitOfWork, *, principal: Principal, data: Offic
     _check_period(data.active_from, data.active_until)
     official = Official(**data.model_dump(), version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     uow.session.add(official)
+    await uow.session.flush()  # the id, for the trail
+    audit.record(uow.session, principal, action="created", entity="official", entity_id=official.id,
+                 changes=audit.diff({}, data.model_dump()))
     await uow.commit()
     return official
 
 
-async def update_official(uow: UnitOfWork, *, official_id: uuid.UUID, data: OfficialUpdate) -> Official:
+async def update_official(uow: UnitOfWork, *, principal: Principal, official_id: uuid.UUID,
+                          data: OfficialUpdate) -> Official:
     """Only the fields sent change (`active_until: null` = still in office). Certificates already issued keep the
     official as printed."""
     official = await get_official(uow.session, official_id)
@@ -37,6 +42,8 @@ async def update_official(uow: UnitOfWork, *, official_id: uuid.UUID, data: Offi
         return official
     _check_period(changes.get("active_from", official.active_from),
                   changes["active_until"] if "active_until" in changes else official.active_until)
+    audit.record(uow.session, principal, action="updated", entity="official", entity_id=official.id,
+                 changes=audit.diff(audit.snapshot(official, changes), changes))
     for key, value in changes.items():
         setattr(official, key, value)
     official.version += 1

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.training.adapters.orm import Programme
 from services.training.schemas import ProgrammeCreate, ProgrammeUpdate
+from services.training.service_layer import audit
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound, field_error
 from shared.events.training import ProgrammePlanned, ProgrammeUpdated
@@ -21,11 +22,14 @@ async def plan_programme(uow: UnitOfWork, *, principal: Principal, data: Program
     uow.session.add(programme)
     await uow.session.flush()
     uow.emit(ProgrammePlanned(**programme_state(programme)), subject=str(programme.id), aggregate_version=1)
+    audit.record(uow.session, principal, action="created", entity="programme", entity_id=programme.id,
+                 changes=audit.diff({}, data.model_dump()))
     await uow.commit()
     return programme
 
 
-async def update_programme(uow: UnitOfWork, *, programme_id: uuid.UUID, data: ProgrammeUpdate) -> Programme:
+async def update_programme(uow: UnitOfWork, *, principal: Principal, programme_id: uuid.UUID,
+                           data: ProgrammeUpdate) -> Programme:
     """Change the fields sent; the fiscal year stays, since batches and reports hang on it."""
     programme = await get_programme(uow.session, programme_id)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
@@ -33,6 +37,8 @@ async def update_programme(uow: UnitOfWork, *, programme_id: uuid.UUID, data: Pr
         await _refuse_duplicate_name(uow, changes["name"], programme.fiscal_year)
     changes = {k: v for k, v in changes.items() if getattr(programme, k) != v}
     if changes:
+        audit.record(uow.session, principal, action="updated", entity="programme", entity_id=programme.id,
+                     changes=audit.diff(audit.snapshot(programme, changes), changes))
         for key, value in changes.items():
             setattr(programme, key, value)
         programme.version += 1

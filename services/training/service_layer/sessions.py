@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from services.training.adapters.orm import AttendanceMark, Batch, Session
 from services.training.domain.agenda import JP_MINUTES, Slot, check_no_overlap, check_slot
 from services.training.schemas import SessionCreate, SessionUpdate
-from services.training.service_layer import agenda
+from services.training.service_layer import agenda, audit
 from services.training.service_layer.batches import (batch_state, is_assigned, session_to_read, sessions_of,
                                                       trainer_names)
 from shared.auth import Principal
@@ -62,7 +62,11 @@ async def _announce_count(uow: UnitOfWork, batch: Batch) -> None:
              subject=str(batch.id), aggregate_version=batch.version)
 
 
-async def add_session(uow: UnitOfWork, *, batch_id: uuid.UUID, data: SessionCreate,
+AUDITED = ("topic", "trainer", "trainer_id", "date", "start_time", "end_time", "jp")
+REPLACED_DAILY = "jadwal bawaan satu sesi per hari diganti"
+
+
+async def add_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, data: SessionCreate,
                       jp_minutes: int = JP_MINUTES) -> dict:
     """Add a session to the agenda. The first one added to a batch that still has its generated one-per-day
     sessions replaces those of them that hold no attendance."""
@@ -74,6 +78,7 @@ async def add_session(uow: UnitOfWork, *, batch_id: uuid.UUID, data: SessionCrea
     check_slot(slot, batch.start_date, batch.end_date)
     rows = await sessions_of(db, batch_id)
     marked = await agenda.marked_ids(db, [r.id for r in rows])
+    replaced = batch.agenda == "daily"
     if batch.agenda == "daily":
         for row in [r for r in rows if r.id not in marked and r.status != "completed"]:
             await db.delete(row)
@@ -89,6 +94,8 @@ async def add_session(uow: UnitOfWork, *, batch_id: uuid.UUID, data: SessionCrea
     await db.flush()
     await agenda.refresh_teaching_accounts(db, [batch_id])
     await _announce_count(uow, batch)
+    audit.record(db, principal, action="created", entity="session", entity_id=audit.session_key(batch_id, row.number),
+                 changes=audit.diff({}, audit.snapshot(row, AUDITED)), note=REPLACED_DAILY if replaced else None)
     await uow.commit()
     return session_to_read(row, 0, await trainer_names(db, [row]))
 
@@ -96,8 +103,8 @@ async def add_session(uow: UnitOfWork, *, batch_id: uuid.UUID, data: SessionCrea
 SCHEDULE_FIELDS = ("date", "start_time", "end_time", "jp")
 
 
-async def update_session(uow: UnitOfWork, *, batch_id: uuid.UUID, number: int, data: SessionUpdate,
-                         jp_minutes: int = JP_MINUTES) -> dict:
+async def update_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, number: int,
+                         data: SessionUpdate, jp_minutes: int = JP_MINUTES) -> dict:
     """Edit a session's materi, narasumber, day, hours or JP. Once it holds attendance only materi and narasumber
     may be corrected: the marks belong to the time they were taken."""
     db = uow.session
@@ -132,18 +139,22 @@ async def update_session(uow: UnitOfWork, *, batch_id: uuid.UUID, number: int, d
         await agenda.check_narasumber_free(db, slot, except_session=row.id)
     if "date" in changes:
         batch.agenda = "built"  # session n is no longer day n
+    before = audit.snapshot(row, AUDITED)
     for key in ("topic", "trainer", "trainer_id", "date", "start_time", "end_time"):
         if key in changes:
             setattr(row, key, changes[key])
     row.jp, row.jp_set = jp, jp_set
     row.version += 1
+    if delta := audit.diff(before, audit.snapshot(row, AUDITED)):
+        audit.record(db, principal, action="updated", entity="session", entity_id=audit.session_key(batch_id, number),
+                     changes=delta)
     await db.flush()
     await agenda.refresh_teaching_accounts(db, [batch_id])
     await uow.commit()
     return session_to_read(row, None, await trainer_names(db, [row]))
 
 
-async def delete_session(uow: UnitOfWork, *, batch_id: uuid.UUID, number: int) -> None:
+async def delete_session(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, number: int) -> None:
     """Remove a session that holds no attendance; a batch keeps at least one."""
     db = uow.session
     batch = await _editable_batch(uow, batch_id)
@@ -154,6 +165,9 @@ async def delete_session(uow: UnitOfWork, *, batch_id: uuid.UUID, number: int) -
     if len(await sessions_of(db, batch_id)) == 1:
         raise Conflict("Angkatan harus memiliki paling sedikit satu sesi.",
                        fields=[field_error("no", "sesi terakhir angkatan")])
+    before = audit.snapshot(row, AUDITED)
+    audit.record(db, principal, action="deleted", entity="session", entity_id=audit.session_key(batch_id, number),
+                 changes=audit.diff(before, dict.fromkeys(before)))
     await db.delete(row)
     batch.agenda = "built"
     await db.flush()

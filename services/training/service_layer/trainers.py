@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.training.adapters.orm import Session, Trainer
 from services.training.domain.identifiers import mask
 from services.training.schemas_people import TrainerCreate, TrainerUpdate
+from services.training.service_layer import audit
 from services.training.service_layer.agenda import refresh_teaching_accounts
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -27,11 +28,15 @@ async def register_trainer(uow: UnitOfWork, *, principal: Principal, data: Train
     await _refuse_taken(uow.session, values)
     trainer = Trainer(**values, version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     uow.session.add(trainer)
+    await _commit(uow, flush_only=True)  # the id, for the trail
+    audit.record(uow.session, principal, action="created", entity="trainer", entity_id=trainer.id,
+                 changes=audit.diff({}, values))
     await _commit(uow)
     return trainer
 
 
-async def update_trainer(uow: UnitOfWork, *, trainer_id: uuid.UUID, data: TrainerUpdate) -> Trainer:
+async def update_trainer(uow: UnitOfWork, *, principal: Principal, trainer_id: uuid.UUID,
+                         data: TrainerUpdate) -> Trainer:
     """Only the fields sent change; a new or removed account link changes which batches that account sees."""
     trainer = await get_trainer(uow.session, trainer_id)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items()
@@ -41,6 +46,8 @@ async def update_trainer(uow: UnitOfWork, *, trainer_id: uuid.UUID, data: Traine
         return trainer
     _identified({k: changes.get(k, getattr(trainer, k)) for k in ("nip", "nik")})
     await _refuse_taken(uow.session, changes, trainer.id)
+    audit.record(uow.session, principal, action="updated", entity="trainer", entity_id=trainer.id,
+                 changes=audit.diff(audit.snapshot(trainer, changes), changes))
     for key, value in changes.items():
         setattr(trainer, key, value)
     trainer.version += 1

@@ -1,0 +1,278 @@
+"""Training's audit trail in words an admin reads, as registration's is: "mengubah kapasitas angkatan DIG-2023-01
+dari 30 menjadi 32", "menambah sesi 3 'Pemasaran daring' (4 JP) di angkatan DIG-2023-01", "mencabut sertifikat
+UPTD-KUKM/2023/0001: alasan …". `describe` is pure (the names are looked up first by `names_for`); no id, no Python
+value, no English action code and no NIK, NPWP or bank account reaches the page."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from sqlalchemy import select
+
+from services.training.adapters.orm import Batch, Certificate, Official, Programme, RosterEntry, Trainer
+from services.training.service_layer.audit import Entry
+from shared.auth import ROLE_NAMES, Role
+from shared.regions import district_name
+from shared.web.format import angka, rupiah, tanggal
+
+UNKNOWN_ACTOR = "akun tidak dikenal"
+
+FIELD_LABELS = {
+    # programmes
+    "name": "nama", "fiscal_year": "tahun anggaran", "funding_source": "sumber dana", "allocation": "alokasi",
+    "target_cooperatives": "target koperasi", "district_targets": "target per kabupaten/kota",
+    # batches
+    "code": "kode", "title": "judul", "programme_id": "program", "venue": "tempat", "start_date": "tanggal mulai",
+    "end_date": "tanggal selesai", "capacity": "kapasitas", "eligible_districts": "kabupaten/kota peserta",
+    "district_quotas": "kuota kabupaten/kota", "planned_budget": "anggaran rencana",
+    "completion_min_percent": "syarat kelulusan", "completion_by": "dasar kelulusan",
+    "trainers": "pelatih yang ditugaskan", "signing_official_id": "penanda tangan",
+    "co_signer_id": "penanda tangan kedua", "realised_cost": "realisasi biaya",
+    # sessions
+    "date": "tanggal", "start_time": "jam mulai", "end_time": "jam selesai", "topic": "materi",
+    "trainer_id": "narasumber", "trainer": "pelatih sesi", "jp": "JP",
+    # narasumber and officials
+    "institution": "instansi", "nip": "NIP", "nik": "NIK", "npwp": "NPWP", "phone": "telepon",
+    "bank_name": "bank", "bank_account": "nomor rekening", "rate_per_jp": "honorarium per JP",
+    "account_id": "akun pelatih", "position": "jabatan", "active_from": "mulai menjabat",
+    "active_until": "akhir masa jabatan",
+    # attendance
+    "status": "status",
+}
+MONEY = {"allocation", "planned_budget", "realised_cost", "rate_per_jp"}
+DATES = {"start_date", "end_date", "date", "active_from", "active_until"}
+TIMES = {"start_time", "end_time"}
+# Account ids and the like: the sentence says the field changed, never the value.
+OPAQUE = {"trainers", "trainer", "account_id"}
+COMPLETION_BY = {"sessions": "jumlah sesi", "jp": "jumlah JP"}
+ATTENDANCE = {"hadir": "hadir", "terlambat": "terlambat", "izin": "izin", "sakit": "sakit", "alpa": "alpa"}
+ENTITY_WORDS = {"programme": "program", "batch": "angkatan", "session": "sesi", "trainer": "narasumber",
+                "official": "pejabat", "certificate": "sertifikat", "attendance": "kehadiran"}
+
+
+@dataclass
+class Names:
+    """What the ids in the trail stand for, by id: programme names, batch codes, narasumber and official names,
+    participants' names, and each certificate's holder."""
+    programmes: dict[str, str] = field(default_factory=dict)
+    batches: dict[str, str] = field(default_factory=dict)
+    trainers: dict[str, str] = field(default_factory=dict)
+    officials: dict[str, str] = field(default_factory=dict)
+    participants: dict[str, str] = field(default_factory=dict)
+    certificates: dict[str, str] = field(default_factory=dict)  # number -> holder's name
+
+
+def _clock(value) -> str:
+    return (value if isinstance(value, time) else time.fromisoformat(str(value))).strftime("%H.%M")
+
+
+def _value(key: str, value, names: Names) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "(kosong)"
+    try:
+        if key in MONEY:
+            return rupiah(value)
+        if key in DATES:
+            return tanggal(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+        if key in TIMES:
+            return _clock(value)
+    except (TypeError, ValueError):
+        return "(tidak terbaca)"
+    if key == "programme_id":
+        return names.programmes.get(str(value), "program lain")
+    if key in ("signing_official_id", "co_signer_id"):
+        return names.officials.get(str(value), "pejabat lain")
+    if key == "trainer_id":
+        return names.trainers.get(str(value), "narasumber lain")
+    if key == "eligible_districts" and isinstance(value, list):
+        return ", ".join(district_name(str(code)) for code in value)
+    if key in ("district_quotas", "district_targets") and isinstance(value, dict):
+        return ", ".join(f"{district_name(str(code))} {angka(n)}" for code, n in value.items())
+    if key == "completion_min_percent":
+        return f"{angka(value)}%"
+    if key == "completion_by":
+        return COMPLETION_BY.get(str(value), "aturan lain")
+    if key == "status":
+        return ATTENDANCE.get(str(value), "status lain")
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, (int, float)):
+        return angka(value)
+    if isinstance(value, (list, dict)):
+        return "(daftar)"
+    return str(value)
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " "))
+
+
+def _change(key: str, change, names: Names) -> str:
+    if key in OPAQUE or not isinstance(change, (list, tuple)) or len(change) != 2:
+        return f"{_label(key)} diubah"  # personal data and account ids: the trail keeps only that it changed
+    old, new = change
+    return f"{_label(key)} dari {_value(key, old, names)} menjadi {_value(key, new, names)}"
+
+
+def _changed(verb_object: str, changes: dict, names: Names, hidden: tuple = ()) -> str:
+    """"mengubah kapasitas angkatan X dari 30 menjadi 32" for one field, "mengubah angkatan X: a; b" for more."""
+    shown = {k: v for k, v in changes.items() if k not in hidden}
+    if len(shown) == 1:
+        key, change = next(iter(shown.items()))
+        if key not in OPAQUE and isinstance(change, (list, tuple)) and len(change) == 2:
+            old, new = change
+            return (f"mengubah {_label(key)} {verb_object} dari {_value(key, old, names)} "
+                    f"menjadi {_value(key, new, names)}")
+    detail = "; ".join(_change(k, v, names) for k, v in shown.items())
+    return f"mengubah {verb_object}" + (f": {detail}" if detail else "")
+
+
+def _new(changes: dict, key: str):
+    change = (changes or {}).get(key)
+    return change[1] if isinstance(change, (list, tuple)) and len(change) == 2 else None
+
+
+def _old(changes: dict, key: str):
+    change = (changes or {}).get(key)
+    return change[0] if isinstance(change, (list, tuple)) and len(change) == 2 else None
+
+
+def _session_of(entity_id: str, names: Names) -> tuple[str, str]:
+    """"<batch id>/<number>" -> ("3", "angkatan DIG-2023-01")."""
+    batch_id, _, number = entity_id.partition("/")
+    code = names.batches.get(batch_id)
+    return (number if number.isdigit() else "", f"angkatan {code}" if code else "sebuah angkatan")
+
+
+def _session_line(entity_id: str, changes: dict, names: Names, when: str = "new") -> str:
+    number, where = _session_of(entity_id, names)
+    pick = _new if when == "new" else _old
+    topic, jp = pick(changes, "topic"), pick(changes, "jp")
+    day, start, end = pick(changes, "date"), pick(changes, "start_time"), pick(changes, "end_time")
+    text = f"sesi {number}".rstrip() + (f" '{topic}'" if topic else "") + (f" ({angka(jp)} JP)" if jp else "")
+    text += f" di {where}"
+    if day and start and end:
+        text += f", {_value('date', day, names)} pukul {_clock(start)}–{_clock(end)} WITA"
+    return text
+
+
+def describe(action: str, entity: str, entity_id: str, changes: dict | None, note: str | None, names: Names,
+             participant_id: str | None = None) -> str:
+    """One audit row as a Bahasa sentence, without its subject (the actor is shown beside it)."""
+    changes = changes or {}
+    reason = f": alasan {note}" if note else ""
+    if entity == "programme":
+        name = names.programmes.get(entity_id) or _new(changes, "name") or "(program sudah dihapus)"
+        if action == "created":
+            year = _new(changes, "fiscal_year")
+            return f"merencanakan program {name}" + (f" tahun anggaran {year}" if year else "")
+        if action == "updated":
+            return _changed(f"program {name}", changes, names)
+    if entity == "batch":
+        code = names.batches.get(entity_id) or _new(changes, "code") or "(angkatan sudah dihapus)"
+        if action == "created":
+            title, start, end = _new(changes, "title"), _new(changes, "start_date"), _new(changes, "end_date")
+            return (f"menjadwalkan angkatan {code}" + (f" '{title}'" if title else "")
+                    + (f", {_value('start_date', start, names)} – {_value('end_date', end, names)}"
+                       if start and end else ""))
+        if action == "updated":
+            return _changed(f"angkatan {code}", changes, names)
+        if action == "cancelled":
+            return f"membatalkan angkatan {code}{reason}"
+        if action == "closed":
+            cost = _new(changes, "realised_cost")
+            return f"menutup angkatan {code}" + (f" dengan realisasi {rupiah(cost)}" if cost is not None else "")
+    if entity == "session":
+        if action == "created":
+            return f"menambah {_session_line(entity_id, changes, names)}" + (f"; {note}" if note else "")
+        if action == "deleted":
+            return f"menghapus {_session_line(entity_id, changes, names, when='old')}"
+        if action == "updated":
+            number, where = _session_of(entity_id, names)
+            return _changed(f"sesi {number} di {where}", changes, names)
+    if entity == "trainer":
+        name = names.trainers.get(entity_id) or _new(changes, "name") or "(narasumber sudah dihapus)"
+        if action == "created":
+            institution = _new(changes, "institution")
+            return f"mendaftarkan narasumber {name}" + (f" ({institution})" if institution else "")
+        if action == "updated":
+            return _changed(f"data narasumber {name}", changes, names)
+    if entity == "official":
+        name = names.officials.get(entity_id) or _new(changes, "name") or "(pejabat sudah dihapus)"
+        if action == "created":
+            position = _new(changes, "position")
+            return f"mencatat pejabat {name}" + (f" ({position})" if position else "")
+        if action == "updated":
+            return _changed(f"data pejabat {name}", changes, names)
+    if entity == "certificate" and action == "revoked":
+        holder = names.certificates.get(entity_id)
+        return f"mencabut sertifikat {entity_id}" + (f" atas nama {holder}" if holder else "") + reason
+    if entity == "attendance" and action == "corrected":
+        number, where = _session_of(entity_id, names)
+        person = names.participants.get(str(participant_id), "seorang peserta")
+        old, new = _old(changes, "status"), _new(changes, "status")
+        return (f"mengoreksi kehadiran {person} di sesi {number} {where} dari {_value('status', old, names)} "
+                f"menjadi {_value('status', new, names)}")
+    thing = ENTITY_WORDS.get(entity, "data")
+    detail = "; ".join(_change(k, v, names) for k, v in changes.items())
+    return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
+
+
+def actor(actor_name: str | None) -> str:
+    return actor_name or UNKNOWN_ACTOR
+
+
+def role_name(role: str | None) -> str:
+    try:
+        return ROLE_NAMES[Role(role)]
+    except ValueError:
+        return ""
+
+
+def _ids(values) -> list[uuid.UUID]:
+    out = set()
+    for value in values:
+        try:
+            out.add(uuid.UUID(str(value)))
+        except (TypeError, ValueError):
+            continue
+    return list(out)
+
+
+def _both(rows: list[Entry], key: str) -> list:
+    """Every old and new value of a field across the rows (e.g. both programmes a batch moved between)."""
+    return [v for r in rows for v in ((r.changes or {}).get(key) or [])
+            if isinstance((r.changes or {}).get(key), list)]
+
+
+async def _lookup(session, column_id, column_name, ids) -> dict[str, str]:
+    if not ids:
+        return {}
+    return {str(i): n for i, n in (await session.execute(select(column_id, column_name)
+                                                          .where(column_id.in_(ids)))).all()}
+
+
+async def names_for(session, rows: list[Entry]) -> Names:
+    """Look up, in a few queries, every name the rows' sentences need."""
+    def of(*entities) -> list[str]:
+        return [r.entity_id.partition("/")[0] for r in rows if r.entity in entities]
+
+    return Names(
+        programmes=await _lookup(session, Programme.id, Programme.name,
+                                 _ids(of("programme") + _both(rows, "programme_id"))),
+        batches=await _lookup(session, Batch.id, Batch.code, _ids(of("batch", "session", "attendance"))),
+        trainers=await _lookup(session, Trainer.id, Trainer.name, _ids(of("trainer") + _both(rows, "trainer_id"))),
+        officials=await _lookup(session, Official.id, Official.name, _ids(
+            of("official") + _both(rows, "signing_official_id") + _both(rows, "co_signer_id"))),
+        participants=await _lookup(session, RosterEntry.participant_id, RosterEntry.full_name,
+                                   _ids(r.participant_id for r in rows)),
+        certificates=await _lookup(session, Certificate.number, Certificate.full_name,
+                                   [r.entity_id for r in rows if r.entity == "certificate"]))
+
+
+def readable(rows: list[Entry], names: Names) -> list[dict]:
+    """What the audit page shows for each row: when, who (name and role), and what (a sentence)."""
+    return [{"at": r.at, "actor": actor(r.actor_name), "role": role_name(r.role),
+             "sentence": describe(r.action, r.entity, r.entity_id, r.changes, r.note, names, r.participant_id)}
+            for r in rows]
