@@ -104,3 +104,23 @@ class SectorReport(Report):
 
 class BatchReport(Report):
     rows: list[BatchRow]
+
+
+class ComponentRow(BaseModel):
+    component: str  # a code of shared.budget's list (a code of another configuration shows as itself)
+    label: str
+    planned: int
+    realised: int
+    absorption: float | None  # realised / planned
+    realised_by_quarter: list[int]  # triwulan I-IV, by the batch's last day
+
+
+class BudgetComponentReport(Report):
+    """Closed batches' budget by DAK component; closings without components count as "lainnya"."""
+
+    allocation: int
+    batches_closed: int
+    planned: int
+    realised: int
+    realised_by_quarter: list[int]
+    components: list[ComponentRow]

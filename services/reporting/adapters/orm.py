@@ -52,6 +52,9 @@ class BatchView(Base):
     planned_budget: Mapped[int] = mapped_column(Money, default=0)
     realised_cost: Mapped[int | None] = mapped_column(Money)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The closing's lines by DAK component [{component, planned, realised}] (batch.closed minor version 1); null for
+    # a closing without them, which the budget by component counts as "lainnya".
+    components: Mapped[list | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20))  # scheduled | cancelled | closed
     # The batch's description and its lifecycle are versioned apart: a close that arrives before the
     # schedule must not be undone by it, and the schedule must still fill in the description.

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.reporting.schemas import BatchReport, DistrictReport, SectorReport, Summary
+from services.reporting.schemas import BatchReport, BudgetComponentReport, DistrictReport, SectorReport, Summary
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
 
@@ -60,3 +60,11 @@ async def get_batches(request: Request, principal: Viewer, fiscal_year: FiscalYe
                       programme_id: ProgrammeId = None):
     return await reports.breakdown(request.app.state.runtime.sessions, "batches",
                                    **report_args(request, fiscal_year, programme_id))
+
+
+@router.get("/budget-components", response_model=BudgetComponentReport,
+            summary="Anggaran per komponen DAK: rencana dan realisasi angkatan yang ditutup, per triwulan")
+async def get_budget_components(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                                programme_id: ProgrammeId = None):
+    return await reports.budget_components(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                           programme_id=programme_id)

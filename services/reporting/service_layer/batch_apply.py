@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              CooperativeView, EnrollmentView, Freshness, ProgrammeView,
                                              SessionView)
-from services.reporting.service_layer.training_projections import PRESENT
+from services.reporting.service_layer.training_projections import PRESENT, budget_lines
 from shared.events import registration as r
 from shared.events import training as t
 from shared.events.identity import AccountRevocation
@@ -112,7 +112,8 @@ class BatchApplier:
 
     def batch_closed(self, v, e) -> None:
         self.batch_lifecycles.offer(e.batch_id, v, dict(id=e.batch_id, status="closed",
-                                                        realised_cost=e.realised_cost, closed_at=e.closed_at))
+                                                        realised_cost=e.realised_cost, closed_at=e.closed_at,
+                                                        components=budget_lines(e)))
 
     def cooperative(self, v, e) -> None:
         self.cooperatives.offer(e.cooperative_id, v, dict(
@@ -190,10 +191,11 @@ class BatchApplier:
         for closing in (True, False):
             rows = [{"code": None, "title": None, "programme_id": None, "fiscal_year": None, "start_date": None,
                      "end_date": None, "capacity": None, "session_count": None, "eligible_districts": None,
-                     "realised_cost": None, "closed_at": None, **row, "status_version": row["version"],
+                     "realised_cost": None, "closed_at": None, "components": None, **row,
+                     "status_version": row["version"],
                      "version": 0, "planned_budget": 0}
                     for row in lifecycles if (row["status"] == "closed") == closing]
-            update = ["status", "status_version"] + (["realised_cost", "closed_at"] if closing else [])
+            update = ["status", "status_version"] + (["realised_cost", "closed_at", "components"] if closing else [])
             await w.upsert(BatchView, rows, update, BatchView.__table__.c.status_version)
         await w.freshness(self.count, self.newest)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from services.reporting.service_layer import figures
+from services.reporting.service_layer import budget, figures
 from services.reporting.service_layer.scope import Scope, resolve_scope
 
 BREAKDOWNS = ("districts", "sectors", "cooperative-types", "sexes", "batches")
@@ -54,3 +54,12 @@ async def everything(sessions, *, fiscal_year: int | None, programme_id: uuid.UU
         for name in BREAKDOWNS:
             result[name] = await breakdown_rows(session, name, scope, default_target=default_target)
         return result
+
+
+async def budget_components(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+    """The budget of closed batches by DAK component (and realised per triwulan), with the year's allocation."""
+    async with sessions() as session:
+        scope = await resolve_scope(session, fiscal_year, programme_id)
+        allocation = sum(p.allocation for p in (await session.scalars(scope.programmes())).all())
+        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+                "allocation": allocation, **await budget.by_component(session, scope)}

@@ -57,7 +57,13 @@ async def on_batch_cancelled(uow: UnitOfWork, envelope: Envelope, event: BatchCa
 
 async def on_batch_closed(uow: UnitOfWork, envelope: Envelope, event: BatchClosed) -> None:
     await _batch_lifecycle(uow, envelope, event.batch_id, "closed", realised_cost=event.realised_cost,
-                           closed_at=event.closed_at)
+                           closed_at=event.closed_at, components=budget_lines(event))
+
+
+def budget_lines(event: BatchClosed) -> list[dict] | None:
+    """The closing's lines as stored: None when the event carries none (an older producer)."""
+    lines = getattr(event, "components", None)
+    return None if lines is None else [line.model_dump() for line in lines]
 
 
 async def _marks(uow: UnitOfWork, version: int, batch_id, session_no: int, statuses: dict) -> None:

@@ -17,6 +17,7 @@ from services.reporting.service_layer import batch_apply
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
 from shared.events import training as t
+from tests.unit.reporting.test_budget_components import close_with_components
 from tests.unit.reporting.test_projections import with_later_changes
 
 TABLES = (ProgrammeView, BatchView, CooperativeView, EnrollmentView, AttendanceView, SessionView, CompletionView,
@@ -39,6 +40,9 @@ def scenario() -> list:
     log.emit(t.BatchScheduled(batch_id=cancelled, code="X-1", title="Dibatalkan", fiscal_year=2023, venue="Samarinda",
                               start_date=date(2023, 8, 1), end_date=date(2023, 8, 2), capacity=10,
                               eligible_districts=["64.02"], session_count=2), cancelled, 1)
+    by_component = seed_batch(log, programme_id=programme_id, code="DIG-2023-03", close=False)
+    close_with_components(log, by_component["batch_id"], {"honor_narasumber": (21_600_000, 21_600_000),
+                                                          "konsumsi": (15_000_000, 14_250_000)})
     return log.records
 
 
