@@ -189,7 +189,8 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "GET", "/api/v1/audit"): Expect(ADMIN_ONLY),  # training's trail: who changed what (admin, not staff)
     # Reporting: figures without personal data, for every signed-in role.
     **{(RP, "GET", f"/api/v1/reports/{name}"): Expect(EVERYONE) for name in (
-        "summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "export.xlsx", "summary.pdf")},
+        "summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components",
+        "export.xlsx", "summary.pdf")},
     (RP, "GET", "/api/v1/reports/{name}.csv"): Expect(EVERYONE),
     (RP, "GET", "/api/v1/reports/{name}.xlsx"): Expect(EVERYONE),
 }
