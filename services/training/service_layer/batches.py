@@ -1,5 +1,5 @@
-"""Batches (angkatan): schedule (with an agenda, or one session per day), update, cancel and close; announced to the
-other services."""
+"""Batches (angkatan): schedule (with an agenda, or one session per day), update and cancel; announced to the other
+services. Closing with its realisasi by DAK component is service_layer/closing."""
 from __future__ import annotations
 
 import uuid
@@ -11,12 +11,12 @@ from services.training.adapters.orm import AttendanceMark, Batch, CompletionResu
 from services.training.domain.agenda import JP_MINUTES, shift_agenda
 from services.training.domain.schedule import SessionSlot, reschedule
 from services.training.service_layer import agenda, audit
-from services.training.schemas import BatchClose, BatchCreate, BatchUpdate, batch_shape_problem
+from services.training.schemas import BatchCreate, BatchUpdate, batch_shape_problem
 from services.training.service_layer.programmes import get_programme
 from services.training.service_layer.roster import active_roster
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
-from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated
+from shared.events.training import BatchCancelled, BatchScheduled, BatchUpdated
 from shared.unit_of_work import UnitOfWork
 
 
@@ -184,22 +184,6 @@ async def cancel_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
     uow.emit(BatchCancelled(batch_id=batch.id, reason=reason), subject=str(batch.id), aggregate_version=batch.version)
     audit.record(uow.session, principal, action="cancelled", entity="batch", entity_id=batch.id,
                  changes={"status": ["scheduled", "cancelled"]}, note=reason)
-    await uow.commit()
-    return batch
-
-
-async def close_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UUID, data: BatchClose) -> Batch:
-    """Record the realised cost once every session is closed; the budget report reads it from BatchClosed."""
-    batch = await _scheduled(uow.session, batch_id)
-    open_sessions = [s.number for s in await sessions_of(uow.session, batch_id) if s.status != "completed"]
-    if open_sessions:
-        raise Conflict(f"Sesi {', '.join(map(str, open_sessions))} belum ditutup; angkatan belum dapat ditutup.")
-    now = datetime.now(UTC)
-    batch.status, batch.realised_cost, batch.closed_at, batch.closed_by = "closed", data.realised_cost, now, \
-        principal.subject
-    batch.version += 1
-    uow.emit(BatchClosed(batch_id=batch.id, realised_cost=data.realised_cost, closed_at=now), subject=str(batch.id),
-             aggregate_version=batch.version)
     await uow.commit()
     return batch
 
