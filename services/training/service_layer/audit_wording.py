@@ -13,6 +13,7 @@ from sqlalchemy import select
 from services.training.adapters.orm import Batch, Certificate, Official, Programme, RosterEntry, Trainer
 from services.training.service_layer.audit import Entry
 from shared.auth import ROLE_NAMES, Role
+from shared.budget import label as budget_label
 from shared.regions import district_name
 from shared.web.format import angka, rupiah, tanggal
 
@@ -181,8 +182,12 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
         if action == "cancelled":
             return f"membatalkan angkatan {code}{reason}"
         if action == "closed":
-            cost = _new(changes, "realised_cost")
-            return f"menutup angkatan {code}" + (f" dengan realisasi {rupiah(cost)}" if cost is not None else "")
+            cost, lines = _new(changes, "realised_cost"), changes.get("components")
+            detail = "; ".join(f"{budget_label(component)} {rupiah(amounts[1])}" for component, amounts in
+                               lines.items() if isinstance(amounts, list) and len(amounts) == 2 and amounts[1]
+                               ) if isinstance(lines, dict) else ""
+            return (f"menutup angkatan {code}" + (f" dengan realisasi {rupiah(cost)}" if cost is not None else "")
+                    + (f": {detail}" if detail else ""))
     if entity == "session":
         if action == "created":
             return f"menambah {_session_line(entity_id, changes, names)}" + (f"; {note}" if note else "")

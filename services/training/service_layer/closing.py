@@ -10,6 +10,7 @@ from services.training.adapters.orm import Batch, BatchCloseLine, Trainer
 from services.training.domain import closing
 from services.training.domain.closing import CloseLine
 from services.training.schemas import BatchClose
+from services.training.service_layer import audit
 from services.training.service_layer.batches import _scheduled, get_batch, sessions_of
 from shared.auth import Principal
 from shared.budget import DEFAULT_COMPONENTS, Component, label
@@ -30,6 +31,9 @@ async def close_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.U
     if open_sessions:
         raise Conflict(f"Sesi {', '.join(map(str, open_sessions))} belum ditutup; angkatan belum dapat ditutup.")
     total = sum(line.realised for line in lines)
+    audit.record(uow.session, principal, action="closed", entity="batch", entity_id=batch.id,
+                 changes={"status": [batch.status, "closed"], "realised_cost": [batch.realised_cost, total],
+                          "components": {line.component: [line.planned, line.realised] for line in lines}})
     now = datetime.now(UTC)
     batch.status, batch.realised_cost, batch.closed_at, batch.closed_by = "closed", total, now, principal.subject
     batch.version += 1

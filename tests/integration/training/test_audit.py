@@ -1,6 +1,7 @@
 """Training's audit trail over real PostgreSQL: each change leaves one row naming who (account id and name) with
 the fields before and after, in the transaction of the change; a refused change leaves none; revocations and
-attendance corrections (their own trail, read beside it) are on it too; NIK, NPWP and bank account never are."""
+attendance corrections (their own trail, read beside it) and closing are on it too; NIK, NPWP and bank account
+never are."""
 import httpx
 from sqlalchemy import func, select
 
@@ -117,3 +118,11 @@ async def test_revocations_and_attendance_corrections_are_on_the_trail(training)
     assert newest["items"][0]["sentence"].startswith(f"mencabut sertifikat {number} atas nama ")
     assert newest["items"][0]["sentence"].endswith(": alasan nama salah tulis")
     assert newest["total"] == 4  # batch created, two corrections (the admin's, then _finish's sheet), revocation
+
+    closed = await staff.post(f"/api/v1/batches/{batch['id']}/close", json={"realised_cost": 5_000_000})
+    assert closed.status_code == 200, closed.text
+    [entry] = await rows(training, entity="batch", action="closed")
+    assert (entry.actor_name, entry.changes["realised_cost"]) == (STAFFER, [None, 5_000_000])
+    newest = (await admin.get("/api/v1/audit", params={"page_size": 1})).json()
+    assert newest["items"][0]["sentence"] == (f"menutup angkatan {batch['code']} dengan realisasi Rp 5.000.000: "
+                                              "Lainnya Rp 5.000.000")

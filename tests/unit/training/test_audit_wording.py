@@ -49,6 +49,12 @@ def test_batches_scheduled_cancelled_and_quotas_in_district_names():
             == "menjadwalkan angkatan DIG-2023-02 'Digitalisasi Usaha Koperasi', 4 Juli 2023 – 6 Juli 2023")
     assert (sentence("cancelled", "batch", BATCH, {"status": ["scheduled", "cancelled"]}, "narasumber berhalangan")
             == "membatalkan angkatan DIG-2023-01: alasan narasumber berhalangan")
+    closed = {"status": ["scheduled", "closed"], "realised_cost": [None, 58_000_000],
+              "components": {"honor_narasumber": [21_600_000, 21_600_000], "lainnya": [40_000_000, 36_400_000],
+                             "transport_peserta": [0, 0]}}
+    assert sentence("closed", "batch", BATCH, closed) == (
+        "menutup angkatan DIG-2023-01 dengan realisasi Rp 58.000.000: Honor narasumber Rp 21.600.000; "
+        "Lainnya Rp 36.400.000")
     quotas = audit.diff({"district_quotas": {"64.02": 10}, "trainers": ["a-1"]},
                         {"district_quotas": {"64.02": 12}, "trainers": ["a-1", "a-2"]})
     assert sentence("updated", "batch", BATCH, quotas) == (
