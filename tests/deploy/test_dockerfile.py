@@ -1,12 +1,11 @@
 """deploy/Dockerfile: pinned, multi-stage, non-root; every file it copies exists and reaches the build context."""
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 import shlex
 import tomllib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -137,7 +136,11 @@ def test_every_data_file_of_the_code_is_packaged_into_the_image():
         for path in (ROOT / top).rglob("*"):
             if not path.is_file() or path.suffix in (".py", ".pyc", ".md") or "__pycache__" in path.parts:
                 continue
-            tail = f"{path.parent.name}/{path.name}"
-            if not any(fnmatch.fnmatch(tail if "/" in pattern else path.name, pattern) for pattern in patterns):
+            # As setuptools reads package-data: every folder is a (namespace) package, and a pattern is a glob
+            # relative to one of them, "*" not crossing "/".
+            insides = [PurePosixPath(path.relative_to(folder).as_posix())
+                       for folder in path.parents if folder != ROOT and ROOT in folder.parents]
+            if not any(len(inside.parts) == len(PurePosixPath(pattern).parts) and inside.match(pattern)
+                       for inside in insides for pattern in patterns):
                 unpackaged.append(path.relative_to(ROOT).as_posix())
     assert not unpackaged, f"add a package-data pattern in pyproject.toml for: {unpackaged}"
