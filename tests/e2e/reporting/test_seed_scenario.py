@@ -9,7 +9,7 @@ from tests.fixtures import factories
 from tests.fixtures.services import ROOT, wait_for
 
 DISTRICTS = {"64.02": 12, "64.08": 10, "64.09": 8}
-REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches")
+REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components")
 
 
 def reconcile_account(stack) -> dict:
@@ -68,7 +68,10 @@ def run_seed_scenario(stack) -> dict:
         done = trainer.post(f"/api/v1/batches/{batch['id']}/sessions/{no}/complete")
         assert done.status_code == 200, done.text
     assert done.json()["completed"] == 28
-    closed = admin.post(f"/api/v1/batches/{batch['id']}/close", json={"realised_cost": 56_000_000})
+    closed = admin.post(f"/api/v1/batches/{batch['id']}/close", json={"components": [  # Rp 56.000.000 in all
+        {"component": "konsumsi", "planned": 15_000_000, "realised": 14_000_000},
+        {"component": "akomodasi", "planned": 25_000_000, "realised": 24_000_000},
+        {"component": "lainnya", "planned": 20_000_000, "realised": 18_000_000}]})
     assert closed.status_code == 200, closed.text
     return {"year": year, "batch": batch}
 
@@ -86,6 +89,11 @@ def test_seed_scenario_figures_reconcile_and_rebuild(full_stack):
     assert summary["progress"] == round(28 / 600, 4) and summary["data_as_of"]
     assert summary["budget"]["allocation"] == 1_200_000_000 and summary["budget"]["realised"] == 56_000_000
     assert summary["budget"]["cost_per_cooperative"] == 2_000_000
+    budget = viewer.get("/api/v1/reports/budget-components", params=params).json()
+    lines = {r["component"]: (r["planned"], r["realised"]) for r in budget["components"] if r["planned"]}
+    assert lines == {"konsumsi": (15_000_000, 14_000_000), "akomodasi": (25_000_000, 24_000_000),
+                     "lainnya": (20_000_000, 18_000_000)}
+    assert budget["realised"] == 56_000_000 and sum(budget["realised_by_quarter"]) == 56_000_000
     districts = {r["key"]: r for r in viewer.get("/api/v1/reports/districts", params=params).json()["rows"]}
     assert {k: (r["participants_enrolled"], r["participants_completed"], r["cooperatives_trained"])
             for k, r in districts.items() if r["participants_enrolled"]} == {

@@ -8,7 +8,7 @@ from services.reporting.service_layer.rebuild import rebuild
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from tests.integration.reporting.conftest import eventually
 
-REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches")
+REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components")
 
 
 async def all_reports(viewer) -> dict:
