@@ -1,6 +1,8 @@
 """Closing a batch by DAK component over real PostgreSQL: the proposal's honor line from the agenda (JP x rate),
 bad lines refused with the field named and nothing written, the lines booked and carried by batch.closed, and the
 plain realised_cost of the API before components booked as "lainnya"."""
+from sqlalchemy import delete
+
 from services.training.adapters.orm import BatchCloseLine
 from tests.integration.training.conftest import day_at, scheduled
 from tests.integration.training.test_agenda import narasumber, session_body
@@ -86,3 +88,17 @@ async def test_a_plain_realised_cost_is_booked_as_lainnya(training):
     [event] = [e for e in await training.outbox("sipelkop.training.batch.closed.v1") if e["subject"] == batch["id"]]
     assert event["data"]["components"] == [{"component": "lainnya", "planned": 50_000_000,
                                             "realised": 48_000_000}]
+
+
+async def test_a_batch_closed_before_components_shows_its_realised_cost_as_lainnya(training):
+    batch, people = await scheduled(training, participants=1, days=1)
+    await _run(training, batch, people)
+    admin, url = training.client(), f"/api/v1/batches/{batch['id']}"
+    assert (await admin.post(f"{url}/close", json={"realised_cost": 55_000_000})).status_code == 200
+    async with training.runtime.uow() as uow:  # as migration 0008 leaves a batch closed before it: no lines
+        await uow.session.execute(delete(BatchCloseLine).where(BatchCloseLine.batch_id == batch["id"]))
+        await uow.commit()
+    booked = (await admin.get(f"{url}/closing-proposal")).json()
+    assert booked["status"] == "closed" and [(line["component"], line["planned"], line["realised"])
+                                             for line in booked["components"]] == [("lainnya", 60_000_000,
+                                                                                    55_000_000)]
