@@ -116,17 +116,16 @@ def _change(key: str, change, names: Names) -> str:
     return f"{_label(key)} dari {_value(key, old, names)} menjadi {_value(key, new, names)}"
 
 
-def _changed(verb_object: str, changes: dict, names: Names, hidden: tuple = ()) -> str:
-    """"mengubah kapasitas angkatan X dari 30 menjadi 32" for one field, "mengubah angkatan X: a; b" for more."""
-    shown = {k: v for k, v in changes.items() if k not in hidden}
-    if len(shown) == 1:
-        key, change = next(iter(shown.items()))
+def _changed(thing: str, changes: dict, names: Names, several: str = "") -> str:
+    """"mengubah kapasitas angkatan X dari 30 menjadi 32" for one field, "mengubah angkatan X: a; b" for more
+    (`several`: how the thing is named then, e.g. "data narasumber X")."""
+    if len(changes) == 1:
+        key, change = next(iter(changes.items()))
         if key not in OPAQUE and isinstance(change, (list, tuple)) and len(change) == 2:
             old, new = change
-            return (f"mengubah {_label(key)} {verb_object} dari {_value(key, old, names)} "
-                    f"menjadi {_value(key, new, names)}")
-    detail = "; ".join(_change(k, v, names) for k, v in shown.items())
-    return f"mengubah {verb_object}" + (f": {detail}" if detail else "")
+            return f"mengubah {_label(key)} {thing} dari {_value(key, old, names)} menjadi {_value(key, new, names)}"
+    detail = "; ".join(_change(k, v, names) for k, v in changes.items())
+    return f"mengubah {several or thing}" + (f": {detail}" if detail else "")
 
 
 def _new(changes: dict, key: str):
@@ -202,14 +201,14 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             institution = _new(changes, "institution")
             return f"mendaftarkan narasumber {name}" + (f" ({institution})" if institution else "")
         if action == "updated":
-            return _changed(f"data narasumber {name}", changes, names)
+            return _changed(f"narasumber {name}", changes, names, several=f"data narasumber {name}")
     if entity == "official":
         name = names.officials.get(entity_id) or _new(changes, "name") or "(pejabat sudah dihapus)"
         if action == "created":
             position = _new(changes, "position")
             return f"mencatat pejabat {name}" + (f" ({position})" if position else "")
         if action == "updated":
-            return _changed(f"data pejabat {name}", changes, names)
+            return _changed(f"pejabat {name}", changes, names, several=f"data pejabat {name}")
     if entity == "certificate" and action == "revoked":
         holder = names.certificates.get(entity_id)
         return f"mencabut sertifikat {entity_id}" + (f" atas nama {holder}" if holder else "") + reason

@@ -95,6 +95,8 @@ def test_a_narasumber_nik_npwp_and_bank_account_are_never_kept_nor_shown():
             == "mendaftarkan narasumber Ir. Budi (Universitas Mulawarman)")
     assert (sentence("updated", "trainer", TRAINER, audit.diff({"account_id": None}, {"account_id": "akun-9"}))
             == "mengubah data narasumber Dr. Andi Pratama, M.M.: akun pelatih diubah")
+    assert (sentence("updated", "trainer", TRAINER, audit.diff({"institution": ""}, {"institution": "Unmul"}))
+            == "mengubah instansi narasumber Dr. Andi Pratama, M.M. dari (kosong) menjadi Unmul")
 
 
 def test_programmes_officials_revocations_and_attendance_corrections():
@@ -106,7 +108,7 @@ def test_programmes_officials_revocations_and_attendance_corrections():
                "Rp 1.200.000.000")
     assert (sentence("updated", "official", OFFICIAL, audit.diff({"active_until": None},
                                                                  {"active_until": date(2023, 12, 31)}))
-            == "mengubah akhir masa jabatan data pejabat Dr. H. Muhammad Zaini, S.E., M.Si. dari (kosong) menjadi "
+            == "mengubah akhir masa jabatan pejabat Dr. H. Muhammad Zaini, S.E., M.Si. dari (kosong) menjadi "
                "31 Desember 2023")
     assert (sentence("created", "official", str(uuid.uuid4()), audit.diff({}, {"name": "Hj. Rina Wati",
                                                                              "position": "Kepala Dinas"}))
