@@ -215,6 +215,19 @@ class EnrollmentCancelled(EnrollmentRead):
     promoted: EnrollmentRead | None = Field(default=None, description="Peserta daftar tunggu yang naik ke kursi ini")
 
 
+class SubstitutionCreate(Strict):
+    """Replace a no-show (replaced_enrollment_id) or, with none, seat a walk-in where a seat is free."""
+
+    replaced_enrollment_id: uuid.UUID | None = Field(default=None, description="Nominasi yang diganti; kosong = "
+                                                                                 "peserta langsung (walk-in)")
+    participant_id: uuid.UUID = Field(description="Pengganti: pengurus dari kabupaten/kota yang sama")
+    reason: str = Field(min_length=2, max_length=300, description="Alasan, mis. tidak hadir hari pertama")
+
+
+class SubstitutionRead(EnrollmentRead):
+    replaced: EnrollmentRead | None = Field(default=None, description="Nominasi yang dibatalkan karena diganti")
+
+
 class BatchRead(BaseModel):
     id: uuid.UUID
     code: str

@@ -12,4 +12,6 @@ Registrar = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFIC
 Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINER, Role.RECONCILER))]
 # Lists of cooperatives: officers (their district), the admin, and reporting's reconciliation (counts, read-only).
 RegistryReader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.RECONCILER))]
+# Day-one substitution: the UPTD's training staff too (officers only before the batch starts; the rule is in domain/).
+Substituter = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.DISTRICT_OFFICER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]

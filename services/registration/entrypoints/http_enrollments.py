@@ -6,10 +6,10 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from services.registration.entrypoints.deps import Reader, Registrar, UowDep
+from services.registration.entrypoints.deps import Reader, Registrar, Substituter, UowDep
 from services.registration.schemas import (BatchRead, EnrollmentCancel, EnrollmentCancelled, EnrollmentCreate,
-                                           EnrollmentRead)
-from services.registration.service_layer import batches, enrollments
+                                           EnrollmentRead, SubstitutionCreate, SubstitutionRead)
+from services.registration.service_layer import batches, enrollments, substitutions
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
 
@@ -61,3 +61,12 @@ async def cancel_enrollment(enrollment_id: uuid.UUID, principal: Registrar, uow:
                                                                   enrollment_id=enrollment_id, reason=reason)
         return {**enrollments.to_read(cancelled, None),
                 "promoted": enrollments.to_read(promoted, None) if promoted else None}
+
+
+@router.post("/batches/{batch_id}/substitutions", status_code=201, response_model=SubstitutionRead,
+             summary="Ganti peserta yang tidak hadir (sampai akhir hari pertama) atau daftarkan peserta langsung")
+async def create_substitution(batch_id: uuid.UUID, body: SubstitutionCreate, principal: Substituter, uow: UowDep):
+    async with uow:
+        enrollment, replaced = await substitutions.substitute(uow, principal=principal, batch_id=batch_id, data=body)
+        return {**enrollments.to_read(enrollment, None),
+                "replaced": enrollments.to_read(replaced, None) if replaced else None}
