@@ -72,6 +72,11 @@ def _new(changes: dict, key: str):
     return change[1] if isinstance(change, (list, tuple)) and len(change) == 2 else None
 
 
+def _old(changes: dict, key: str):
+    change = (changes or {}).get(key)
+    return change[0] if isinstance(change, (list, tuple)) and len(change) == 2 else None
+
+
 def describe(action: str, entity: str, entity_id: str, changes: dict | None, note: str | None,
              names: Names) -> str:
     """One audit row as a Bahasa sentence, without its subject (the actor is shown beside it)."""
@@ -116,6 +121,13 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
                     + (f"; alasan: {note}" if note else ""))
         if action == "promoted":
             return f"menaikkan {person} dari daftar tunggu ke kursi {where}"
+        if action == "substituted":
+            reason = f": alasan {note}" if note else ""
+            previous = _old(changes, "participant_id")
+            if previous is None:
+                return f"mendaftarkan {person} sebagai peserta langsung di {where}{reason}"
+            replaced = names.participants.get(str(previous), "seorang pengurus")
+            return f"mengganti {replaced} dengan {person} di {where}{reason}"
     thing = ENTITY_WORDS.get(entity, "data")
     detail = _changes(changes, names)
     return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
@@ -152,7 +164,8 @@ async def names_for(session, rows: list[AuditEntry]) -> Names:
             names.enrollments[str(e.id)] = (str(e.participant_id), str(e.batch_id))
     participant_ids = _ids([r.entity_id for r in rows if r.entity == "participant"]
                            + [p for p, _ in names.enrollments.values()]
-                           + [_new(r.changes, "participant_id") for r in rows])
+                           + [_new(r.changes, "participant_id") for r in rows]
+                           + [_old(r.changes, "participant_id") for r in rows if r.action == "substituted"])
     batch_ids = _ids([b for _, b in names.enrollments.values()] + [_new(r.changes, "batch_id") for r in rows])
     cooperative_ids = _ids([r.entity_id for r in rows if r.entity == "cooperative"]
                            + [v for r in rows for v in (r.changes or {}).get("cooperative_id") or []

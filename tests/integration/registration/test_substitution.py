@@ -4,6 +4,7 @@ for the last seat never overbook."""
 import asyncio
 from datetime import timedelta
 
+from services.registration.service_layer import audit, audit_wording
 from shared.clock import business_today
 from tests.fixtures import factories
 
@@ -59,6 +60,12 @@ async def test_staff_replace_a_no_show_on_day_one_and_the_seat_passes_on(registr
     assert [(t["action"], t["actor"], t["role"], t["note"]) for t in trail] == \
         [("substituted", "staf-uptd", "training_staff", REASON)]
     assert trail[0]["changes"]["participant_id"] == [no_show["id"], substitute["id"]]
+    async with registration.runtime.uow() as uow:  # the audit page's sentence: both names looked up
+        rows, _ = await audit.list_entries(uow.session, entity_id=body["id"])
+        sentences = [r["sentence"] for r in audit_wording.readable(rows, await audit_wording.names_for(uow.session,
+                                                                                                         rows))]
+    assert sentences == [f"mengganti {no_show['full_name']} dengan {substitute['full_name']} di angkatan "
+                         f"{batch['code']}: alasan {REASON}"]
     old = (await admin.get("/api/v1/audit", params={"entity_id": replaced_id})).json()["items"]
     assert ("cancelled", REASON) in [(t["action"], t["note"]) for t in old]
 
