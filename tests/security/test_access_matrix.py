@@ -76,6 +76,12 @@ def enrol_body(world):
     return {"json": {"batch_id": world["batch_id"], "participant_id": world["spare_participant_id"]}}
 
 
+def walk_in_body(world):
+    # The same spare manager the nomination entry enrols: whichever runs first seats them, the other gets 409.
+    return {"json": {"replaced_enrollment_id": None, "participant_id": world["spare_participant_id"],
+                     "reason": "uji akses"}}
+
+
 def csv_upload(rows: list[dict]) -> dict:
     out = io.StringIO()
     out.write(",".join(rows[0]) + "\n")
@@ -135,6 +141,7 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (R, "POST", "/api/v1/enrollments/{enrollment_id}/cancel"): Expect(
         REGISTRARS, path={"enrollment_id": "spare_enrollment_id"}, body={"json": {"reason": "uji akses"}},
         ok=(200, 409)),
+    (R, "POST", "/api/v1/batches/{batch_id}/substitutions"): Expect(REGISTRARS, body=walk_in_body, ok=(201, 409)),
     (R, "POST", "/api/v1/imports/cooperatives"): Expect(REGISTRARS, body=import_coops, refused=import_refused),
     (R, "POST", "/api/v1/imports/participants"): Expect(REGISTRARS, body=import_people, refused=import_refused),
     (R, "GET", "/api/v1/imports/template.xlsx"): Expect(PUBLIC),  # an empty form
