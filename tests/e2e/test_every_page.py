@@ -179,6 +179,7 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
             ("registration-angkatan", f"{url['registration']}/angkatan"),
             ("registration-angkatan-detail", f"{url['registration']}/angkatan/{batch}"),
             ("registration-impor", f"{url['registration']}/impor"), ("registration-audit", f"{url['registration']}/audit"),
+            ("training-konsol-audit", f"{url['training']}/konsol/audit"),
             ("training-pelatih", f"{url['training']}/pelatih"),
             ("training-angkatan", f"{url['training']}/pelatih/angkatan/{batch}"),
             ("training-sesi", f"{url['training']}/pelatih/angkatan/{batch}/sesi/1"),
