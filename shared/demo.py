@@ -214,8 +214,10 @@ def _hold(api: Api, scenario: Scenario, batch, batch_id: str, participant_ids: d
             f"kehadiran sesi {number} {batch.code}")
         _ok(trainer.post(f"/api/v1/batches/{batch_id}/sessions/{number}/complete"), f"tutup sesi {number}")
     if batch.state == "closed":
-        _ok(api.as_("training", "staf.pelatihan").post(f"/api/v1/batches/{batch_id}/close",
-                                                       json={"realised_cost": batch.realised_cost}),
+        staff = api.as_("training", "staf.pelatihan")
+        proposal = _ok(staff.get(f"/api/v1/batches/{batch_id}/closing-proposal"), f"usulan penutupan {batch.code}")
+        lines = demo_data.close_lines(batch, proposal["honorarium"])
+        _ok(staff.post(f"/api/v1/batches/{batch_id}/close", json={"components": lines}),
             f"tutup angkatan {batch.code}")
 
 

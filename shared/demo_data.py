@@ -411,3 +411,22 @@ def _attendance(rng: random.Random, batch: Batch, people: list[Person], today: d
             marks[rng.randrange(held)] = rng.choice(["izin", "sakit", "alpa"])
         batch.attendance[person.key] = marks
 
+
+
+# How a batch's money is usually spread over the DAK components once the narasumber are paid (shares of the rest).
+COMPONENT_SHARES = (("uang_saku_peserta", 25), ("transport_peserta", 15), ("akomodasi", 30), ("konsumsi", 20),
+                    ("atk_seminar_kit", 4), ("sewa_tempat", 4), ("penggandaan_modul", 1), ("sertifikat", 1))
+
+
+def close_lines(batch: Batch, honorarium: int) -> list[dict]:
+    """The closing's lines: the honorarium as the agenda says, the rest of the plan and of the realisation spread
+    over the usual components; each total adds up to the rupiah (the last line takes the rounding)."""
+    def spread(total: int) -> list[int]:
+        rest = max(total - honorarium, 0)
+        parts = [rest * share // 100 for _, share in COMPONENT_SHARES]
+        parts[-1] += rest - sum(parts)
+        return [min(honorarium, total), *parts]
+
+    codes = ["honor_narasumber", *(code for code, _ in COMPONENT_SHARES)]
+    return [{"component": code, "planned": planned, "realised": realised}
+            for code, planned, realised in zip(codes, spread(batch.planned_budget), spread(batch.realised_cost or 0))]

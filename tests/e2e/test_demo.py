@@ -44,6 +44,12 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
     batches = viewer.get("/api/v1/reports/batches", params=params).json()["rows"]
     assert sum(1 for r in batches if r["completion_rate"]) == expected["batches_closed"]
 
+    # The closed batches were booked by DAK component: reporting shows each line, adding up to the realisation.
+    by_component = viewer.get("/api/v1/reports/budget-components", params=params).json()
+    realised = {row["component"]: row["realised"] for row in by_component["components"]}
+    assert realised["honor_narasumber"] and realised["akomodasi"] and realised["konsumsi"], realised
+    assert sum(realised.values()) == by_component["realised"] == budget["realised"]
+
     page = viewer.get("/dasbor")
     assert page.status_code == 200
     assert "1.200.000.000" in page.text and "pagu Rp 0" not in page.text

@@ -7,6 +7,7 @@ import pytest
 
 from services.registration.domain.nik import parse_nik
 from services.registration.domain.reference import KINDS, sectors
+from shared import demo_data
 from shared.demo_data import ACCOUNTS, agenda, scenario, wita_today
 from shared.regions import districts
 
@@ -134,3 +135,13 @@ def test_narasumber_and_the_signing_official_pass_trainings_checks(demo):
         if batch.state == "running":  # today's session is the signed-in trainer's to mark
             assert taught[batch.sessions_held] == own
     assert len({k for b in demo.batches for k in speakers(b)}) == len(NARASUMBER)
+
+
+def test_a_closed_batch_is_booked_by_component_adding_up_to_its_plan_and_realisation():
+    scenario = demo_data.scenario(date(2026, 12, 2))
+    for batch in (b for b in scenario.batches if b.state == "closed"):
+        lines = demo_data.close_lines(batch, honorarium=7_200_000)
+        assert sum(line["planned"] for line in lines) == batch.planned_budget
+        assert sum(line["realised"] for line in lines) == batch.realised_cost
+        assert lines[0] == {"component": "honor_narasumber", "planned": 7_200_000, "realised": 7_200_000}
+        assert all(line["realised"] >= 0 for line in lines) and len({line["component"] for line in lines}) == 9
