@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.budget import DEFAULT_COMPONENTS, Component, parse_components
 from shared.settings import ServiceSettings
 
 
@@ -27,6 +28,9 @@ class TrainingSettings(ServiceSettings):
     utc_offset_hours: int = Field(default=8, ge=-12, le=14)
     # Minutes in one jam pelajaran (JP): a session's JP follows its hours unless set by hand.
     jp_minutes: int = Field(default=45, ge=1, le=240)
+    # The DAK components a batch closes with, "kode=Label; kode=Label" (empty: shared/budget.py's list; "lainnya" is
+    # always kept). The list is data: a new component is a setting, not a release.
+    budget_components: str = ""
 
     @model_validator(mode="after")
     def _defaults(self):
@@ -35,6 +39,11 @@ class TrainingSettings(ServiceSettings):
         if not self.public_base_url:
             self.public_base_url = f"http://{self.host}:{self.port}"
         self.public_base_url = self.public_base_url.rstrip("/")
+        parse_components(self.budget_components)  # a malformed list stops the service at start
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
         return self
+
+    @property
+    def components(self) -> tuple[Component, ...]:
+        return parse_components(self.budget_components) if self.budget_components.strip() else DEFAULT_COMPONENTS

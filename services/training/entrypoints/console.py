@@ -22,7 +22,6 @@ from services.training.service_layer import (batches, certificates, closing, com
                                              roster, sessions, trainers)
 from shared import pages
 from shared.auth import Principal, Role
-from shared.budget import DEFAULT_COMPONENTS
 from shared.clock import business_today
 from shared.errors import DomainError
 from shared.regions import districts
@@ -215,7 +214,8 @@ async def _batch_page(request, session, principal, batch_id, *, status_code: int
     if any(s["status"] == "completed" for s in agenda):
         overview = await completion.completion_overview(session, principal=principal, batch_id=batch_id)
     context.setdefault("session_errors", {})
-    proposal = await closing.closing_proposal(session, batch_id=batch_id) if batch.status != "cancelled" else None
+    proposal = await closing.closing_proposal(session, batch_id=batch_id, components=request.app.state.settings
+                                              .components) if batch.status != "cancelled" else None
     context.setdefault("close_values", {f"{kind}_{line['component']}": line[kind] or ""
                                         for line in (proposal or {}).get("components", [])
                                         for kind in ("planned", "realised")})
@@ -307,14 +307,15 @@ async def batch_close(request: Request, batch_id: uuid.UUID, uow: UowDep):
     "57.450.000" is read as the number it is written as."""
     principal = await staff(request)
     form, _ = await _form(request, principal)
+    components = request.app.state.settings.components
     values = {f"{kind}_{c.code}": str(form.get(f"{kind}_{c.code}", "")).strip()
-              for c in DEFAULT_COMPONENTS for kind in ("planned", "realised")}
+              for c in components for kind in ("planned", "realised")}
     lines = [{"component": c.code, **{kind: _amount(values[f"{kind}_{c.code}"]) for kind in ("planned", "realised")}}
-             for c in DEFAULT_COMPONENTS]
+             for c in components]
     try:
         data = BatchClose.model_validate({"components": lines})
         async with uow:
-            await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=data)
+            await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=data, components=components)
     except (ValidationError, DomainError) as exc:
         errors, problem = pages.form_errors(exc)
         close_errors = {}

@@ -78,17 +78,18 @@ async def cancel_batch(batch_id: uuid.UUID, body: BatchCancel, principal: Admin,
 
 @router.post("/batches/{batch_id}/close", response_model=BatchRead,
              summary="Tutup angkatan dengan realisasi per komponen DAK (atau realised_cost sebagai lainnya)")
-async def close_batch(batch_id: uuid.UUID, body: BatchClose, principal: Admin, uow: UowDep):
+async def close_batch(batch_id: uuid.UUID, body: BatchClose, principal: Admin, uow: UowDep, settings: SettingsDep):
     async with uow:
-        batch = await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=body)
+        batch = await closing.close_batch(uow, principal=principal, batch_id=batch_id, data=body,
+                                          components=settings.components)
         return await batches.batch_read(uow.session, batch)
 
 
 @router.get("/batches/{batch_id}/closing-proposal", response_model=ClosingRead,
             summary="Komponen penutupan: honor narasumber dari jadwal (JP x tarif), atau yang dibukukan")
-async def closing_proposal(batch_id: uuid.UUID, principal: Admin, uow: UowDep):
+async def closing_proposal(batch_id: uuid.UUID, principal: Admin, uow: UowDep, settings: SettingsDep):
     async with uow:
-        return await closing.closing_proposal(uow.session, batch_id=batch_id)
+        return await closing.closing_proposal(uow.session, batch_id=batch_id, components=settings.components)
 
 
 @router.get("/batches/{batch_id}/sessions", response_model=list[SessionRead],

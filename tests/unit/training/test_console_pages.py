@@ -104,3 +104,26 @@ async def test_the_console_is_not_for_district_officers_and_needs_the_form_token
     assert refused.status_code == 403 and "Konsol pelatihan hanya untuk staf pelatihan" in text(refused)
     forged = await c.post("/konsol/pejabat", data={"csrf": "salah", "name": "X"})
     assert forged.status_code == 403
+
+
+async def test_the_closing_form_lists_the_configured_components(tmp_path):
+    from pydantic import ValidationError
+
+    settings = TrainingSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db", kafka_bootstrap="127.0.0.1:9",
+                                identity_url="http://identity.test",
+                                budget_components="honor_narasumber=Honor narasumber; sewa_bus=Sewa bus peserta")
+    assert [c.code for c in settings.components] == ["honor_narasumber", "sewa_bus", "lainnya"]
+    with pytest.raises(ValidationError):
+        TrainingSettings(database_url="sqlite+aiosqlite://", budget_components="sewa bus")
+    app = create_training_app(settings, handlers={})
+    made = session_cookies(role="training_staff", name="Muhammad Ridwan")
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pelatihan.test",
+                                     cookies=made["cookies"], headers={"accept": "text/html"}) as c:
+            scheduled = await c.post("/konsol/angkatan/baru", data={
+                "csrf": made["csrf"], "code": "DIG-2023-09", "title": "Digitalisasi Usaha Koperasi",
+                "venue": "Samarinda", "start_date": "2027-07-04", "end_date": "2027-07-06", "capacity": "30",
+                "eligible_districts": ["64.02"]})
+            assert scheduled.status_code == 303, text(scheduled)
+            page = await c.get(scheduled.headers["location"].split("?")[0])
+    assert "Sewa bus peserta" in text(page) and "Konsumsi" not in text(page)
