@@ -32,8 +32,18 @@ async def page_principal(request: Request) -> Principal:
 PagePrincipal = Annotated[Principal, Depends(page_principal)]
 
 
-async def checked_form(request: Request) -> dict:
-    principal = await page_principal(request)
+async def batch_page_principal(request: Request) -> Principal:
+    """The batch page and its day-one substitution form also serve the UPTD's training staff (the other pages, the
+    registry of a district, stay with its officers and admins)."""
+    return await pages.page_principal(request, (Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINING_STAFF),
+                                      "Halaman ini untuk petugas dinas, staf pelatihan UPTD dan admin provinsi.")
+
+
+BatchPagePrincipal = Annotated[Principal, Depends(batch_page_principal)]
+
+
+async def checked_form(request: Request, principal: Principal | None = None) -> dict:
+    principal = principal or await page_principal(request)
     return await pages.checked_form(request, principal)
 
 

@@ -7,15 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from services.registration.adapters.spreadsheet import error_report
 from services.registration.entrypoints.deps import UowDep
-from services.registration.entrypoints.page_kit import PagePrincipal, checked_form, render
+from services.registration.entrypoints.page_kit import (BatchPagePrincipal, PagePrincipal, checked_form,
+                                                       field_errors, render)
 from services.registration.entrypoints.uploads import read_sheet
-from services.registration.schemas import EnrollmentCreate
+from services.registration.schemas import EnrollmentCreate, SubstitutionCreate
 from services.registration.service_layer import (audit, audit_wording, batches, enrollments, import_formats, imports,
-                                                 participants)
+                                                 participants, substitutions)
 from shared.auth import Role
 from shared.errors import DomainError, Forbidden, Invalid
 
@@ -23,7 +25,8 @@ router = APIRouter(include_in_schema=False)
 AUDIT_PAGE_SIZE = 50
 OUTCOMES = {"enrolled": "Terdaftar di angkatan.", "waitlisted": "Angkatan penuh: masuk daftar tunggu.",
             "cancelled": "Pencalonan dibatalkan.", "promoted": "Pencalonan dibatalkan; calon pertama di daftar tunggu "
-                                                               "naik ke kursi yang kosong."}
+                                                               "naik ke kursi yang kosong.",
+            "substituted": "Peserta diganti; nominasi yang tidak hadir dibatalkan dengan alasannya."}
 
 
 @router.get("/angkatan")
@@ -33,22 +36,47 @@ async def batch_list(request: Request, principal: PagePrincipal, uow: UowDep):
     return render(request, "batches.html", principal, batches=found)
 
 
-async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200):
+async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200,
+                      substitution=None):
     async with uow:
         batch = await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
         nominated = await enrollments.list_enrollments(uow.session, principal=principal, batch_id=batch_id)
-        people, _ = await participants.list_participants(uow.session, principal=principal, page_size=200)
-        active = {e["participant_id"] for e in nominated if e["status"] != "cancelled"}
-        candidates = [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in people
-                      if p.id not in active]  # plain values: the session's rows expire when it closes
+        candidates = []
+        if principal.role != Role.TRAINING_STAFF:  # staff replace no-shows; nominating is the district's
+            people, _ = await participants.list_participants(uow.session, principal=principal, page_size=200)
+            active = {e["participant_id"] for e in nominated if e["status"] != "cancelled"}
+            candidates = [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in people
+                          if p.id not in active]  # plain values: the session's rows expire when it closes
+        replaceable, substitutes = await substitutions.page_options(uow.session, principal=principal, batch=batch,
+                                                                    nominated=nominated)
     return render(request, "batch.html", principal, status_code=status_code, batch=batch, enrollments=nominated,
-                  candidates=candidates, message=message, problem=problem)
+                  candidates=candidates, message=message, problem=problem, replaceable=replaceable,
+                  substitutes=substitutes, substitution=substitution or {})
 
 
 @router.get("/angkatan/{batch_id}")
-async def batch_page(request: Request, batch_id: uuid.UUID, principal: PagePrincipal, uow: UowDep,
+async def batch_page(request: Request, batch_id: uuid.UUID, principal: BatchPagePrincipal, uow: UowDep,
                      pesan: str | None = None):
     return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""))
+
+
+@router.post("/angkatan/{batch_id}/ganti/{enrollment_id}")
+async def substitute(request: Request, batch_id: uuid.UUID, enrollment_id: uuid.UUID, principal: BatchPagePrincipal,
+                     uow: UowDep):
+    """Day one: the no-show's seat to a substitute from the same district; refusals inline under the form."""
+    form = await checked_form(request, principal)
+    values = {"participant_id": form.get("participant_id") or "", "reason": form.get("reason") or ""}
+    try:
+        data = SubstitutionCreate(replaced_enrollment_id=enrollment_id, participant_id=values["participant_id"] or None,
+                                  reason=values["reason"])
+        async with uow:
+            await substitutions.substitute(uow, principal=principal, batch_id=batch_id, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, summary = field_errors(exc)
+        status = exc.status if isinstance(exc, DomainError) else 422
+        return await _batch_page(request, principal, uow, batch_id, problem=summary, status_code=status,
+                                 substitution={"enrollment_id": enrollment_id, "values": values, "errors": errors})
+    return RedirectResponse(f"/angkatan/{batch_id}?pesan=substituted", status_code=303)
 
 
 @router.post("/angkatan/{batch_id}/calonkan")

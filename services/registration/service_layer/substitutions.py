@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment
+from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
 from services.registration.domain.enrollment import EnrollmentRefused, Seats, dates_overlap
 from services.registration.domain.substitution import (Replaced, SubstitutionForbidden, check_substitute,
                                                        check_window)
@@ -85,3 +85,36 @@ async def substitute(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UU
                                              str(participant.id)]})
     await _commit(uow)
     return enrollment, replaced
+
+
+async def page_options(session, *, principal: Principal, batch: dict, nominated: list[dict],
+                       now: datetime | None = None) -> tuple[set, dict[str, list[dict]]]:
+    """For the batch page: which enrolments the signed-in person may replace now, and, per district, the managers
+    who could take their seat (registered there, not nominated in this batch)."""
+    now = now or datetime.now(UTC)
+    if batch["status"] != "scheduled":
+        return set(), {}
+    allowed, districts = set(), set()
+    for e in nominated:
+        if e["status"] != "enrolled":
+            continue
+        try:
+            check_window(role=principal.role.value, officer_district=principal.district,
+                         district_code=e["district_code"], batch_start=batch["start_date"], now=now)
+        except EnrollmentRefused:
+            continue
+        allowed.add(e["id"])
+        districts.add(e["district_code"])
+    if not districts:
+        return allowed, {}
+    in_batch = select(Enrollment.participant_id).where(Enrollment.batch_id == batch["id"],
+                                                       Enrollment.status.in_(ACTIVE))
+    rows = (await session.execute(
+        select(Participant.id, Participant.full_name, Participant.position, Participant.district_code)
+        .where(Participant.district_code.in_(districts), Participant.id.not_in(in_batch))
+        .order_by(Participant.full_name, Participant.id).limit(500 * len(districts)))).all()
+    candidates: dict[str, list[dict]] = {}
+    for row in rows:
+        candidates.setdefault(row.district_code, []).append(
+            {"id": row.id, "full_name": row.full_name, "position": row.position})
+    return allowed, candidates
