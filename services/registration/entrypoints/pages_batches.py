@@ -37,7 +37,7 @@ async def batch_list(request: Request, principal: PagePrincipal, uow: UowDep):
 
 
 async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200,
-                      substitution=None):
+                      substitution=None, replacing=None):
     async with uow:
         batch = await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
         nominated = await enrollments.list_enrollments(uow.session, principal=principal, batch_id=batch_id)
@@ -47,17 +47,19 @@ async def _batch_page(request, principal, uow, batch_id, *, message=None, proble
             active = {e["participant_id"] for e in nominated if e["status"] != "cancelled"}
             candidates = [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in people
                           if p.id not in active]  # plain values: the session's rows expire when it closes
+        opened = (substitution or {}).get("enrollment_id") or replacing
         replaceable, substitutes = await substitutions.page_options(uow.session, principal=principal, batch=batch,
-                                                                    nominated=nominated)
+                                                                    nominated=nominated, opened=opened)
     return render(request, "batch.html", principal, status_code=status_code, batch=batch, enrollments=nominated,
                   candidates=candidates, message=message, problem=problem, replaceable=replaceable,
-                  substitutes=substitutes, substitution=substitution or {})
+                  substitutes=substitutes, opened=opened, substitution=substitution or {})
 
 
 @router.get("/angkatan/{batch_id}")
 async def batch_page(request: Request, batch_id: uuid.UUID, principal: BatchPagePrincipal, uow: UowDep,
-                     pesan: str | None = None):
-    return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""))
+                     pesan: str | None = None, ganti: uuid.UUID | None = None):
+    """`?ganti=<enrolment>` opens that row's substitution form."""
+    return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""), replacing=ganti)
 
 
 @router.post("/angkatan/{batch_id}/ganti/{enrollment_id}")

@@ -88,13 +88,14 @@ async def substitute(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UU
 
 
 async def page_options(session, *, principal: Principal, batch: dict, nominated: list[dict],
-                       now: datetime | None = None) -> tuple[set, dict[str, list[dict]]]:
-    """For the batch page: which enrolments the signed-in person may replace now, and, per district, the managers
-    who could take their seat (registered there, not nominated in this batch)."""
+                       opened: uuid.UUID | None = None, now: datetime | None = None) -> tuple[set, list[dict]]:
+    """For the batch page: which enrolments the signed-in person may replace now, and for the one whose form is open
+    the managers who could take their seat (registered in that district, not nominated in this batch). One list, not
+    one per row, keeps the page small on a phone."""
     now = now or datetime.now(UTC)
     if batch["status"] != "scheduled":
         return set(), {}
-    allowed, districts = set(), set()
+    allowed, district = set(), None
     for e in nominated:
         if e["status"] != "enrolled":
             continue
@@ -104,17 +105,14 @@ async def page_options(session, *, principal: Principal, batch: dict, nominated:
         except EnrollmentRefused:
             continue
         allowed.add(e["id"])
-        districts.add(e["district_code"])
-    if not districts:
-        return allowed, {}
+        if e["id"] == opened:
+            district = e["district_code"]
+    if district is None:
+        return allowed, []
     in_batch = select(Enrollment.participant_id).where(Enrollment.batch_id == batch["id"],
                                                        Enrollment.status.in_(ACTIVE))
     rows = (await session.execute(
-        select(Participant.id, Participant.full_name, Participant.position, Participant.district_code)
-        .where(Participant.district_code.in_(districts), Participant.id.not_in(in_batch))
-        .order_by(Participant.full_name, Participant.id).limit(500 * len(districts)))).all()
-    candidates: dict[str, list[dict]] = {}
-    for row in rows:
-        candidates.setdefault(row.district_code, []).append(
-            {"id": row.id, "full_name": row.full_name, "position": row.position})
-    return allowed, candidates
+        select(Participant.id, Participant.full_name, Participant.position)
+        .where(Participant.district_code == district, Participant.id.not_in(in_batch))
+        .order_by(Participant.full_name, Participant.id).limit(1000))).all()
+    return allowed, [{"id": r.id, "full_name": r.full_name, "position": r.position} for r in rows]

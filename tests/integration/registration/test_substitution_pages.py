@@ -26,16 +26,18 @@ async def test_training_staff_replace_a_no_show_on_the_batch_page(registration):
 
     page = await staff.get(f"/angkatan/{batch['id']}")
     assert page.status_code == 200, page.text
-    assert page.text.count("<summary>Ganti peserta</summary>") == 2 and "Calonkan" not in page.text
-    form = page.text.split(f'/ganti/{replaced}"')[1].split("</form>")[0]
-    assert substitute["full_name"] in form and far["full_name"] not in form  # the same district's managers only
+    assert page.text.count(">Ganti peserta</a>") == 2 and "Calonkan" not in page.text and "<select" not in page.text
     assert "23.59 WITA" in page.text
+    opened = await staff.get(f"/angkatan/{batch['id']}", params={"ganti": replaced})
+    assert opened.text.count(">Ganti peserta</a>") == 1  # the other row keeps its link
+    form = opened.text.split(f'/ganti/{replaced}"')[1].split("</form>")[0]
+    assert substitute["full_name"] in form and far["full_name"] not in form  # the same district's managers only
     assert (await staff.get("/koperasi")).status_code == 403  # the registry stays the districts'
 
     wrong = await staff.post(f"/angkatan/{batch['id']}/ganti/{replaced}",
                              data={"csrf": csrf, "participant_id": far["id"], "reason": "tidak hadir"})
     assert wrong.status_code == 409 and "kabupaten/kota yang sama" in wrong.text
-    assert re.search(r'<details open>', wrong.text)
+    assert re.search(r'<div class="field-error">\s*<label for="pengganti-', wrong.text)
     empty = await staff.post(f"/angkatan/{batch['id']}/ganti/{replaced}",
                              data={"csrf": csrf, "participant_id": substitute["id"], "reason": ""})
     assert empty.status_code == 422 and 'class="error"' in empty.text
