@@ -26,7 +26,8 @@ AUDIT_PAGE_SIZE = 50
 OUTCOMES = {"enrolled": "Terdaftar di angkatan.", "waitlisted": "Angkatan penuh: masuk daftar tunggu.",
             "cancelled": "Pencalonan dibatalkan.", "promoted": "Pencalonan dibatalkan; calon pertama di daftar tunggu "
                                                                "naik ke kursi yang kosong.",
-            "substituted": "Peserta diganti; nominasi yang tidak hadir dibatalkan dengan alasannya."}
+            "substituted": "Peserta diganti; nominasi yang tidak hadir dibatalkan dengan alasannya.",
+            "walked_in": "Peserta langsung terdaftar pada kursi yang kosong."}
 
 
 @router.get("/angkatan")
@@ -37,7 +38,7 @@ async def batch_list(request: Request, principal: PagePrincipal, uow: UowDep):
 
 
 async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200,
-                      substitution=None, replacing=None):
+                      substitution=None, replacing=None, walk_in_open=False):
     async with uow:
         batch = await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
         nominated = await enrollments.list_enrollments(uow.session, principal=principal, batch_id=batch_id)
@@ -50,16 +51,21 @@ async def _batch_page(request, principal, uow, batch_id, *, message=None, proble
         opened = (substitution or {}).get("enrollment_id") or replacing
         replaceable, substitutes = await substitutions.page_options(uow.session, principal=principal, batch=batch,
                                                                     nominated=nominated, opened=opened)
+        walk_in = (substitution or {}).get("enrollment_id") == "langsung" or walk_in_open
+        may_walk_in, walk_ins = await substitutions.walk_in_options(uow.session, principal=principal, batch=batch,
+                                                                    opened=walk_in)
     return render(request, "batch.html", principal, status_code=status_code, batch=batch, enrollments=nominated,
                   candidates=candidates, message=message, problem=problem, replaceable=replaceable,
-                  substitutes=substitutes, opened=opened, substitution=substitution or {})
+                  substitutes=substitutes, opened=opened, substitution=substitution or {},
+                  may_walk_in=may_walk_in, walk_in_open=walk_in, walk_ins=walk_ins)
 
 
 @router.get("/angkatan/{batch_id}")
 async def batch_page(request: Request, batch_id: uuid.UUID, principal: BatchPagePrincipal, uow: UowDep,
-                     pesan: str | None = None, ganti: uuid.UUID | None = None):
-    """`?ganti=<enrolment>` opens that row's substitution form."""
-    return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""), replacing=ganti)
+                     pesan: str | None = None, ganti: uuid.UUID | None = None, langsung: bool = False):
+    """`?ganti=<enrolment>` opens that row's substitution form, `?langsung=1` the walk-in form."""
+    return await _batch_page(request, principal, uow, batch_id, message=OUTCOMES.get(pesan or ""), replacing=ganti,
+                             walk_in_open=langsung)
 
 
 @router.post("/angkatan/{batch_id}/ganti/{enrollment_id}")
@@ -105,6 +111,23 @@ async def cancel(request: Request, batch_id: uuid.UUID, enrollment_id: uuid.UUID
     except DomainError as exc:
         return await _batch_page(request, principal, uow, batch_id, problem=exc.message, status_code=409)
     return RedirectResponse(f"/angkatan/{batch_id}?pesan={'promoted' if promoted else 'cancelled'}", status_code=303)
+
+
+@router.post("/angkatan/{batch_id}/langsung")
+async def walk_in(request: Request, batch_id: uuid.UUID, principal: BatchPagePrincipal, uow: UowDep):
+    """A walk-in from an eligible district on a free seat; refusals inline under the form."""
+    form = await checked_form(request, principal)
+    values = {"participant_id": form.get("participant_id") or "", "reason": form.get("reason") or ""}
+    try:
+        data = SubstitutionCreate(participant_id=values["participant_id"] or None, reason=values["reason"])
+        async with uow:
+            await substitutions.substitute(uow, principal=principal, batch_id=batch_id, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, summary = field_errors(exc)
+        status = exc.status if isinstance(exc, DomainError) else 422
+        return await _batch_page(request, principal, uow, batch_id, problem=summary, status_code=status,
+                                 substitution={"enrollment_id": "langsung", "values": values, "errors": errors})
+    return RedirectResponse(f"/angkatan/{batch_id}?pesan=walked_in", status_code=303)
 
 
 async def _import_page(request, principal, uow, status_code=200, **context):

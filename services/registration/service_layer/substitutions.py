@@ -17,6 +17,7 @@ from services.registration.service_layer import audit
 from services.registration.service_layer.enrollments import ACTIVE, _commit, _participant, refused
 from services.registration.service_layer.waiting_list import batch_line, enrolled_event, lock_batch, terms
 from shared.auth import Principal
+from shared.clock import business_today
 from shared.errors import Forbidden, NotFound, field_error
 from shared.events.registration import EnrollmentCancelled
 from shared.unit_of_work import UnitOfWork
@@ -116,3 +117,34 @@ async def page_options(session, *, principal: Principal, batch: dict, nominated:
         .where(Participant.district_code == district, Participant.id.not_in(in_batch))
         .order_by(Participant.full_name, Participant.id).limit(1000))).all()
     return allowed, [{"id": r.id, "full_name": r.full_name, "position": r.position} for r in rows]
+
+
+async def walk_in_options(session, *, principal: Principal, batch: dict, opened: bool = False,
+                          now: datetime | None = None) -> tuple[bool, list[dict]]:
+    """For the batch page: may the signed-in person seat a walk-in now (a seat free, within their window), and, when
+    the form is open, the managers of the districts they may seat (eligible, not nominated in this batch)."""
+    now = now or datetime.now(UTC)
+    # Before the start a free seat is taken by an ordinary nomination ("Calonkan"); the walk-in form is for day one.
+    if batch["status"] != "scheduled" or batch["seats_left"] <= 0 or business_today(now) < batch["start_date"]:
+        return False, []
+    districts = [d for d in batch["eligible_districts"]
+                 if batch["district_seats_left"].get(d, 1) > 0 and _may(principal, d, batch["start_date"], now)]
+    if not districts or not opened:
+        return bool(districts), []
+    in_batch = select(Enrollment.participant_id).where(Enrollment.batch_id == batch["id"],
+                                                       Enrollment.status.in_(ACTIVE))
+    rows = (await session.execute(
+        select(Participant.id, Participant.full_name, Participant.position, Participant.district_code)
+        .where(Participant.district_code.in_(districts), Participant.id.not_in(in_batch))
+        .order_by(Participant.district_code, Participant.full_name, Participant.id).limit(1000))).all()
+    return True, [{"id": r.id, "full_name": r.full_name, "position": r.position, "district_code": r.district_code}
+                  for r in rows]
+
+
+def _may(principal: Principal, district: str, start, now: datetime) -> bool:
+    try:
+        check_window(role=principal.role.value, officer_district=principal.district, district_code=district,
+                     batch_start=start, now=now)
+    except EnrollmentRefused:
+        return False
+    return True

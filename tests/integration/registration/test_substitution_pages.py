@@ -65,3 +65,26 @@ async def test_an_officer_sees_the_form_before_the_start_only(registration):
     assert "Ganti peserta" in (await officer.get(f"/angkatan/{ahead['id']}")).text
     page = await officer.get(f"/angkatan/{started['id']}")
     assert page.status_code == 200 and "Ganti peserta" not in page.text
+    assert "Daftarkan peserta langsung" not in (await officer.get(f"/angkatan/{ahead['id']}")).text  # "Calonkan"
+
+
+async def test_training_staff_seat_a_walk_in_on_a_free_seat_on_day_one(registration):
+    admin = registration.client("admin")
+    first, walk_in = await people(admin, "64.08", 2)
+    outsider = (await people(admin, "64.09", 1))[0]
+    batch = await batch_started(registration, admin, [first], capacity=2)
+    staff, csrf = browser(registration, role="training_staff")
+    page = await staff.get(f"/angkatan/{batch['id']}")
+    assert "Daftarkan peserta langsung" in page.text and "peserta-langsung" not in page.text
+    opened = await staff.get(f"/angkatan/{batch['id']}", params={"langsung": 1})
+    form = opened.text.split('action="/angkatan/' + batch["id"] + '/langsung"')[1].split("</form>")[0]
+    assert walk_in["full_name"] in form and first["full_name"] not in form and outsider["full_name"] not in form
+    refused = await staff.post(f"/angkatan/{batch['id']}/langsung",
+                               data={"csrf": csrf, "participant_id": outsider["id"], "reason": "datang"})
+    assert refused.status_code == 409 and "tidak termasuk" in refused.text
+    done = await staff.post(f"/angkatan/{batch['id']}/langsung",
+                            data={"csrf": csrf, "participant_id": walk_in["id"], "reason": "datang"})
+    assert done.status_code == 303, done.text
+    after = await staff.get(done.headers["location"])
+    assert "Peserta langsung terdaftar" in after.text and "Daftarkan peserta langsung" not in after.text  # full
+    assert (await admin.get(f"/api/v1/batches/{batch['id']}")).json()["seats_taken"] == 2
