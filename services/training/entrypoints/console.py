@@ -42,7 +42,8 @@ async def staff(request: Request) -> Principal:
 def render(request: Request, name: str, principal: Principal, status_code: int = 200, **context):
     return templates.TemplateResponse(request, f"konsol/{name}", {
         "principal": principal, "csrf": pages.csrf_token(principal), "batch_status": BATCH_STATUS,
-        "session_status": SESSION_STATUS, "district_choices": list(districts().items()), **context},
+        "session_status": SESSION_STATUS, "district_choices": list(districts().items()),
+        "registration_url": request.app.state.settings.registration_url, **context},
         status_code=status_code, headers={"Cache-Control": "no-store"})
 
 

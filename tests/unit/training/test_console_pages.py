@@ -65,6 +65,8 @@ async def test_a_staffer_plans_the_year_schedules_a_batch_and_builds_its_agenda(
     assert "4 Juli 2023 – 6 Juli 2023" in text(page) and "Dr. H. Muhammad Zaini" in text(page)
     assert "NIP " + NIP in text(page) and "kuota 12" in text(page)
     assert "Jadwal ini masih bawaan" in text(page)
+    # Substitutions belong to registration's batch page: the console leads there.
+    assert f'href="http://127.0.0.1:8001/angkatan/{page_path.rsplit("/", 1)[1]}"' in page.text
 
     trainer_id = re.search(r'<option value="([0-9a-f-]{36})">Dr\. Andi Pratama', page.text).group(1)
     added = await post(c, f"{page_path}/sesi", date="2023-07-04", start_time="08:00", end_time="11:00",
