@@ -198,6 +198,7 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
                            ("training-konsol-narasumber", f"{url['training']}/konsol/narasumber"),
                            ("training-konsol-narasumber-baru", f"{url['training']}/konsol/narasumber/baru"),
                            ("training-konsol-pejabat", f"{url['training']}/konsol/pejabat"),
+                           ("registration-angkatan-pengganti", f"{url['registration']}/angkatan/{batch}"),
                            ("training-pelatih", f"{url['training']}/pelatih"),
                            ("reporting-dasbor", f"{url['reporting']}/dasbor")],
         "trainer": [("training-pelatih", f"{url['training']}/pelatih"),
