@@ -22,17 +22,20 @@ ROWS_OF = {"ingest": [("reporting ingest", "≥ 0.5")], "relay": [("outbox relay
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="benchmarks: each hot path as a ratio of its raw limit, in one run",
+    p = sub.add_parser("bench", help="tolok ukur: tiap jalur sibuk sebagai rasio terhadap batas mentahnya, "
+                                     "dalam satu kali jalan",
                        description=__doc__)
-    p.add_argument("--quick", action="store_true", help="tiny sizes (seconds): checks the harness, not the speed")
+    p.add_argument("--quick", action="store_true",
+                   help="ukuran kecil (hitungan detik): memeriksa perangkat ukurnya, bukan kecepatannya")
     p.add_argument("--kafka-bootstrap", default=os.environ.get("SIPELKOP_BENCH_KAFKA_BOOTSTRAP"),
-                   help="use this broker (default: start a local one)")
+                   help="pakai broker ini (bawaan: menyalakan broker lokal)")
     p.add_argument("--pg-admin-url", default=os.environ.get("SIPELKOP_BENCH_PG_ADMIN_URL"),
-                   help="postgresql://user:pw@host:port/postgres allowed to CREATE DATABASE (default: start one)")
-    p.add_argument("--only", help=f"comma-separated subset of {','.join(PAIRS)}")
-    p.add_argument("--output", type=Path, default=None, help=f"where to write the table (default {RESULTS})")
+                   help="postgresql://user:pw@host:port/postgres yang boleh CREATE DATABASE (bawaan: menyalakan satu)")
+    p.add_argument("--only", help=f"sebagian saja, dipisah koma, dari {','.join(PAIRS)}")
+    p.add_argument("--output", type=Path, default=None, help=f"ke mana tabel ditulis (bawaan {RESULTS})")
     for f in fields(Sizes):
-        p.add_argument(f"--{f.name.replace('_', '-')}", type=type(f.default), default=None, dest=f"size_{f.name}")
+        p.add_argument(f"--{f.name.replace('_', '-')}", type=type(f.default), default=None, dest=f"size_{f.name}",
+                       help=f"ukuran uji {f.name.replace('_', ' ')} (bawaan {f.default})")
     p.set_defaults(func=run)
 
 
