@@ -150,7 +150,7 @@ def test_a_staffer_builds_runs_and_closes_the_seed_batch_on_pages(browser, train
 
     page.goto(f"{base}/konsol/angkatan/{batch_id}")
     expect(main).to_contain_text("Sertifikat (28)")
-    assert page.locator("#peserta + .tabel .badge.bad").count() == 2  # tidak lulus
+    assert page.locator("#daftar-peserta .badge.bad").count() == 2  # tidak lulus
     # Closing by component: the honor line comes from the agenda (24 JP x Rp 900.000), the rest typed in.
     expect(page.locator("#realised_honor_narasumber")).to_have_value("21600000")
     act.fill("#realised_konsumsi", "-15000000")
