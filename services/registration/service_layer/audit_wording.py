@@ -3,17 +3,15 @@
 names are looked up first by `names_for`); no id, no Python value and no English action code reaches the page."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from services.registration.adapters.orm import AuditEntry, BatchReplica, Cooperative, Enrollment, Participant
 from services.registration.domain.reference import sectors
-from shared.auth import ROLE_NAMES, Role
+from shared.audit_words import actor, new_value, old_value, role_name, uuids
 from shared.regions import district_name
 
-UNKNOWN_ACTOR = "akun tidak dikenal"
 
 FIELD_LABELS = {
     "name": "nama", "registration_number": "nomor induk", "legal_entity_number": "nomor badan hukum",
@@ -67,22 +65,12 @@ def _changes(changes: dict, names: Names) -> str:
     return "; ".join(parts)
 
 
-def _new(changes: dict, key: str):
-    change = (changes or {}).get(key)
-    return change[1] if isinstance(change, (list, tuple)) and len(change) == 2 else None
-
-
-def _old(changes: dict, key: str):
-    change = (changes or {}).get(key)
-    return change[0] if isinstance(change, (list, tuple)) and len(change) == 2 else None
-
-
 def describe(action: str, entity: str, entity_id: str, changes: dict | None, note: str | None,
              names: Names) -> str:
     """One audit row as a Bahasa sentence, without its subject (the actor is shown beside it)."""
     changes = changes or {}
     if entity == "cooperative":
-        name = names.cooperatives.get(entity_id) or _new(changes, "name") or "(koperasi sudah dihapus)"
+        name = names.cooperatives.get(entity_id) or new_value(changes, "name") or "(koperasi sudah dihapus)"
         if action == "created":
             return f"mendaftarkan koperasi {name}"
         if action == "imported":
@@ -91,10 +79,10 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             detail = _changes(changes, names)
             return f"mengubah data koperasi {name}" + (f": {detail}" if detail else "")
     if entity == "participant":
-        name = names.participants.get(entity_id) or _new(changes, "full_name") or "(pengurus sudah dihapus)"
+        name = names.participants.get(entity_id) or new_value(changes, "full_name") or "(pengurus sudah dihapus)"
         if action == "created":
-            position = _new(changes, "position")
-            cooperative = _new(changes, "cooperative_id")
+            position = new_value(changes, "position")
+            cooperative = new_value(changes, "cooperative_id")
             return (f"mendaftarkan pengurus {name}" + (f" ({position})" if position else "")
                     + (f" di {_value('cooperative_id', cooperative, names)}" if cooperative else ""))
         if action == "imported":
@@ -104,8 +92,8 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             return f"mengubah data pengurus {name}" + (f": {detail}" if detail else "")
     if entity == "enrollment":
         participant_id, batch_id = names.enrollments.get(entity_id, (None, None))
-        participant_id = participant_id or _new(changes, "participant_id")
-        batch_id = batch_id or _new(changes, "batch_id")
+        participant_id = participant_id or new_value(changes, "participant_id")
+        batch_id = batch_id or new_value(changes, "batch_id")
         person = names.participants.get(str(participant_id), "seorang pengurus")
         batch = names.batches.get(str(batch_id))
         where = f"angkatan {batch}" if batch else "sebuah angkatan"
@@ -123,7 +111,7 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             return f"menaikkan {person} dari daftar tunggu ke kursi {where}"
         if action == "substituted":
             reason = f": alasan {note}" if note else ""
-            previous = _old(changes, "participant_id")
+            previous = old_value(changes, "participant_id")
             if previous is None:
                 return f"mendaftarkan {person} sebagai peserta langsung di {where}{reason}"
             replaced = names.participants.get(str(previous), "seorang pengurus")
@@ -133,41 +121,20 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
     return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
 
 
-def actor(actor_name: str | None) -> str:
-    return actor_name or UNKNOWN_ACTOR
-
-
-def role_name(role: str | None) -> str:
-    try:
-        return ROLE_NAMES[Role(role)]
-    except ValueError:
-        return ""
-
-
-def _ids(values) -> list[uuid.UUID]:
-    out = set()
-    for value in values:
-        try:
-            out.add(uuid.UUID(str(value)))
-        except (TypeError, ValueError):
-            continue
-    return list(out)
-
-
 async def names_for(session, rows: list[AuditEntry]) -> Names:
     """Look up, in a few queries, every name the rows' sentences need."""
     names = Names()
-    enrollment_ids = _ids(r.entity_id for r in rows if r.entity == "enrollment")
+    enrollment_ids = uuids(r.entity_id for r in rows if r.entity == "enrollment")
     if enrollment_ids:
         for e in (await session.execute(select(Enrollment.id, Enrollment.participant_id, Enrollment.batch_id)
                                         .where(Enrollment.id.in_(enrollment_ids)))).all():
             names.enrollments[str(e.id)] = (str(e.participant_id), str(e.batch_id))
-    participant_ids = _ids([r.entity_id for r in rows if r.entity == "participant"]
+    participant_ids = uuids([r.entity_id for r in rows if r.entity == "participant"]
                            + [p for p, _ in names.enrollments.values()]
-                           + [_new(r.changes, "participant_id") for r in rows]
-                           + [_old(r.changes, "participant_id") for r in rows if r.action == "substituted"])
-    batch_ids = _ids([b for _, b in names.enrollments.values()] + [_new(r.changes, "batch_id") for r in rows])
-    cooperative_ids = _ids([r.entity_id for r in rows if r.entity == "cooperative"]
+                           + [new_value(r.changes, "participant_id") for r in rows]
+                           + [old_value(r.changes, "participant_id") for r in rows if r.action == "substituted"])
+    batch_ids = uuids([b for _, b in names.enrollments.values()] + [new_value(r.changes, "batch_id") for r in rows])
+    cooperative_ids = uuids([r.entity_id for r in rows if r.entity == "cooperative"]
                            + [v for r in rows for v in (r.changes or {}).get("cooperative_id") or []
                               if isinstance((r.changes or {}).get("cooperative_id"), list)])
     if participant_ids:

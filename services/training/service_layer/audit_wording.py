@@ -4,7 +4,6 @@ UPTD-KUKM/2023/0001: alasan …". `describe` is pure (the names are looked up fi
 value, no English action code and no NIK, NPWP or bank account reaches the page."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -12,12 +11,11 @@ from sqlalchemy import select
 
 from services.training.adapters.orm import Batch, Certificate, Official, Programme, RosterEntry, Trainer
 from services.training.service_layer.audit import Entry
-from shared.auth import ROLE_NAMES, Role
+from shared.audit_words import actor, new_value, old_value, role_name, uuids
 from shared.budget import label as budget_label
 from shared.regions import district_name
 from shared.web.format import angka, rupiah, tanggal
 
-UNKNOWN_ACTOR = "akun tidak dikenal"
 
 FIELD_LABELS = {
     # programmes
@@ -128,16 +126,6 @@ def _changed(thing: str, changes: dict, names: Names, several: str = "") -> str:
     return f"mengubah {several or thing}" + (f": {detail}" if detail else "")
 
 
-def _new(changes: dict, key: str):
-    change = (changes or {}).get(key)
-    return change[1] if isinstance(change, (list, tuple)) and len(change) == 2 else None
-
-
-def _old(changes: dict, key: str):
-    change = (changes or {}).get(key)
-    return change[0] if isinstance(change, (list, tuple)) and len(change) == 2 else None
-
-
 def _session_of(entity_id: str, names: Names) -> tuple[str, str]:
     """"<batch id>/<number>" -> ("3", "angkatan DIG-2023-01")."""
     batch_id, _, number = entity_id.partition("/")
@@ -147,7 +135,7 @@ def _session_of(entity_id: str, names: Names) -> tuple[str, str]:
 
 def _session_line(entity_id: str, changes: dict, names: Names, when: str = "new") -> str:
     number, where = _session_of(entity_id, names)
-    pick = _new if when == "new" else _old
+    pick = new_value if when == "new" else old_value
     topic, jp = pick(changes, "topic"), pick(changes, "jp")
     day, start, end = pick(changes, "date"), pick(changes, "start_time"), pick(changes, "end_time")
     text = f"sesi {number}".rstrip() + (f" '{topic}'" if topic else "") + (f" ({angka(jp)} JP)" if jp else "")
@@ -163,16 +151,17 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
     changes = changes or {}
     reason = f": alasan {note}" if note else ""
     if entity == "programme":
-        name = names.programmes.get(entity_id) or _new(changes, "name") or "(program sudah dihapus)"
+        name = names.programmes.get(entity_id) or new_value(changes, "name") or "(program sudah dihapus)"
         if action == "created":
-            year = _new(changes, "fiscal_year")
+            year = new_value(changes, "fiscal_year")
             return f"merencanakan program {name}" + (f" tahun anggaran {year}" if year else "")
         if action == "updated":
             return _changed(f"program {name}", changes, names)
     if entity == "batch":
-        code = names.batches.get(entity_id) or _new(changes, "code") or "(angkatan sudah dihapus)"
+        code = names.batches.get(entity_id) or new_value(changes, "code") or "(angkatan sudah dihapus)"
         if action == "created":
-            title, start, end = _new(changes, "title"), _new(changes, "start_date"), _new(changes, "end_date")
+            title = new_value(changes, "title")
+            start, end = new_value(changes, "start_date"), new_value(changes, "end_date")
             return (f"menjadwalkan angkatan {code}" + (f" '{title}'" if title else "")
                     + (f", {_value('start_date', start, names)} – {_value('end_date', end, names)}"
                        if start and end else ""))
@@ -181,7 +170,7 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
         if action == "cancelled":
             return f"membatalkan angkatan {code}{reason}"
         if action == "closed":
-            cost, lines = _new(changes, "realised_cost"), changes.get("components")
+            cost, lines = new_value(changes, "realised_cost"), changes.get("components")
             detail = "; ".join(f"{budget_label(component)} {rupiah(amounts[1])}" for component, amounts in
                                lines.items() if isinstance(amounts, list) and len(amounts) == 2 and amounts[1]
                                ) if isinstance(lines, dict) else ""
@@ -196,16 +185,16 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             number, where = _session_of(entity_id, names)
             return _changed(f"sesi {number} di {where}", changes, names)
     if entity == "trainer":
-        name = names.trainers.get(entity_id) or _new(changes, "name") or "(narasumber sudah dihapus)"
+        name = names.trainers.get(entity_id) or new_value(changes, "name") or "(narasumber sudah dihapus)"
         if action == "created":
-            institution = _new(changes, "institution")
+            institution = new_value(changes, "institution")
             return f"mendaftarkan narasumber {name}" + (f" ({institution})" if institution else "")
         if action == "updated":
             return _changed(f"narasumber {name}", changes, names, several=f"data narasumber {name}")
     if entity == "official":
-        name = names.officials.get(entity_id) or _new(changes, "name") or "(pejabat sudah dihapus)"
+        name = names.officials.get(entity_id) or new_value(changes, "name") or "(pejabat sudah dihapus)"
         if action == "created":
-            position = _new(changes, "position")
+            position = new_value(changes, "position")
             return f"mencatat pejabat {name}" + (f" ({position})" if position else "")
         if action == "updated":
             return _changed(f"pejabat {name}", changes, names, several=f"data pejabat {name}")
@@ -215,33 +204,12 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
     if entity == "attendance" and action == "corrected":
         number, where = _session_of(entity_id, names)
         person = names.participants.get(str(participant_id), "seorang peserta")
-        old, new = _old(changes, "status"), _new(changes, "status")
+        old, new = old_value(changes, "status"), new_value(changes, "status")
         return (f"mengoreksi kehadiran {person} di sesi {number} {where} dari {_value('status', old, names)} "
                 f"menjadi {_value('status', new, names)}")
     thing = ENTITY_WORDS.get(entity, "data")
     detail = "; ".join(_change(k, v, names) for k, v in changes.items())
     return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
-
-
-def actor(actor_name: str | None) -> str:
-    return actor_name or UNKNOWN_ACTOR
-
-
-def role_name(role: str | None) -> str:
-    try:
-        return ROLE_NAMES[Role(role)]
-    except ValueError:
-        return ""
-
-
-def _ids(values) -> list[uuid.UUID]:
-    out = set()
-    for value in values:
-        try:
-            out.add(uuid.UUID(str(value)))
-        except (TypeError, ValueError):
-            continue
-    return list(out)
 
 
 def _both(rows: list[Entry], key: str) -> list:
@@ -264,13 +232,13 @@ async def names_for(session, rows: list[Entry]) -> Names:
 
     return Names(
         programmes=await _lookup(session, Programme.id, Programme.name,
-                                 _ids(of("programme") + _both(rows, "programme_id"))),
-        batches=await _lookup(session, Batch.id, Batch.code, _ids(of("batch", "session", "attendance"))),
-        trainers=await _lookup(session, Trainer.id, Trainer.name, _ids(of("trainer") + _both(rows, "trainer_id"))),
-        officials=await _lookup(session, Official.id, Official.name, _ids(
+                                 uuids(of("programme") + _both(rows, "programme_id"))),
+        batches=await _lookup(session, Batch.id, Batch.code, uuids(of("batch", "session", "attendance"))),
+        trainers=await _lookup(session, Trainer.id, Trainer.name, uuids(of("trainer") + _both(rows, "trainer_id"))),
+        officials=await _lookup(session, Official.id, Official.name, uuids(
             of("official") + _both(rows, "signing_official_id") + _both(rows, "co_signer_id"))),
         participants=await _lookup(session, RosterEntry.participant_id, RosterEntry.full_name,
-                                   _ids(r.participant_id for r in rows)),
+                                   uuids(r.participant_id for r in rows)),
         certificates=await _lookup(session, Certificate.number, Certificate.full_name,
                                    [r.entity_id for r in rows if r.entity == "certificate"]))
 
