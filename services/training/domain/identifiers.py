@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from stdnum.id import npwp as stdnum_npwp
+
+from shared.nik import parse_nik
 from shared.phones import normalise_phone  # noqa: F401 (re-exported: the rule every service shares)
 
 
@@ -41,17 +44,8 @@ def check_nip(raw: str) -> str:
 
 
 def check_nik(raw: str) -> str:
-    """NIK, 16 digits: region (6), birth date DDMMYY with 40 added to the day for women, serial (never 0000)."""
-    nik = _digits(raw)
-    if len(nik) != 16:
-        raise ValueError("NIK harus 16 digit")
-    day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    day = day - 40 if day > 40 else day
-    if not (_is_date(2000 + year, month, day) or _is_date(1900 + year, month, day)):
-        raise ValueError("NIK: digit 7-12 harus tanggal lahir (DDMMYY, tanggal +40 untuk perempuan)")
-    if nik[12:] == "0000":
-        raise ValueError("NIK: nomor urut tidak boleh 0000")
-    return nik
+    """NIK, 16 digits, by the rule every service checks (shared/nik.py); a narasumber may live outside Kaltim."""
+    return parse_nik(_digits(raw)).nik
 
 
 def check_npwp(raw: str) -> str:
@@ -59,6 +53,8 @@ def check_npwp(raw: str) -> str:
     npwp = _digits(raw)
     if len(npwp) not in (15, 16):
         raise ValueError("NPWP harus 15 atau 16 digit")
+    if not stdnum_npwp.is_valid(npwp):  # python-stdnum: the check digit (old form) or the NIK's structure
+        raise ValueError("NPWP tidak sah: periksa kembali angkanya")
     return npwp
 
 

@@ -12,7 +12,7 @@ from tests.integration.training.conftest import day_at, scheduled
 from tests.integration.training.test_certificates import _finish
 
 STAFFER, STAFFER_ID = "Muhammad Ridwan", "akun-ridwan"
-NIK, NPWP, ACCOUNT = "6472011503700001", "0912345678901234", "0012345678"
+NIK, NPWP, ACCOUNT = "6472011503700001", "013000666091000", "0012345678"
 
 
 def staffer(training, role: str = "training_staff", subject: str = STAFFER_ID,

@@ -33,6 +33,8 @@ def test_npwp_bank_account_and_phone():
     assert check_npwp("6402011507850001") == "6402011507850001"
     with pytest.raises(ValueError, match="NPWP"):
         check_npwp("0130006660910")
+    with pytest.raises(ValueError, match="NPWP tidak sah"):  # a mistyped digit fails the check digit
+        check_npwp("01.300.066.7-091.000")
     assert check_bank_account("1234-5678-90") == "1234567890"
     with pytest.raises(ValueError):
         check_bank_account("12")
