@@ -14,7 +14,7 @@ from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
-from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import LAPTOP, LAYOUT_PROBLEMS, MONTHS, PHONE, screenshot
 from tests.fixtures.infra import free_port
 
 
@@ -49,31 +49,6 @@ def served(tmp_path):
     yield f"http://127.0.0.1:{port}", settings
     server.should_exit = True
     thread.join(10)
-
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
-LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "id-ID"}
-MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
-
-# What a person notices on a phone: the page wider than the screen, text under 14 px (SVG text as drawn), a button
-# or link smaller than a fingertip (44 px).
-LAYOUT_PROBLEMS = """() => {
-  const problems = [], doc = document.documentElement;
-  if (doc.scrollWidth > window.innerWidth) problems.push(`page ${doc.scrollWidth} px wide in ${window.innerWidth}`);
-  for (const el of document.querySelectorAll("body *")) {
-    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
-    if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".skip, svg")) continue;
-    const words = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (words && parseFloat(style.fontSize) < 14) problems.push(`${style.fontSize} text: ${el.textContent.trim().slice(0, 40)}`);
-    if (el.matches("a, button, select, input:not([type=radio]):not([type=checkbox]):not([type=hidden])")
-        && box.height < 44) problems.push(`${Math.round(box.height)} px high: ${(el.textContent || el.name).trim().slice(0, 40)}`);
-  }
-  for (const text of document.querySelectorAll("svg text")) {
-    const size = parseFloat(text.getAttribute("font-size") || 16) * text.getScreenCTM().a;
-    if (size < 14) problems.push(`${size.toFixed(1)} px chart text: ${text.textContent}`);
-  }
-  return problems;
-}"""
 
 
 def what_a_person_sees(page) -> str:

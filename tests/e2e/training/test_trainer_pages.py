@@ -12,28 +12,8 @@ from playwright.sync_api import expect
 from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
-from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import LAYOUT_PROBLEMS, MONTHS, PHONE, screenshot
 from shared.web.format import business_today
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "id-ID"}
-MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
-
-# What a person notices on a phone: the page wider than the screen, text under 14 px, a button, link or status
-# choice smaller than a fingertip (44 px).
-LAYOUT_PROBLEMS = """() => {
-  const problems = [], doc = document.documentElement;
-  if (doc.scrollWidth > window.innerWidth) problems.push(`page ${doc.scrollWidth} px wide in ${window.innerWidth}`);
-  for (const el of document.querySelectorAll("body *")) {
-    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
-    if (!box.width || !box.height || style.visibility === "hidden" || el.closest(".skip, svg")) continue;
-    const words = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (words && parseFloat(style.fontSize) < 14) problems.push(`${style.fontSize} text: ${el.textContent.trim().slice(0, 40)}`);
-    if (el.matches("a, button, select, .choices label, input:not([type=radio]):not([type=checkbox]):not([type=hidden])")
-        && (box.height < 44 || (el.matches(".choices label") && box.width < 44)))
-      problems.push(`${Math.round(box.width)}×${Math.round(box.height)} px: ${(el.textContent || el.name).trim().slice(0, 40)}`);
-  }
-  return problems;
-}"""
 
 
 def look(page, name: str) -> str:
