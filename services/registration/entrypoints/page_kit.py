@@ -6,12 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pydantic import ValidationError
 
 from services.registration.domain.reference import sectors
 from shared import pages
 from shared.auth import Principal, Role
-from shared.errors import DomainError, translate_validation
 from shared.web import page_templates
 
 templates = page_templates(Path(__file__).parent / "templates", "registration")
@@ -53,12 +51,8 @@ def render(request: Request, name: str, principal: Principal | None, status_code
                                       status_code=status_code)
 
 
-def field_errors(exc: ValidationError | DomainError) -> tuple[dict[str, str], str]:
-    """Inline messages per field, plus a summary line for the top of the form."""
-    if isinstance(exc, ValidationError):
-        fields = translate_validation(exc.errors())
-        return {f["field"]: f["message"] for f in fields}, "Periksa kembali isian yang ditandai."
-    return {f["field"]: f["message"] for f in exc.fields}, exc.message
+# Inline messages per field plus a summary line: the page kit's one way (rules over several fields in the summary).
+field_errors = pages.form_errors
 
 
 def blank_to_none(form: dict, *names: str) -> dict:
