@@ -47,8 +47,9 @@ def alembic_config(script_location: Path, url: str) -> Config:
 
 
 async def migrate(script_location: Path, url: str) -> None:
-    """Bring the database to the newest revision; the env.py runs its own event loop, hence a thread."""
-    await asyncio.to_thread(command.upgrade, alembic_config(script_location, url), "head")
+    """Bring the database to the newest revisions (every head: features branch from one revision and are merged
+    later); the env.py runs its own event loop, hence a thread."""
+    await asyncio.to_thread(command.upgrade, alembic_config(script_location, url), "heads")
 
 
 async def ping(engine: AsyncEngine, timeout: float = 2.0) -> bool:

@@ -26,7 +26,9 @@ TOPICS=(
   sipelkop.training.batch
   sipelkop.training.certificate
   sipelkop.training.completion
+  sipelkop.training.evaluation
   sipelkop.training.programme
+  sipelkop.training.score
   sipelkop.training.session
 )
 

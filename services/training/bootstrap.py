@@ -10,7 +10,8 @@ from services.training.adapters.orm import messaging
 from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
 from services.training.entrypoints import (audit_pages, console, district_pages, http, http_attendance,
-                                           http_certificates, http_people, pages)
+                                           http_certificates, http_evaluation, http_people, http_reports,
+                                           http_scores, pages)
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -30,5 +31,6 @@ def create_training_app(settings: TrainingSettings | None = None, *, start_backg
                      description="Program, angkatan dan jadwal acaranya, narasumber, pejabat, kehadiran, kelulusan dan "
                                  "sertifikat pelatihan.",
                      routers=[http.router, http_attendance.router, http_certificates.router, http_people.router,
-                              pages.router, console.router, district_pages.router, audit_pages.router])
+                              pages.router, console.router, district_pages.router, audit_pages.router,
+                              http_scores.router, http_evaluation.router, http_reports.router])
     return app

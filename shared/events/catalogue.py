@@ -5,7 +5,7 @@ import json
 
 from pydantic import ValidationError
 
-from shared.events import identity, registration, training  # noqa: F401  (registers the contracts)
+from shared.events import evaluation, identity, registration, training  # noqa: F401  (registers the contracts)
 from shared.events.base import EVENT_TYPES, DomainEvent
 from shared.events.envelope import Envelope
 
