@@ -77,13 +77,32 @@ async def test_a_handler_that_always_fails_parks_only_its_event(runtime):
     assert letter["event_type"] == BatchUpdated.type and "bug in handler" in letter["error"]
 
 
-async def test_a_parked_event_can_be_redriven_once_fixed(runtime):
+async def test_a_parked_event_is_applied_when_redriven_once_the_handler_is_fixed(runtime):
+    """The usual story: a bug parks an event, the fix is deployed, the redrive applies it and nothing stays parked."""
+    fixed = runtime.consumer._handlers[BatchScheduled]
+
+    async def buggy(uow, envelope, event):
+        raise RuntimeError("bug in handler")
+
+    runtime.consumer._handlers[BatchScheduled] = buggy
+    await runtime.consumer.handle_records([record(batch_event(uuid.uuid4()))])
+    assert await capacities(runtime) == []
+    [letter] = await runtime.dead_letters.list()
+
+    runtime.consumer._handlers[BatchScheduled] = fixed
+    assert await runtime.dead_letters.redrive(letter["id"], runtime.consumer)
+    assert await capacities(runtime) == [30]
+    assert [l["status"] for l in await runtime.dead_letters.list(status=None)] == ["redriven"]
+    assert await runtime.dead_letters.list() == []
+
+
+async def test_a_redriven_event_that_is_still_invalid_is_parked_anew(runtime):
     raw = json.loads(batch_event(uuid.uuid4()))
     raw["data"]["capacity"] = 0  # invalid: capacity >= 1
     await runtime.consumer.handle_records([record(json.dumps(raw).encode())])
     [letter] = await runtime.dead_letters.list()
     assert await runtime.dead_letters.redrive(letter["id"], runtime.consumer)
-    # Still invalid: parked anew, and the old letter is marked redriven.
+    assert await capacities(runtime) == []
     assert [l["status"] for l in await runtime.dead_letters.list(status=None)] == ["redriven", "parked"]
 
 
