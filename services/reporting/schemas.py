@@ -68,6 +68,8 @@ class Summary(Figures):
     absorption: list[AbsorptionMonth]
     by_sex: list[BreakdownRow]
     by_cooperative_type: list[BreakdownRow]
+    average_gain: float | None  # post − pre, participants with both scores (ScoresRecorded)
+    improved_share: float | None  # of those, the share whose post-test is higher
     data_as_of: datetime | None
     events_applied: int
 
@@ -124,3 +126,71 @@ class BudgetComponentReport(Report):
     realised: int
     realised_by_quarter: list[int]
     components: list[ComponentRow]
+
+
+class LearningFigures(BaseModel):
+    participants_with_pre: int
+    participants_with_post: int
+    participants_with_both: int
+    average_pre: float | None
+    average_post: float | None
+    average_gain: float | None  # post − pre, only participants with both scores
+    participants_improved: int
+    improved_share: float | None  # improved ÷ with both
+
+
+class LearningRow(LearningFigures):
+    key: str
+    label: str
+
+
+class LearningBatchRow(LearningFigures):
+    batch_id: uuid.UUID
+    code: str | None
+    title: str | None
+    label: str
+
+
+class LearningReport(Report, LearningFigures):
+    batches_scored: int
+    batches: list[LearningBatchRow]
+    districts: list[LearningRow]
+    sectors: list[LearningRow]
+    programmes: list[LearningRow]
+
+
+class SectionMeans(BaseModel):
+    mean_penyelenggaraan: float | None
+    mean_sarana: float | None
+    mean_materi: float | None
+    mean_narasumber: float | None
+
+
+class SatisfactionBatchRow(SectionMeans):
+    batch_id: uuid.UUID
+    code: str | None
+    title: str | None
+    start_date: date | None
+    respondents: int
+    invited: int
+    response_rate: float | None
+    narasumber_count: int
+
+
+class NarasumberRow(BaseModel):
+    narasumber_id: uuid.UUID
+    code: str
+    display_name: str | None  # only when the narasumber agreed to be named
+    label: str
+    mean: float | None
+    answers: int
+    batches: int
+
+
+class SatisfactionReport(Report, SectionMeans):
+    batches_evaluated: int
+    respondents: int
+    invited: int
+    response_rate: float | None
+    batches: list[SatisfactionBatchRow]
+    narasumber: list[NarasumberRow]

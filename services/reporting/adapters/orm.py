@@ -42,6 +42,7 @@ class BatchView(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str | None] = mapped_column(String(200))
+    venue: Mapped[str | None] = mapped_column(String(200))
     programme_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     fiscal_year: Mapped[int | None] = mapped_column(Integer, index=True)
     start_date: Mapped[date | None] = mapped_column(Date)
@@ -115,6 +116,7 @@ class SessionView(Base):
     roster_size: Mapped[int] = mapped_column(Integer)
     present: Mapped[int] = mapped_column(Integer)
     tallies: Mapped[dict] = mapped_column(JSON)
+    jp: Mapped[int | None] = mapped_column(Integer)  # its length in lesson hours (session.completed minor 1)
     version: Mapped[int] = mapped_column(Integer)
 
 
@@ -128,6 +130,34 @@ class CompletionView(Base):
     sector: Mapped[str] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(1))
     completed: Mapped[bool] = mapped_column()
+    jp_total: Mapped[int | None] = mapped_column(Integer)  # the batch's JP as the decision counted it (minor 1)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class ScoreSheetView(Base):
+    """A batch's pre/post-test sheet as training last published it: [{participant_id, pre_test, post_test}], by
+    pseudonymous id only. A newer version replaces the whole sheet (a participant left out has no score)."""
+
+    __tablename__ = "score_sheets"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    scores: Mapped[list] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class EvaluationView(Base):
+    """A batch's evaluation results: item means and counts per section and per narasumber (by code; a display name
+    only when the narasumber agreed). No answer, comment or respondent."""
+
+    __tablename__ = "evaluations"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+    invited: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list] = mapped_column(JSON)
+    narasumber: Mapped[list] = mapped_column(JSON)
+    summarised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.reporting.service_layer import projections as p
 from services.reporting.service_layer import training_projections as tp
+from shared.events import evaluation as ev
 from shared.events import registration as r
 from shared.events import training as t
 from shared.revocation import REVOCATION_HANDLERS
@@ -26,6 +27,8 @@ HANDLERS = {
     t.ParticipantNotCompleted: tp.on_completion,
     t.CertificateIssued: tp.on_certificate_issued,
     t.CertificateRevoked: tp.on_certificate_revoked,
+    ev.ScoresRecorded: tp.on_scores,
+    ev.EvaluationSummarised: tp.on_evaluation,
 }
 # Corrections arrive with training's newer contract; applied as soon as the catalogue has them.
 if (corrected := getattr(t, "AttendanceCorrected", None)) is not None:

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.reporting.schemas import BatchReport, BudgetComponentReport, DistrictReport, SectorReport, Summary
+from services.reporting.schemas import (BatchReport, BudgetComponentReport, DistrictReport, LearningReport,
+                                        SatisfactionReport, SectorReport, Summary)
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
 
@@ -68,3 +69,21 @@ async def get_budget_components(request: Request, principal: Viewer, fiscal_year
                                 programme_id: ProgrammeId = None):
     return await reports.budget_components(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
                                            programme_id=programme_id)
+
+
+@router.get("/learning", response_model=LearningReport,
+            summary="Hasil belajar: rata-rata pre-test, post-test, kenaikan (post − pre, hanya peserta dengan kedua "
+                    "nilai) dan bagian peserta yang naik, per angkatan, kabupaten/kota, sektor dan program")
+async def get_learning(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                       programme_id: ProgrammeId = None):
+    return await reports.learning(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                  programme_id=programme_id)
+
+
+@router.get("/satisfaction", response_model=SatisfactionReport,
+            summary="Kepuasan peserta (skala 1–5): rata-rata per bagian dan tingkat pengisian per angkatan; per "
+                    "narasumber (kode, nama hanya bila bersedia) lintas angkatan, ditimbang jumlah jawaban")
+async def get_satisfaction(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                           programme_id: ProgrammeId = None):
+    return await reports.satisfaction(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                      programme_id=programme_id)

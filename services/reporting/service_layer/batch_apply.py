@@ -22,9 +22,11 @@ from sqlalchemy import JSON, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
-                                             CooperativeView, EnrollmentView, Freshness, ProgrammeView,
-                                             SessionView)
-from services.reporting.service_layer.training_projections import PRESENT, budget_lines
+                                             CooperativeView, EnrollmentView, EvaluationView, Freshness,
+                                             ProgrammeView, ScoreSheetView, SessionView)
+from services.reporting.service_layer.training_projections import (PRESENT, budget_lines, evaluation_values,
+                                                                   score_values)
+from shared.events import evaluation as ev
 from shared.events import registration as r
 from shared.events import training as t
 from shared.events.identity import AccountRevocation
@@ -75,6 +77,8 @@ class BatchApplier:
         self.sessions = _Newest()
         self.completions = _Newest()
         self.attendance = _Newest()
+        self.score_sheets = _Newest()
+        self.evaluations = _Newest()
         self.batch_descriptions = _Newest()
         self.batch_lifecycles = _Newest()  # version here is the status version
         self.enrollments = _WithFacts(("batch_id", "participant_id", "cooperative_id", "district_code", "sector",
@@ -103,8 +107,8 @@ class BatchApplier:
 
     def batch(self, v, e) -> None:
         self.batch_descriptions.offer(e.batch_id, v, dict(
-            id=e.batch_id, code=e.code, title=e.title, programme_id=e.programme_id, fiscal_year=e.fiscal_year,
-            start_date=e.start_date, end_date=e.end_date, capacity=e.capacity, session_count=e.session_count,
+            id=e.batch_id, code=e.code, title=e.title, venue=e.venue, programme_id=e.programme_id,
+            fiscal_year=e.fiscal_year, start_date=e.start_date, end_date=e.end_date, capacity=e.capacity, session_count=e.session_count,
             eligible_districts=list(e.eligible_districts), planned_budget=e.planned_budget))
 
     def batch_cancelled(self, v, e) -> None:
@@ -150,13 +154,19 @@ class BatchApplier:
     def session_completed(self, v, e) -> None:
         self.sessions.offer((e.batch_id, e.session_no), v, dict(
             batch_id=e.batch_id, session_no=e.session_no, session_date=e.session_date, roster_size=e.roster_size,
-            present=len(e.present_participant_ids), tallies=e.tallies.model_dump()))
+            present=len(e.present_participant_ids), tallies=e.tallies.model_dump(), jp=e.jp))
 
     def completion(self, v, e) -> None:
         self.completions.offer((e.batch_id, e.participant_id), v, dict(
             batch_id=e.batch_id, participant_id=e.participant_id, cooperative_id=e.cooperative_id,
             district_code=e.district_code, sector=e.sector.lower(), gender=e.gender,
-            completed=isinstance(e, t.ParticipantCompleted)))
+            completed=isinstance(e, t.ParticipantCompleted), jp_total=e.jp_total))
+
+    def scores(self, v, e) -> None:
+        self.score_sheets.offer(e.batch_id, v, dict(batch_id=e.batch_id, **score_values(e)))
+
+    def evaluation(self, v, e) -> None:
+        self.evaluations.offer(e.batch_id, v, dict(batch_id=e.batch_id, **evaluation_values(e)))
 
     def _certificate(self, v, number, revoked, **facts) -> None:
         self.certificates.offer(number, v, dict(number=number, revoked=revoked), facts)
@@ -175,7 +185,8 @@ class BatchApplier:
         w = _Writer(uow, insert, dialect)
         for model, rows in ((ProgrammeView, self.programmes), (CooperativeView, self.cooperatives),
                             (SessionView, self.sessions), (CompletionView, self.completions),
-                            (AttendanceView, self.attendance)):
+                            (AttendanceView, self.attendance), (ScoreSheetView, self.score_sheets),
+                            (EvaluationView, self.evaluations)):
             await w.newer_state(model, list(rows.rows.values()))
         await w.with_facts(EnrollmentView, list(self.enrollments.rows.values()), self.enrollments.facts,
                            ("status",))
@@ -189,8 +200,8 @@ class BatchApplier:
                        if descriptions else [], BatchView.__table__.c.version)
         lifecycles = list(self.batch_lifecycles.rows.values())
         for closing in (True, False):
-            rows = [{"code": None, "title": None, "programme_id": None, "fiscal_year": None, "start_date": None,
-                     "end_date": None, "capacity": None, "session_count": None, "eligible_districts": None,
+            rows = [{"code": None, "title": None, "venue": None, "programme_id": None, "fiscal_year": None,
+                     "start_date": None, "end_date": None, "capacity": None, "session_count": None, "eligible_districts": None,
                      "realised_cost": None, "closed_at": None, "components": None, **row,
                      "status_version": row["version"],
                      "version": 0, "planned_budget": 0}
@@ -282,6 +293,8 @@ APPLY = {
     t.ParticipantNotCompleted: BatchApplier.completion,
     t.CertificateIssued: BatchApplier.certificate_issued,
     t.CertificateRevoked: BatchApplier.certificate_revoked,
+    ev.ScoresRecorded: BatchApplier.scores,
+    ev.EvaluationSummarised: BatchApplier.evaluation,
 }
 if (corrected := getattr(t, "AttendanceCorrected", None)) is not None:
     APPLY[corrected] = BatchApplier.attendance_corrected

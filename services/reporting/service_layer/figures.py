@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from services.reporting.adapters.orm import BatchView, CertificateView, Freshness, ProgrammeView, SessionView
 from services.reporting.service_layer.budget import absorption_timeline, budget, programme_totals
+from services.reporting.service_layer.learning import learning
 from services.reporting.service_layer.scope import UNKNOWN, Scope, rate
 from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
 from shared.regions import district_name, districts
@@ -56,6 +57,7 @@ async def summary(session, scope: Scope, *, default_target: int) -> dict:
     statuses = dict((await session.execute(scope.restrict(
         select(BatchView.status, func.count()).group_by(BatchView.status), BatchView.id))).all())
     target = programmes["target"]
+    learned = await learning(session, scope)
     return {
         "fiscal_year": scope.fiscal_year, "programme_id": scope.programme_id,
         **_figures(overall),
@@ -67,6 +69,7 @@ async def summary(session, scope: Scope, *, default_target: int) -> dict:
         "absorption": await absorption_timeline(session, scope),
         "by_sex": await by_sex(session, scope),
         "by_cooperative_type": await by_cooperative_type(session, scope),
+        "average_gain": learned["average_gain"], "improved_share": learned["improved_share"],
         **await freshness(session),
     }
 

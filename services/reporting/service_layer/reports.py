@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 
 from services.reporting.service_layer import budget, figures
+from services.reporting.service_layer.learning import learning as learning_figures
+from services.reporting.service_layer.satisfaction import satisfaction as satisfaction_figures
 from services.reporting.service_layer.scope import Scope, resolve_scope
 
 BREAKDOWNS = ("districts", "sectors", "cooperative-types", "sexes", "batches")
@@ -63,3 +65,20 @@ async def budget_components(sessions, *, fiscal_year: int | None, programme_id: 
         allocation = sum(p.allocation for p in (await session.scalars(scope.programmes())).all())
         return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
                 "allocation": allocation, **await budget.by_component(session, scope)}
+
+
+async def _scoped(sessions, compute, *, fiscal_year: int | None, programme_id: uuid.UUID | None, **kwargs) -> dict:
+    async with sessions() as session:
+        scope = await resolve_scope(session, fiscal_year, programme_id)
+        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+                **await compute(session, scope, **kwargs)}
+
+
+async def learning(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+    """Pre/post-test averages, gain and share improved per batch, kabupaten/kota, sector and programme."""
+    return await _scoped(sessions, learning_figures, fiscal_year=fiscal_year, programme_id=programme_id)
+
+
+async def satisfaction(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+    """Evaluation means per batch and section, response rates, and per narasumber across batches."""
+    return await _scoped(sessions, satisfaction_figures, fiscal_year=fiscal_year, programme_id=programme_id)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
-                                             ProgrammeView, SessionView)
+                                             EvaluationView, ProgrammeView, ScoreSheetView, SessionView)
 from services.reporting.service_layer.projections import add, fill_missing, find, held, remember, touch, upsert_state
 from shared.events.envelope import Envelope
+from shared.events.evaluation import EvaluationSummarised, ScoresRecorded
 from shared.events.training import (BatchCancelled, BatchClosed, BatchState, CertificateIssued,
                                     CertificateRevoked, CompletionDecision, ParticipantCompleted, ProgrammeState,
                                     SessionCompleted)
@@ -24,7 +25,7 @@ async def on_programme(uow: UnitOfWork, envelope: Envelope, event: ProgrammeStat
 
 
 async def on_batch(uow: UnitOfWork, envelope: Envelope, event: BatchState) -> None:
-    values = dict(code=event.code, title=event.title, programme_id=event.programme_id,
+    values = dict(code=event.code, title=event.title, venue=event.venue, programme_id=event.programme_id,
                   fiscal_year=event.fiscal_year, start_date=event.start_date, end_date=event.end_date,
                   capacity=event.capacity, session_count=event.session_count,
                   eligible_districts=list(event.eligible_districts), planned_budget=event.planned_budget)
@@ -110,7 +111,8 @@ async def on_attendance_corrected(uow: UnitOfWork, envelope: Envelope, event) ->
 async def on_session_completed(uow: UnitOfWork, envelope: Envelope, event: SessionCompleted) -> None:
     await upsert_state(uow, SessionView, (event.batch_id, event.session_no), envelope.aggregate_version,
                        session_date=event.session_date, roster_size=event.roster_size,
-                       present=len(event.present_participant_ids), tallies=event.tallies.model_dump())
+                       present=len(event.present_participant_ids), tallies=event.tallies.model_dump(),
+                       jp=event.jp)
     await touch(uow, envelope)
 
 
@@ -118,7 +120,30 @@ async def on_completion(uow: UnitOfWork, envelope: Envelope, event: CompletionDe
     await upsert_state(uow, CompletionView, (event.batch_id, event.participant_id), envelope.aggregate_version,
                        cooperative_id=event.cooperative_id, district_code=event.district_code,
                        sector=event.sector.lower(), gender=event.gender,
-                       completed=isinstance(event, ParticipantCompleted))
+                       completed=isinstance(event, ParticipantCompleted), jp_total=event.jp_total)
+    await touch(uow, envelope)
+
+
+def score_values(event: ScoresRecorded) -> dict:
+    """The sheet as stored: by participant id, nothing else about the person."""
+    return {"scores": [s.model_dump(mode="json") for s in event.scores], "recorded_at": event.recorded_at}
+
+
+def evaluation_values(event: EvaluationSummarised) -> dict:
+    return {"respondents": event.respondents, "invited": event.invited,
+            "items": [i.model_dump(mode="json") for i in event.items],
+            "narasumber": [n.model_dump(mode="json") for n in event.narasumber],
+            "summarised_at": event.summarised_at}
+
+
+async def on_scores(uow: UnitOfWork, envelope: Envelope, event: ScoresRecorded) -> None:
+    # The aggregate is the batch's sheet: a newer version replaces it whole.
+    await upsert_state(uow, ScoreSheetView, event.batch_id, envelope.aggregate_version, **score_values(event))
+    await touch(uow, envelope)
+
+
+async def on_evaluation(uow: UnitOfWork, envelope: Envelope, event: EvaluationSummarised) -> None:
+    await upsert_state(uow, EvaluationView, event.batch_id, envelope.aggregate_version, **evaluation_values(event))
     await touch(uow, envelope)
 
 

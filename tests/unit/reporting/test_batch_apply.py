@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
-                                             CooperativeView, EnrollmentView, Freshness, ProgrammeView,
-                                             SessionView)
+                                             CooperativeView, EnrollmentView, EvaluationView, Freshness,
+                                             ProgrammeView, ScoreSheetView, SessionView)
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
 from services.reporting.service_layer import batch_apply
@@ -18,10 +18,11 @@ from services.reporting.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
 from shared.events import training as t
 from tests.unit.reporting.test_budget_components import close_with_components
+from tests.unit.reporting.test_learning_satisfaction import scenario as learning_scenario
 from tests.unit.reporting.test_projections import with_later_changes
 
 TABLES = (ProgrammeView, BatchView, CooperativeView, EnrollmentView, AttendanceView, SessionView, CompletionView,
-          CertificateView, Freshness)
+          CertificateView, ScoreSheetView, EvaluationView, Freshness)
 
 
 def scenario() -> list:
@@ -43,6 +44,7 @@ def scenario() -> list:
     by_component = seed_batch(log, programme_id=programme_id, code="DIG-2023-03", close=False)
     close_with_components(log, by_component["batch_id"], {"honor_narasumber": (21_600_000, 21_600_000),
                                                           "konsumsi": (15_000_000, 14_250_000)})
+    learning_scenario(log)  # score sheets and evaluation summaries, several versions of each
     return log.records
 
 

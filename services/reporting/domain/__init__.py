@@ -1,0 +1,1 @@
+"""Reporting's rules without I/O: how projected facts become the ministry's figures."""
