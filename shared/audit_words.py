@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared.auth import ROLE_NAMES, Role
+from shared.roles import ROLE_NAMES, Role
 
 UNKNOWN_ACTOR = "akun tidak dikenal"
 

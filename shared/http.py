@@ -10,7 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from shared.errors import error_body, install_error_handlers
+from shared.errors import error_body
+from shared.http_errors import install_error_handlers
 from shared.observability import bind_correlation
 from shared.runtime import ServiceRuntime
 

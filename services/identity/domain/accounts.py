@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 
-from shared.auth import Role
+from shared.roles import Role
 from shared.errors import Invalid, field_error
 from shared.regions import is_district
 from shared.phones import normalise_phone
