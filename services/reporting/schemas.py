@@ -194,3 +194,81 @@ class SatisfactionReport(Report, SectionMeans):
     response_rate: float | None
     batches: list[SatisfactionBatchRow]
     narasumber: list[NarasumberRow]
+
+
+class ComponentCostRow(ComponentRow):
+    cost_per_completer: int | None  # the component's realised ÷ completers of closed batches
+    cost_per_cooperative: int | None  # ÷ distinct cooperatives with a completer in closed batches
+
+
+class Amounts(BaseModel):
+    planned: int
+    realised: int
+
+
+class QuarterRow(BaseModel):
+    quarter: str  # I–IV
+    label: str
+    batches_closed: int
+    planned: int
+    realised: int
+    cumulative: int
+    absorption_cumulative: float | None  # cumulative realised ÷ allocation
+    components: dict[str, int]  # realised per component code
+
+
+class DistrictBudgetRow(BaseModel):
+    key: str
+    label: str
+    planned: int
+    realised: int
+    batches: int
+    absorption: float | None
+    completers: int
+    cooperatives_trained: int
+    cost_per_completer: int | None
+
+
+class BatchBudgetRow(BaseModel):
+    batch_id: uuid.UUID
+    code: str | None
+    title: str | None
+    end_date: date | None
+    quarter: str | None
+    planned: int
+    realised: int
+    completers: int
+    cooperatives_trained: int
+    cost_per_completer: int | None
+    components: dict[str, Amounts]
+
+
+class ProgrammeBudgetRow(BaseModel):
+    programme_id: uuid.UUID
+    name: str
+    funding_source: str
+    allocation: int
+    planned: int  # of its closed batches
+    realised: int
+    absorption: float | None  # realised ÷ allocation
+
+
+class BudgetReport(Report):
+    """The DAK budget of closed batches; `rows` are those of the view asked for (`by`)."""
+
+    by: str
+    allocation: int
+    batches_closed: int
+    planned: int
+    realised: int
+    remaining: int | None
+    absorption: float | None
+    realised_by_quarter: list[int]
+    cost_per_completer: int | None
+    cost_per_cooperative: int | None
+    completers_in_closed_batches: int
+    cooperatives_in_closed_batches: int
+    quarter_rule: str
+    district_rule: str
+    programmes: list[ProgrammeBudgetRow]
+    rows: list[ComponentCostRow] | list[QuarterRow] | list[DistrictBudgetRow] | list[BatchBudgetRow]

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from services.reporting.schemas import (BatchReport, BudgetComponentReport, DistrictReport, LearningReport,
+from services.reporting.domain.budget import DISTRICT_RULE, QUARTER_RULE
+from services.reporting.schemas import (BatchReport, BudgetComponentReport, BudgetReport, DistrictReport,
+                                        LearningReport,
                                         SatisfactionReport, SectorReport, Summary)
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
@@ -87,3 +89,18 @@ async def get_satisfaction(request: Request, principal: Viewer, fiscal_year: Fis
                            programme_id: ProgrammeId = None):
     return await reports.satisfaction(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
                                       programme_id=programme_id)
+
+
+@router.get("/budget", response_model=BudgetReport,
+            summary="Anggaran DAK tahun anggaran: pagu per program; rencana dan realisasi angkatan yang ditutup per "
+                    "komponen, triwulan, kabupaten/kota peserta atau angkatan; daya serap; biaya per lulusan dan per "
+                    "koperasi terlatih per komponen",
+            description=f"{QUARTER_RULE} {DISTRICT_RULE}")
+async def get_budget(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                     programme_id: ProgrammeId = None,
+                     by: Annotated[Literal["component", "quarter", "district", "batch"],
+                                   Query(description="Rincian: component (komponen), quarter (triwulan), "
+                                                     "district (kabupaten/kota peserta), batch (angkatan)")]
+                     = "component"):
+    return await reports.budget_report(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                       programme_id=programme_id, by=by)

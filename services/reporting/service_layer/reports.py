@@ -82,3 +82,18 @@ async def learning(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID
 async def satisfaction(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """Evaluation means per batch and section, response rates, and per narasumber across batches."""
     return await _scoped(sessions, satisfaction_figures, fiscal_year=fiscal_year, programme_id=programme_id)
+
+
+BUDGET_VIEWS = {"component": "components", "quarter": "quarters", "district": "districts", "batch": "batches"}
+
+
+async def _budget_breakdown(session, scope) -> dict:
+    allocation = sum(p.allocation for p in (await session.scalars(scope.programmes())).all())
+    return await budget.breakdown(session, scope, allocation)
+
+
+async def budget_report(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None, by: str) -> dict:
+    """The year's DAK budget with the rows of one view: by component, triwulan, kabupaten/kota or batch."""
+    report = await _scoped(sessions, _budget_breakdown, fiscal_year=fiscal_year, programme_id=programme_id)
+    views = {view: report.pop(key) for view, key in BUDGET_VIEWS.items()}
+    return {**report, "by": by, "rows": views[by]}
