@@ -28,6 +28,7 @@ def test_services_ride_out_a_database_outage(own_postgres, kafka, topic_prefix, 
             assert ready.status_code == 503 and ready.json()["checks"]["database"] is False
         refused = officer.post("/api/v1/cooperatives", json=factories.cooperative("64.07"))
         assert refused.status_code == 503 and "Basis data" in refused.json()["error"]["message"]
+        assert refused.headers["retry-after"] == "5"  # the client (and the front door) may retry on its own
         assert httpx.get(f"{stack['registration'].url}/healthz").status_code == 200  # alive, just not ready
 
         own_postgres.start()
