@@ -11,6 +11,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shared.web.format import angka
+
 
 class UnreadableSheet(ValueError):
     """The file as a whole cannot be read (not a row's fault); the message speaks to the officer."""
@@ -88,7 +90,7 @@ def _csv_rows(content: bytes, max_rows: int):
     delimiter = max((",", ";", "\t"), key=first.count)  # Indonesian Excel writes ';'
     for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
         if n > max_rows:
-            raise TooManyRows(f"Berkas berisi lebih dari {max_rows} baris data; bagi menjadi beberapa berkas.")
+            raise TooManyRows(f"Berkas berisi lebih dari {angka(max_rows)} baris data; bagi menjadi beberapa berkas.")
         yield row
 
 
@@ -101,7 +103,7 @@ def _xlsx_rows(content: bytes, max_rows: int):
         sheet = book.worksheets[0]
         for n, row in enumerate(sheet.iter_rows(values_only=True)):
             if n > max_rows:
-                raise TooManyRows(f"Berkas berisi lebih dari {max_rows} baris data; bagi menjadi beberapa berkas.")
+                raise TooManyRows(f"Berkas berisi lebih dari {angka(max_rows)} baris data; bagi menjadi beberapa berkas.")
             yield row
     finally:
         book.close()

@@ -123,3 +123,17 @@ async def test_the_whole_provincial_registry_imports_in_one_request(registration
     assert (response.json()["created"], response.json()["rejected"]) == (5000, [])
     assert len(await registration.events(type_suffix="cooperative.registered.v1")) >= 5000
     print(f"imported 5,000 cooperatives ({len(content) // 1024} KiB CSV) in {took:.2f}s on PostgreSQL")
+
+
+async def test_a_sheet_over_the_row_limit_is_refused_whole_and_stores_nothing(registration):
+    """REGISTRATION_IMPORT_MAX_ROWS (default 10,000): one row more is refused with what to do, in CSV and XLSX."""
+    admin = registration.client("admin")
+    rows = [factories.cooperative_row("64.02") for _ in range(10_001)]
+    held = (await admin.get("/api/v1/cooperatives")).json()["total"]
+    published = len(await registration.events(type_suffix="cooperative.registered.v1"))
+    for name, content in (("besar.csv", as_csv(rows)), ("besar.xlsx", as_xlsx(rows))):
+        refused = await upload(admin, "cooperatives", name, content)
+        assert 400 <= refused.status_code < 500, (name, refused.status_code, refused.text[:300])
+        assert "lebih dari 10.000 baris" in refused.json()["error"]["message"], refused.text[:300]
+    assert (await admin.get("/api/v1/cooperatives")).json()["total"] == held
+    assert len(await registration.events(type_suffix="cooperative.registered.v1")) == published
