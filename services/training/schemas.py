@@ -5,7 +5,11 @@ import uuid
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from decimal import Decimal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from services.training.domain.scores import ScoreProblem, parse_score
 
 from shared.regions import is_district
 
@@ -119,6 +123,8 @@ class BatchCreate(Strict):
     completion_min_percent: int = Field(default=100, ge=1, le=100)
     completion_by: Literal["sessions", "jp"] = Field(default="sessions",
                                                      description="Persentase dihitung dari sesi atau dari JP hadir")
+    completion_min_post_test: int | None = Field(
+        default=None, ge=1, le=100, description="Syarat lulus tambahan: nilai post-test minimal (null: tanpa syarat nilai)")
     trainers: list[TrainerName] = Field(default_factory=list)
     signing_official_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan sertifikat")
     co_signer_id: uuid.UUID | None = Field(default=None, description="Pejabat penanda tangan kedua (opsional)")
@@ -169,6 +175,8 @@ class BatchUpdate(Strict):
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
     completion_by: Literal["sessions", "jp"] | None = None
+    completion_min_post_test: int | None = Field(
+        default=None, ge=1, le=100, description="Syarat lulus tambahan: nilai post-test minimal (null: tanpa syarat nilai)")
     trainers: list[TrainerName] | None = None
     signing_official_id: uuid.UUID | None = Field(default=None, description="null: kembali ke pejabat bawaan")
     co_signer_id: uuid.UUID | None = Field(default=None, description="null: tanpa penanda tangan kedua")
@@ -279,6 +287,7 @@ class BatchRead(BaseModel):
     planned_budget: int
     completion_min_percent: int
     completion_by: str = "sessions"
+    completion_min_post_test: int | None = None
     trainers: list[str]
     status: str
     agenda: str = "daily"  # daily: one generated session per day; built: an agenda made of sessions
@@ -302,3 +311,50 @@ class RosterRead(BaseModel):
     cooperative_name: str
     district_code: str
     sector: str
+
+
+# --- pre-test and post-test scores (issue 15) -------------------------------------------------------------------
+
+def _score(value):
+    try:
+        return parse_score(value)
+    except ScoreProblem as problem:
+        raise ValueError(str(problem)) from None
+
+
+ScoreValue = Annotated[Decimal | None, BeforeValidator(_score),
+                       Field(description="0–100, paling banyak satu desimal (62.5 atau \"62,5\")")]
+
+
+class ScoreIn(Strict):
+    """One participant's scores. A score left out is not changed; `null` clears it."""
+
+    participant_id: uuid.UUID
+    pre_test: ScoreValue = None
+    post_test: ScoreValue = None
+
+    def changes(self) -> dict[str, Decimal | None]:
+        """The scores this item sets (absent ones are not here; a cleared one is None)."""
+        return {name: getattr(self, name) for name in ("pre_test", "post_test") if name in self.model_fields_set}
+
+
+class ScoresIn(Strict):
+    scores: list[ScoreIn] = Field(min_length=1, max_length=1000)
+
+
+class ScoreRead(BaseModel):
+    participant_id: uuid.UUID
+    full_name: str
+    cooperative_name: str
+    pre_test: float | None
+    post_test: float | None
+    gain: float | None = Field(description="post-test − pre-test, bila keduanya ada")
+    recorded_at: datetime | None = Field(description="Terakhir diubah")
+
+
+class ScoresRead(BaseModel):
+    batch_id: uuid.UUID
+    version: int = Field(description="Versi lembar nilai; bertambah setiap penyimpanan atau impor")
+    min_post_test: int | None = Field(description="Syarat lulus nilai post-test minimal angkatan")
+    scores: list[ScoreRead]
+    changed: int | None = Field(default=None, description="Nilai yang berubah pada penyimpanan ini")

@@ -87,6 +87,8 @@ class CompletionRow(BaseModel):
     reason: str | None
     certificate_number: str | None
     certificate_status: str | None
+    pre_test: float | None = None
+    post_test: float | None = None
 
 
 class CompletionRead(BaseModel):
@@ -96,6 +98,7 @@ class CompletionRead(BaseModel):
     sessions_completed: int
     jp_total: int | None = None
     decided: bool
+    min_post_test: int | None = Field(default=None, description="Syarat lulus: nilai post-test minimal")
     completed: int
     not_completed: int
     participants: list[CompletionRow]

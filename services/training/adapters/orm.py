@@ -91,6 +91,7 @@ class Batch(Base):
     planned_budget: Mapped[int] = mapped_column(BigInteger, default=0)
     completion_min_percent: Mapped[int] = mapped_column(Integer, default=100)  # 100 = present at every session
     completion_by: Mapped[str] = mapped_column(String(10), default="sessions")  # sessions | jp: what the % counts
+    completion_min_post_test: Mapped[int | None] = mapped_column(Integer)  # 0–100; none: scores do not count (0009)
     trainers: Mapped[list] = mapped_column(JSON)  # token subjects of the assigned trainers
     # Accounts linked to the narasumber of its sessions, kept with every agenda change: they see the batch too.
     teaching_accounts: Mapped[list] = mapped_column(JSON, default=list)

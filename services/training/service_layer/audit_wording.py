@@ -15,6 +15,7 @@ from shared.audit_words import actor, new_value, old_value, role_name, uuids
 from shared.budget import label as budget_label
 from shared.regions import district_name
 from shared.web.format import angka, rupiah, tanggal
+from services.training.domain.scores import written
 
 
 FIELD_LABELS = {
@@ -38,6 +39,8 @@ FIELD_LABELS = {
     "active_until": "akhir masa jabatan",
     # attendance
     "status": "status",
+    # scores
+    "completion_min_post_test": "syarat nilai post-test", "pre_test": "pre-test", "post_test": "post-test",
 }
 MONEY = {"allocation", "planned_budget", "realised_cost", "rate_per_jp"}
 DATES = {"start_date", "end_date", "date", "active_from", "active_until"}
@@ -47,7 +50,8 @@ OPAQUE = {"trainers", "trainer", "account_id"}
 COMPLETION_BY = {"sessions": "jumlah sesi", "jp": "jumlah JP"}
 ATTENDANCE = {"hadir": "hadir", "terlambat": "terlambat", "izin": "izin", "sakit": "sakit", "alpa": "alpa"}
 ENTITY_WORDS = {"programme": "program", "batch": "angkatan", "session": "sesi", "trainer": "narasumber",
-                "official": "pejabat", "certificate": "sertifikat", "attendance": "kehadiran"}
+                "official": "pejabat", "certificate": "sertifikat", "attendance": "kehadiran", "score": "nilai",
+                "scores": "nilai"}
 
 
 @dataclass
@@ -67,6 +71,10 @@ def _clock(value) -> str:
 
 
 def _value(key: str, value, names: Names) -> str:
+    if key == "completion_min_post_test":
+        return "tanpa syarat nilai" if value is None else f"minimal {angka(value)}"
+    if key in ("pre_test", "post_test") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return written(value)
     if value is None or value == "" or value == [] or value == {}:
         return "(kosong)"
     try:
@@ -207,6 +215,23 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
         old, new = old_value(changes, "status"), new_value(changes, "status")
         return (f"mengoreksi kehadiran {person} di sesi {number} {where} dari {_value('status', old, names)} "
                 f"menjadi {_value('status', new, names)}")
+    if entity == "scores" and action == "recorded":
+        code = names.batches.get(entity_id)
+        count = new_value(changes, "participants")
+        return (f"mencatat nilai {angka(count) + ' peserta' if isinstance(count, int) else 'peserta'} di "
+                f"{'angkatan ' + code if code else 'sebuah angkatan'}" + (f" ({note})" if note else ""))
+    if entity == "score" and action == "corrected":
+        code = names.batches.get(entity_id)
+        person = names.participants.get(str(changes.get("participant_id")), "seorang peserta")
+        where = f"angkatan {code}" if code else "sebuah angkatan"
+        tests = {k: v for k, v in changes.items() if k in ("pre_test", "post_test")}
+        if len(tests) == 1:
+            key, (old, new) = next(iter(tests.items()))
+            text = (f"mengoreksi nilai {_label(key)} {person} di {where} dari {_value(key, old, names)} menjadi "
+                    f"{_value(key, new, names)}")
+        else:
+            text = f"mengoreksi nilai {person} di {where}: " + "; ".join(_change(k, v, names) for k, v in tests.items())
+        return text + (f" ({note})" if note else "")
     thing = ENTITY_WORDS.get(entity, "data")
     detail = "; ".join(_change(k, v, names) for k, v in changes.items())
     return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
@@ -233,12 +258,14 @@ async def names_for(session, rows: list[Entry]) -> Names:
     return Names(
         programmes=await _lookup(session, Programme.id, Programme.name,
                                  uuids(of("programme") + _both(rows, "programme_id"))),
-        batches=await _lookup(session, Batch.id, Batch.code, uuids(of("batch", "session", "attendance"))),
+        batches=await _lookup(session, Batch.id, Batch.code, uuids(of("batch", "session", "attendance", "score",
+                                                                          "scores"))),
         trainers=await _lookup(session, Trainer.id, Trainer.name, uuids(of("trainer") + _both(rows, "trainer_id"))),
         officials=await _lookup(session, Official.id, Official.name, uuids(
             of("official") + _both(rows, "signing_official_id") + _both(rows, "co_signer_id"))),
         participants=await _lookup(session, RosterEntry.participant_id, RosterEntry.full_name,
-                                   uuids(r.participant_id for r in rows)),
+                                   uuids([r.participant_id for r in rows] + [
+                                       (r.changes or {}).get("participant_id") for r in rows if r.entity == "score"])),
         certificates=await _lookup(session, Certificate.number, Certificate.full_name,
                                    [r.entity_id for r in rows if r.entity == "certificate"]))
 

@@ -96,7 +96,7 @@ async def update_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
     session = uow.session
     batch = await _scheduled(session, batch_id)
     changes = data.model_dump(exclude_unset=True)
-    nullable = ("programme_id", "signing_official_id", "co_signer_id")
+    nullable = ("programme_id", "signing_official_id", "co_signer_id", "completion_min_post_test")
     changes = {k: v for k, v in changes.items() if v is not None or k in nullable}
     if "code" in changes and changes["code"] != batch.code:
         await _refuse_taken_code(session, changes["code"])
@@ -119,6 +119,11 @@ async def update_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
                                                                              for s in sessions):
             raise Conflict("Aturan kelulusan tidak dapat diubah setelah ada sesi yang ditutup.",
                            fields=[field_error(rule, "sudah ada sesi yang ditutup")])
+    # The score condition is only read when completion is decided: it may change until then.
+    if ("completion_min_post_test" in changes and changes["completion_min_post_test"] != batch.completion_min_post_test
+            and await _completion_decided(session, batch.id)):
+        raise Conflict("Kelulusan angkatan ini sudah diputuskan; syarat nilainya tidak dapat diubah.",
+                       fields=[field_error("completion_min_post_test", "kelulusan sudah diputuskan")])
     if "capacity" in changes and changes["capacity"] < len(await active_roster(session, batch.id)):
         raise Conflict("Kapasitas lebih kecil dari jumlah peserta terdaftar.",
                        fields=[field_error("capacity", "lebih kecil dari jumlah peserta terdaftar")])
@@ -252,7 +257,8 @@ async def batch_read(session, batch: Batch) -> dict:
 def to_read(batch: Batch, sessions: list[Session], names: dict | None = None) -> dict:
     return {**{c: getattr(batch, c) for c in (
         "id", "code", "title", "programme_id", "fiscal_year", "venue", "start_date", "end_date", "capacity",
-        "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent", "trainers", "status",
+        "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent",
+        "completion_min_post_test", "trainers", "status",
         "version", "cancel_reason", "realised_cost", "closed_at", "agenda", "completion_by", "signing_official_id",
         "co_signer_id")},
         "total_jp": sum(s.jp for s in sessions) if sessions else None,

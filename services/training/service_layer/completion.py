@@ -12,6 +12,7 @@ from services.training.service_layer.attendance import close_session
 from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of
 from services.training.service_layer.certificates import CertificateSettings, issue_certificates
 from services.training.service_layer.roster import active_roster
+from services.training.service_layer.scores import post_tests, score_sheet
 from shared.auth import Principal
 from shared.events.training import ParticipantCompleted, ParticipantNotCompleted
 from shared.unit_of_work import UnitOfWork
@@ -33,13 +34,16 @@ async def complete_session(uow: UnitOfWork, *, principal: Principal, batch_id: u
 
 async def _decide_completion(uow: UnitOfWork, batch: Batch, sessions: list[Session], roster):
     present, jp_present = await _attended(uow.session, sessions)
-    rule = CompletionRule(batch.completion_min_percent, batch.completion_by)
+    rule = CompletionRule(batch.completion_min_percent, batch.completion_by, batch.completion_min_post_test)
+    posts = await post_tests(uow.session, batch.id) if rule.min_post_test is not None else {}
     jp_total = sum(s.jp for s in sessions)
     completers, missed = [], 0
     now = datetime.now(UTC)
     for entry in roster:
         count, jp = present.get(entry.participant_id, 0), jp_present.get(entry.participant_id, 0)
-        completed, reason = rule.decide(jp, jp_total) if rule.by == "jp" else rule.decide(count, len(sessions))
+        post = posts.get(entry.participant_id)
+        completed, reason = (rule.decide(jp, jp_total, post) if rule.by == "jp"
+                             else rule.decide(count, len(sessions), post))
         uow.session.add(CompletionResult(batch_id=batch.id, participant_id=entry.participant_id, completed=completed,
                                          sessions_present=count, sessions_total=len(sessions), jp_present=jp,
                                          jp_total=jp_total, reason=reason, decided_at=now))
@@ -70,10 +74,12 @@ async def _attended(session, sessions: list[Session]) -> tuple[dict[uuid.UUID, i
     return present, jp
 
 
-def describe_rule(min_percent: int, by: str = "sessions") -> str:
+def describe_rule(min_percent: int, by: str = "sessions", min_post_test: int | None = None) -> str:
     if min_percent >= 100:
-        return "hadir (Hadir/Terlambat) di semua sesi"
-    return f"hadir (Hadir/Terlambat) minimal {min_percent}% {'JP' if by == 'jp' else 'sesi'}"
+        text = "hadir (Hadir/Terlambat) di semua sesi"
+    else:
+        text = f"hadir (Hadir/Terlambat) minimal {min_percent}% {'JP' if by == 'jp' else 'sesi'}"
+    return text + (f" dan nilai post-test minimal {min_post_test}" if min_post_test is not None else "")
 
 
 async def completion_overview(session, *, principal: Principal, batch_id: uuid.UUID) -> dict:
@@ -87,6 +93,8 @@ async def completion_overview(session, *, principal: Principal, batch_id: uuid.U
         select(CompletionResult).where(CompletionResult.batch_id == batch_id))).all()}
     certificates = {c.participant_id: c for c in (await session.scalars(
         select(Certificate).where(Certificate.batch_id == batch_id))).all()}
+    sheet = {r["participant_id"]: r for r in (await score_sheet(session, principal=principal,
+                                                                 batch_id=batch_id))["scores"]}
     rows = []
     for entry in await active_roster(session, batch_id):
         decision, cert = decisions.get(entry.participant_id), certificates.get(entry.participant_id)
@@ -100,8 +108,12 @@ async def completion_overview(session, *, principal: Principal, batch_id: uuid.U
                      "completed": decision.completed if decision else None,
                      "reason": decision.reason if decision else None,
                      "certificate_number": cert.number if cert else None,
-                     "certificate_status": cert.status if cert else None})
-    return {"batch_id": batch_id, "rule": describe_rule(batch.completion_min_percent, batch.completion_by),
+                     "certificate_status": cert.status if cert else None,
+                     "pre_test": sheet[entry.participant_id]["pre_test"],
+                     "post_test": sheet[entry.participant_id]["post_test"]})
+    return {"batch_id": batch_id, "rule": describe_rule(batch.completion_min_percent, batch.completion_by,
+                                                        batch.completion_min_post_test),
+            "min_post_test": batch.completion_min_post_test,
             "sessions_total": len(sessions), "sessions_completed": len(closed), "decided": bool(decisions),
             "jp_total": sum(s.jp for s in sessions),
             "completed": sum(1 for d in decisions.values() if d.completed),
