@@ -19,7 +19,7 @@ from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, Bat
                                        ProgrammeUpdate, SessionCreate)
 from services.training.schemas_people import OfficialCreate, TrainerCreate, TrainerUpdate
 from services.training.service_layer import (batches, certificates, closing, completion, officials, programmes,
-                                             roster, sessions, trainers)
+                                             roster, scores, sessions, trainers)
 from shared import pages
 from shared.auth import Principal, Role
 from shared.clock import business_today
@@ -163,7 +163,7 @@ async def _choices(session) -> dict:
 def _batch_values(form: dict, eligible: list[str]) -> dict:
     values = {key: _blank(form.get(key)) for key in (
         "code", "title", "programme_id", "venue", "start_date", "end_date", "capacity", "planned_budget",
-        "completion_min_percent", "signing_official_id", "co_signer_id")}
+        "completion_min_percent", "completion_min_post_test", "signing_official_id", "co_signer_id")}
     values["eligible_districts"] = eligible
     values["district_quotas"] = _district_numbers(form, "kuota_")
     return values
@@ -223,6 +223,9 @@ async def _batch_page(request, session, principal, batch_id, *, status_code: int
     context.setdefault("close_errors", {})
     context.setdefault("session_values", {"date": batch.start_date.isoformat(), "start_time": "08:00",
                                           "end_time": "09:30"})
+    score_sheet = await scores.score_sheet(session, principal=principal, batch_id=batch_id)
+    context.setdefault("score_rows", {str(r["participant_id"]): r for r in score_sheet["scores"]})
+    context.setdefault("score_sheet", score_sheet)
     return render(request, "angkatan.html", principal, status_code=status_code, batch=batch, agenda=agenda,
                   people=people, certificates=certs, officials=names, overview=overview, closing=proposal,
                   total_jp=sum(s["jp"] or 0 for s in agenda), narasumber=await trainers.list_trainers(
@@ -236,7 +239,8 @@ async def batch_edit(request: Request, batch_id: uuid.UUID, uow: UowDep):
         batch = await batches.get_batch(uow.session, batch_id)
         values = {c: getattr(batch, c) for c in (
             "code", "title", "programme_id", "venue", "start_date", "end_date", "capacity", "planned_budget",
-            "completion_min_percent", "signing_official_id", "co_signer_id", "eligible_districts",
+            "completion_min_percent", "completion_min_post_test", "signing_official_id", "co_signer_id",
+            "eligible_districts",
             "district_quotas")}
         choices = await _choices(uow.session)
         return render(request, "angkatan_form.html", principal, batch=batch, values=values, errors={}, **choices)
@@ -249,7 +253,8 @@ async def batch_update(request: Request, batch_id: uuid.UUID, uow: UowDep):
     values = _batch_values(form, eligible)
     try:
         # Empty official fields mean "none" (back to the default signer); the rest only when given.
-        sent = {k: v for k, v in values.items() if v is not None or k in ("signing_official_id", "co_signer_id")}
+        sent = {k: v for k, v in values.items()
+                if v is not None or k in ("signing_official_id", "co_signer_id", "completion_min_post_test")}
         data = BatchUpdate.model_validate(sent)
         async with uow:
             await batches.update_batch(uow, principal=principal, batch_id=batch_id, data=data)

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse
+from pydantic import ValidationError
 
 from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
-from services.training.service_layer import attendance, batches, certificates, completion, roster, sessions
+from services.training.domain.scores import written
+from services.training.entrypoints.http_scores import read_upload
+from services.training.schemas import ScoresIn
+from services.training.service_layer import (attendance, audit_wording, batches, certificates, completion, roster,
+                                             scores, sessions)
 from shared import pages
 from shared.auth import Principal, Role
-from shared.errors import DomainError, NotFound
+from shared.errors import DomainError, Invalid, NotFound
 from shared.web import page_templates
 from shared.web.format import business_today
 from shared.web.kit import optional_principal
@@ -144,4 +150,104 @@ async def verification_page(request: Request, uow: UowDep, nomor: str | None = N
 async def checklist_script():
     # Versioned in the page's URL (?v=), so a phone on a slow line fetches it once.
     return FileResponse(HERE / "static" / "absensi.js", media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=604800"})
+
+
+# --- pre-test and post-test scores (issue 15) -------------------------------------------------------------------
+
+def _score_text(value) -> str:
+    return "" if value is None else written(value)
+
+
+async def _scores_page(request: Request, session, principal, bid, *, status_code: int = 200, values=None,
+                       errors=None, problem=None, import_errors=None, message=None):
+    batch = await batches.get_batch(session, bid)
+    scores.ensure_may_enter(principal, batch)
+    sheet = await scores.score_sheet(session, principal=principal, batch_id=bid)
+    trail = await scores.score_trail(session, bid)
+    saved = {f"{k}_{r['participant_id']}": _score_text(r[f"{k}_test"]) for r in sheet["scores"] for k in ("pre", "post")}
+    return _render(request, "nilai.html", status_code=status_code, principal=principal, batch=batch, sheet=sheet,
+                   saved=saved, values=values if values is not None else saved, errors=errors or {}, problem=problem,
+                   import_errors=import_errors or [], message=message, script_version=SCRIPT_VERSION,
+                   trail=audit_wording.readable(trail, await audit_wording.names_for(session, trail)),
+                   console=principal.role != Role.TRAINER)
+
+
+@router.get("/pelatih/angkatan/{batch_id}/nilai")
+async def scores_page(request: Request, batch_id: str, uow: UowDep, pesan: str | None = None):
+    principal = await _principal(request)
+    bid = _batch_id(batch_id)
+    async with uow:
+        return await _scores_page(request, uow.session, principal, bid, message=pesan)
+
+
+@router.post("/pelatih/angkatan/{batch_id}/nilai")
+async def scores_save(request: Request, batch_id: str, uow: UowDep):
+    """The whole roster's two columns; only what differs from the page as it was loaded is sent (absent = kept), so
+    a colleague's save in between is not overwritten; an emptied field clears its score."""
+    principal = await _principal(request)
+    bid = _batch_id(batch_id)
+    form = await pages.checked_form(request, principal)
+    values = {k: str(v).strip() for k, v in form.items() if k.startswith(("pre_", "post_"))}
+    items, order = [], []
+    for key, text in values.items():
+        kind, _, pid = key.partition("_")
+        if text == str(form.get(f"was_{key}", "")).strip():
+            continue
+        try:
+            participant = uuid.UUID(pid)
+        except ValueError:
+            continue
+        if participant not in order:
+            order.append(participant)
+            items.append({"participant_id": str(participant)})
+        items[order.index(participant)][f"{kind}_test"] = text or None
+    errors, problem = {}, None
+    if items:
+        try:
+            data = ScoresIn.model_validate({"scores": items})
+            async with uow:
+                result = await scores.record_scores(uow, principal=principal, batch_id=bid, data=data)
+        except (ValidationError, DomainError) as exc:
+            fields, problem = pages.form_errors(exc)
+            for key, text in fields.items():  # "scores.3.post_test" is the field post_<fourth participant sent>
+                parts = key.split(".")
+                if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(order):
+                    key = f"{parts[2].removesuffix('_test')}_{order[int(parts[1])]}"
+                errors[key] = text
+            if isinstance(exc, DomainError) and not exc.fields:
+                problem = exc.message
+            async with uow:
+                return await _scores_page(request, uow.session, principal, bid, status_code=422, values=values,
+                                          errors=errors, problem=problem or "Periksa kembali nilai yang ditandai.")
+        note = f"Tersimpan: {result['changed']} nilai berubah."
+    else:
+        note = "Tidak ada nilai yang berubah."
+    return RedirectResponse(f"/pelatih/angkatan/{bid}/nilai?pesan={quote(note)}", status_code=303)
+
+
+@router.post("/pelatih/angkatan/{batch_id}/nilai/impor")
+async def scores_import(request: Request, batch_id: str, uow: UowDep):
+    principal = await _principal(request)
+    bid = _batch_id(batch_id)
+    await pages.checked_form(request, principal)
+    upload = (await request.form()).get("file")
+    try:
+        if not hasattr(upload, "read"):
+            raise Invalid("Pilih berkas XLSX atau CSV.", fields=[])
+        rows = await read_upload(upload)
+        async with uow:
+            result = await scores.import_scores(uow, principal=principal, batch_id=bid, rows=rows,
+                                                filename=upload.filename or "")
+    except DomainError as exc:
+        async with uow:
+            return await _scores_page(request, uow.session, principal, bid, status_code=exc.status,
+                                      problem=exc.message, import_errors=[f["message"] for f in exc.fields])
+    note = f"Impor selesai: {result['imported']} baris dibaca, {result['changed']} nilai berubah."
+    return RedirectResponse(f"/pelatih/angkatan/{bid}/nilai?pesan={quote(note)}#impor", status_code=303)
+
+
+@router.get("/pelatih/static/nilai.js")
+async def scores_script():
+    return FileResponse(HERE / "static" / "nilai.js", media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=604800"})
