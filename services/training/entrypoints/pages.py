@@ -167,8 +167,8 @@ async def _scores_page(request: Request, session, principal, bid, *, status_code
     trail = await scores.score_trail(session, bid)
     saved = {f"{k}_{r['participant_id']}": _score_text(r[f"{k}_test"]) for r in sheet["scores"] for k in ("pre", "post")}
     return _render(request, "nilai.html", status_code=status_code, principal=principal, batch=batch, sheet=sheet,
-                   saved=saved, values=values if values is not None else saved, errors=errors or {}, problem=problem,
-                   import_errors=import_errors or [], message=message, script_version=SCRIPT_VERSION,
+                   saved=saved, values=values if values is not None else saved, errors=errors or {}, refusal=problem,
+                   import_errors=import_errors or [], note=message, script_version=SCRIPT_VERSION,
                    trail=audit_wording.readable(trail, await audit_wording.names_for(session, trail)),
                    console=principal.role != Role.TRAINER)
 
