@@ -32,6 +32,14 @@ class TrainingSettings(ServiceSettings):
     # always kept). The list is data: a new component is a setting, not a release.
     budget_components: str = ""
 
+    # --- the report bundle (issue 16): evidence photographs and scans ------------------------------------------------
+    # Where evidence files go: empty = a directory beside the database in the data dir (<data>/training-evidence), or
+    # file:///an/absolute/path. An S3-compatible bucket (s3://...) is not built yet: refused at start rather than
+    # silently kept on local disk.
+    evidence_url: str = ""
+    evidence_max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    evidence_max_batch_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+
     @model_validator(mode="after")
     def _defaults(self):
         if not self.database_url:
@@ -40,6 +48,7 @@ class TrainingSettings(ServiceSettings):
             self.public_base_url = f"http://{self.host}:{self.port}"
         self.public_base_url = self.public_base_url.rstrip("/")
         parse_components(self.budget_components)  # a malformed list stops the service at start
+        self.evidence_dir  # an unusable evidence store stops the service at start, not at the first upload
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
         return self
@@ -47,3 +56,13 @@ class TrainingSettings(ServiceSettings):
     @property
     def components(self) -> tuple[Component, ...]:
         return parse_components(self.budget_components) if self.budget_components.strip() else DEFAULT_COMPONENTS
+
+    @property
+    def evidence_dir(self) -> Path:
+        url = self.evidence_url.strip()
+        if not url:
+            return (self.data_dir / "training-evidence").resolve()
+        if url.startswith("file://"):
+            return Path(url.removeprefix("file://")).resolve()
+        raise ValueError(f"TRAINING_EVIDENCE_URL {url!r}: only file:// (or empty) is supported; an S3 bucket is "
+                         "not built in this release")

@@ -1,5 +1,6 @@
 """Printed papers (fpdf2): certificates with their agenda and a QR code to the public verification page, and the
-daftar hadir of a session. Pure functions from a read model to bytes; text in DejaVu Sans, any script."""
+daftar hadir of a session. Pure functions from a read model to bytes; text in DejaVu Sans, any script. The paper,
+kop and signature block are shared with the laporan pelaksanaan and daftar nominatif (pdf_report)."""
 from __future__ import annotations
 
 import io
@@ -320,3 +321,8 @@ def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
 def short_district(name: str) -> str:
     """"Kabupaten Kutai Timur" -> "Kab. Kutai Timur": the column is narrow."""
     return name.replace("Kabupaten ", "Kab. ", 1)
+
+
+# What the other papers of training (pdf_report) build on: one kop, one signature block, one way to set text.
+Paper, letterhead_block, signature_block, text = _Paper, _letterhead, _signature, _text
+HEADING_STYLE = FontFace(emphasis="BOLD", fill_color=(225, 232, 242))

@@ -1,5 +1,6 @@
-"""A batch's attendance grid as a spreadsheet (openpyxl): participants x sessions with the status letters and the JP
-attended, and a second sheet with the sessions themselves. A pure function from a read model to bytes."""
+"""Training's spreadsheets (openpyxl): a batch's attendance grid (participants x sessions with the status letters and
+the JP attended, and a sheet of the sessions) and its daftar nominatif. Pure functions from a read model to bytes,
+each saved through `workbook_bytes`, which writes every text cell as text (no formula runs when it is opened)."""
 from __future__ import annotations
 
 import io
@@ -83,8 +84,29 @@ def attendance_grid_xlsx(grid: AttendanceGrid) -> bytes:
         sheet.column_dimensions[get_column_letter(col)].width = 11
     sheet.freeze_panes = sheet.cell(first + 1, len(PERSON) + 1)
     _agenda_sheet(book.create_sheet("Sesi"), grid)
+    return workbook_bytes(book)
+
+
+# A cell starting with one of these is read as a formula by a spreadsheet (OWASP "CSV injection"): a name typed as
+# =HYPERLINK("http://…") would become a live link in the UPTD's Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(book: Workbook) -> Workbook:
+    """Every text cell that a spreadsheet would take for a formula written as a string, quote-prefixed (Excel shows
+    it as typed and keeps it text when edited). openpyxl itself turns any str starting with "=" into a formula."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    return book
+
+
+def workbook_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
-    book.save(buffer)
+    defuse(book).save(buffer)
     return buffer.getvalue()
 
 
@@ -97,3 +119,66 @@ def _agenda_sheet(sheet, grid: AttendanceGrid) -> None:
             sheet.cell(r, col, value).border = BOX
     for col, width in enumerate((6, 24, 18, 50, 32, 6), start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
+
+
+POSITIONS = {"ketua": "Ketua", "sekretaris": "Sekretaris", "bendahara": "Bendahara", "pengawas": "Pengawas",
+             "manajer": "Manajer/Pengelola", "karyawan": "Karyawan"}
+SEXES = {"L": "L", "P": "P"}
+NOMINATIVE_HEAD = ("No", "Nama", "Jabatan", "Koperasi", "Kabupaten/Kota", "L/P", "NIK (tersamar)", "NIB")
+
+
+def position_label(code: str) -> str:
+    return POSITIONS.get(code, (code or "").replace("_", " ").capitalize())
+
+
+@dataclass(frozen=True)
+class NominativeRow:
+    full_name: str
+    position: str
+    cooperative_name: str
+    district: str
+    gender: str
+    nik_masked: str | None = None
+    nib: str | None = None
+
+
+@dataclass(frozen=True)
+class NominativeList:
+    batch_title: str
+    batch_code: str
+    venue: str
+    start_date: date
+    end_date: date
+    rows: tuple[NominativeRow, ...]
+    district: str | None = None  # the list of one kabupaten/kota
+    note: str = ""  # what the list cannot show and why
+
+
+def nominative_xlsx(nominative: NominativeList) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Daftar Nominatif"
+    sheet["A1"] = "DAFTAR NOMINATIF PESERTA"
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet["A2"] = f"Pelatihan: {nominative.batch_title} ({nominative.batch_code})"
+    sheet["A3"] = (f"Tempat dan tanggal: {nominative.venue}, "
+                   f"{date_range(nominative.start_date, nominative.end_date)}")
+    sheet["A4"] = (f"Kabupaten/Kota: {nominative.district}" if nominative.district else "Semua kabupaten/kota") + \
+        f" · {len(nominative.rows)} peserta"
+    first = 6
+    for col, title in enumerate(NOMINATIVE_HEAD, start=1):
+        _head(sheet.cell(first, col, title))
+    for i, row in enumerate(nominative.rows, start=1):
+        values = (i, row.full_name, position_label(row.position), row.cooperative_name, row.district,
+                  SEXES.get(row.gender, row.gender), row.nik_masked or "–", row.nib or "–")
+        for col, value in enumerate(values, start=1):
+            cell = sheet.cell(first + i, col, value)
+            cell.border = BOX
+            if col in (1, 6):
+                cell.alignment = Alignment(horizontal="center")
+    if nominative.note:
+        sheet.cell(first + len(nominative.rows) + 2, 1, nominative.note).alignment = Alignment(wrap_text=False)
+    for col, width in enumerate((5, 32, 18, 32, 28, 6, 20, 16), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = sheet.cell(first + 1, 3)
+    return workbook_bytes(book)

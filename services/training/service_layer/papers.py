@@ -3,6 +3,7 @@ the batch's attendance grid as a spreadsheet. Read models are gathered here; ada
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 
 from sqlalchemy import select
@@ -17,6 +18,14 @@ from services.training.service_layer.sessions import get_session
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
 from shared.regions import district_name
+
+
+UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_code(code: str) -> str:
+    """A batch code as it may stand in a file name (a download's, or one inside a zip): a code is free text."""
+    return UNSAFE_IN_NAMES.sub("-", code).strip("-.") or "angkatan"
 
 
 def letterhead(settings: CertificateSettings, agency: str | None = None) -> pdf.Letterhead:
@@ -98,7 +107,7 @@ async def certificates_archive(session, *, principal: Principal, batch_id: uuid.
     agenda, districts = await _agenda(session, batch_id), await _districts(session, batch_id)
     papers = [certificate_read_model(c, district=districts.get(c.participant_id, ""), agenda=agenda,
                                      settings=settings) for c in certs]
-    return f"sertifikat-{batch.code}.zip", await asyncio.to_thread(pdf.certificates_zip, papers)
+    return f"sertifikat-{file_code(batch.code)}.zip", await asyncio.to_thread(pdf.certificates_zip, papers)
 
 
 async def attendance_grid(session, *, principal: Principal, batch_id: uuid.UUID) -> tuple[str, bytes]:
@@ -118,4 +127,4 @@ async def attendance_grid(session, *, principal: Principal, batch_id: uuid.UUID)
               for e in await active_roster(session, batch_id)]
     grid = xlsx.AttendanceGrid(batch.title, batch.code, batch.venue, batch.start_date, batch.end_date,
                                tuple((r.number, _item(r, names)) for r in rows), tuple(people))
-    return f"kehadiran-{batch.code}.xlsx", await asyncio.to_thread(xlsx.attendance_grid_xlsx, grid)
+    return f"kehadiran-{file_code(batch.code)}.xlsx", await asyncio.to_thread(xlsx.attendance_grid_xlsx, grid)
