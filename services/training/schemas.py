@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from decimal import Decimal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator,
+                      model_validator)
 
 from services.training.domain.scores import ScoreProblem, parse_score
 
@@ -18,6 +19,12 @@ MAX_BATCH_DAYS = 60
 MAX_SESSIONS = 300  # several a day over the longest batch
 Day = date  # for fields named `date`, whose name would hide the type in the class body
 
+
+
+# A wall-clock time in the hall (WITA), "08:00" or "08:00:00": no offset, so not OpenAPI's `format: time`
+# (RFC 3339 full-time, which requires one and which a client would then wrongly expect).
+WitaTime = Annotated[time, WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+                                           "examples": ["08:00"]})]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -99,8 +106,8 @@ class SessionCreate(Strict):
     """One session of the agenda; its JP follows the hours (45 minutes per JP) unless given."""
 
     date: date
-    start_time: time = Field(description="Jam mulai (WITA)")
-    end_time: time = Field(description="Jam selesai (WITA)")
+    start_time: WitaTime = Field(description="Jam mulai (WITA)")
+    end_time: WitaTime = Field(description="Jam selesai (WITA)")
     topic: str = Field(min_length=1, max_length=200, description="Materi")
     trainer_id: uuid.UUID | None = Field(default=None, description="Narasumber (lihat /api/v1/trainers)")
     trainer: str | None = Field(default=None, max_length=120, description="Subjek token pelatih yang ditugaskan")
@@ -251,8 +258,8 @@ class SessionRead(BaseModel):
     topic: str
     trainer: str | None
     status: str
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: WitaTime | None = None
+    end_time: WitaTime | None = None
     jp: int | None = None
     jp_set: bool = False
     trainer_id: uuid.UUID | None = None
@@ -267,8 +274,8 @@ class SessionUpdate(Strict):
     trainer: str | None = Field(default=None, max_length=120, description="Subjek token pelatih yang ditugaskan")
     trainer_id: uuid.UUID | None = Field(default=None, description="Narasumber sesi")
     date: Day | None = Field(default=None, description="Hari sesi (mengubahnya menjadikan jadwal disusun)")
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: WitaTime | None = None
+    end_time: WitaTime | None = None
     jp: int | None = Field(default=None, le=100, description="JP; bawaan dari jam (45 menit per JP)")
 
 

@@ -108,6 +108,28 @@ def import_refused(world, answer) -> bool:
                                                  and answer.json()["existing"] == 0)
 
 
+def scores_body(world):
+    return {"json": {"scores": [{"participant_id": world["participant_id"], "pre_test": 55.5}]}}
+
+
+def scores_upload(world):
+    return {"files": {"file": ("nilai.csv", f"id_peserta,pre_test,post_test\n{world['participant_id']},60,\n".encode(),
+                                "text/csv")}}
+
+
+def photo() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def evidence_upload(world):
+    return {"files": {"file": ("foto.jpg", photo(), "image/jpeg")},
+            "data": {"kind": "foto", "caption": "Pembukaan pelatihan"}}
+
+
 def marks_body(world):
     return {"json": {"marks": [{"participant_id": world["participant_id"], "status": "hadir"}],
                      "recorded_at": f"{world['batch']['sessions'][0]['date']}T09:00:00+08:00"}}
@@ -193,11 +215,32 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "POST", "/api/v1/certificates/{number}/revoke"): Expect(
         ADMIN_ONLY, path={"number": "spare_number"}, body={"json": {"reason": "uji akses"}}, ok=(200, 409)),
     (TR, "GET", "/api/v1/certificates/{number}"): Expect(PUBLIC),  # public verification: genuine or not
+    # Pre-test and post-test: the batch's staff and its assigned trainer.
+    (TR, "GET", "/api/v1/batches/{batch_id}/scores"): Expect(STAFF),
+    (TR, "PUT", "/api/v1/batches/{batch_id}/scores"): Expect(STAFF, body=scores_body),
+    (TR, "POST", "/api/v1/batches/{batch_id}/scores/import"): Expect(STAFF, body=scores_upload),
+    (TR, "GET", "/api/v1/batches/{batch_id}/scores/template.xlsx"): Expect(STAFF),
+    # The report bundle: evidence, the laporan pelaksanaan and its daftar nominatif (an officer: own district's rows).
+    (TR, "POST", "/api/v1/batches/{batch_id}/evidence"): Expect(STAFF, body=evidence_upload, ok=(201,)),
+    (TR, "GET", "/api/v1/batches/{batch_id}/evidence"): Expect(STAFF),
+    (TR, "GET", "/api/v1/batches/{batch_id}/evidence/{evidence_id}"): Expect(STAFF),
+    (TR, "GET", "/api/v1/batches/{batch_id}/evidence/{evidence_id}/thumbnail"): Expect(STAFF),
+    (TR, "DELETE", "/api/v1/batches/{batch_id}/evidence/{evidence_id}"): Expect(
+        ADMIN_ONLY, path={"evidence_id": "spare_evidence_id"}, ok=(204, 404)),
+    # The report is the UPTD staff's document: trainers upload evidence but neither read nor write the report.
+    (TR, "GET", "/api/v1/batches/{batch_id}/report-texts"): Expect(ADMIN_ONLY),
+    (TR, "PUT", "/api/v1/batches/{batch_id}/report-texts"): Expect(
+        ADMIN_ONLY, body={"json": {"background": "Latar belakang uji akses."}}),
+    (TR, "GET", "/api/v1/batches/{batch_id}/report.pdf"): Expect(ADMIN_ONLY),
+    (TR, "GET", "/api/v1/batches/{batch_id}/report.docx"): Expect(ADMIN_ONLY),
+    (TR, "GET", "/api/v1/batches/{batch_id}/bundle.zip"): Expect(ADMIN_ONLY),
+    (TR, "GET", "/api/v1/batches/{batch_id}/nominative.xlsx"): Expect(STAFF | {O, OO}),
+    (TR, "GET", "/api/v1/batches/{batch_id}/nominative.pdf"): Expect(STAFF | {O, OO}),
     (TR, "GET", "/api/v1/audit"): Expect(ADMIN_ONLY),  # training's trail: who changed what (admin, not staff)
     # Reporting: figures without personal data, for every signed-in role.
     **{(RP, "GET", f"/api/v1/reports/{name}"): Expect(EVERYONE) for name in (
         "summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components",
-        "export.xlsx", "summary.pdf")},
+        "learning", "satisfaction", "budget", "cooperatives", "export.xlsx", "summary.pdf")},
     (RP, "GET", "/api/v1/reports/{name}.csv"): Expect(EVERYONE),
     (RP, "GET", "/api/v1/reports/{name}.xlsx"): Expect(EVERYONE),
 }
@@ -303,6 +346,10 @@ def build_world(stack) -> dict:
     kept, revocable = sorted(c["number"] for c in trainer.get(
         f"/api/v1/batches/{world['certified_batch_id']}/certificates").json())
     world.update(number=kept, spare_number=revocable)
+    for key in ("evidence_id", "spare_evidence_id"):
+        uploaded = trainer.post(f"/api/v1/batches/{world['batch_id']}/evidence", **evidence_upload(world))
+        assert uploaded.status_code == 201, uploaded.text
+        world[key] = uploaded.json()["id"]
     wait_for(lambda: stack.client("reporting", "viewer").get("/api/v1/reports/summary").json()
              ["participants_completed"] == 2, message="reporting caught up")
     return world
