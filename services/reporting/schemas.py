@@ -272,3 +272,31 @@ class BudgetReport(Report):
     district_rule: str
     programmes: list[ProgrammeBudgetRow]
     rows: list[ComponentCostRow] | list[QuarterRow] | list[DistrictBudgetRow] | list[BatchBudgetRow]
+
+
+class CooperativeCounts(BaseModel):
+    registered: int
+    active: int
+    inactive: int
+    active_share: float | None
+    members_men: int
+    members_women: int
+    members_total: int
+    grade_a: int
+    grade_b: int
+    grade_c1: int
+    grade_c2: int
+    grade_d: int
+    grade_none: int  # no ODS grade reported
+    trained: int  # with a completer in the batches in scope
+    active_not_trained: int
+
+
+class CooperativeRow(CooperativeCounts):
+    key: str
+    label: str
+
+
+class CooperativeReport(Report, CooperativeCounts):
+    rat_note: str  # why "with a recent RAT" is not counted (not in registration's events)
+    rows: list[CooperativeRow]

@@ -15,6 +15,24 @@ from shared.regions import district_name
 
 RUPIAH_FORMAT = '"Rp" #,##0'
 PERCENT_FORMAT = "0.0%"
+DECIMAL_FORMAT = "0.00"
+# A cell that a spreadsheet would read as a formula (or that could start one after a tab or carriage return).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV value a spreadsheet opens as text: one starting like a formula gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _text_cells(row) -> None:
+    """XLSX: every string cell stays a string (openpyxl would store "=..." as a formula), and one starting like a
+    formula carries Excel's quote prefix so that editing it does not turn it into one either."""
+    for cell in row:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_START):
+                cell.quotePrefix = True
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 
 
@@ -33,7 +51,7 @@ def report_csv(name: str, rows: list[dict]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c.header for c in columns])
     for row in rows:
-        writer.writerow(["" if row.get(c.key) is None else _plain(row.get(c.key)) for c in columns])
+        writer.writerow(["" if row.get(c.key) is None else csv_cell(_plain(row.get(c.key))) for c in columns])
     return out.getvalue().encode("utf-8")
 
 
@@ -43,7 +61,7 @@ def summary_csv(summary: dict) -> bytes:
     writer.writerow(["Indikator", "Nilai"])
     for header, key, _ in SUMMARY_ROWS:
         value = pick(summary, key)
-        writer.writerow([header, "" if value is None else _plain(value)])
+        writer.writerow([header, "" if value is None else csv_cell(_plain(value))])
     return out.getvalue().encode("utf-8")
 
 
@@ -60,6 +78,8 @@ def _format(cell, kind: str) -> None:
         cell.number_format = RUPIAH_FORMAT
     elif kind == "pct":
         cell.number_format = PERCENT_FORMAT
+    elif kind == "dec":
+        cell.number_format = DECIMAL_FORMAT
     elif kind == "date" and isinstance(cell.value, (date, datetime)):
         cell.number_format = "DD/MM/YYYY"
 
@@ -68,6 +88,7 @@ def _summary_sheet(sheet, summary: dict) -> None:
     _header(sheet, ["Indikator", "Nilai"])
     for header, key, kind in SUMMARY_ROWS:
         sheet.append([header, _plain(pick(summary, key))])
+        _text_cells(sheet[sheet.max_row])
         _format(sheet.cell(row=sheet.max_row, column=2), kind)
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 34, 22
 
@@ -77,6 +98,7 @@ def _breakdown_sheet(sheet, name: str, rows: list[dict]) -> None:
     _header(sheet, [c.header for c in columns])
     for row in rows:
         sheet.append([_plain(row.get(c.key)) for c in columns])
+        _text_cells(sheet[sheet.max_row])
         for i, column in enumerate(columns, start=1):
             _format(sheet.cell(row=sheet.max_row, column=i), column.kind)
     for i, column in enumerate(columns, start=1):
@@ -98,8 +120,84 @@ def workbook(report: dict, names: tuple[str, ...]) -> bytes:
     return out.getvalue()
 
 
+# The core PDF fonts read Latin-1 only: the few other characters the reports use, as their nearest Latin-1.
+PDF_FOLD = str.maketrans({"−": "-", "–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."})
+
+
+def pdf_text(text: str) -> str:
+    return text.translate(PDF_FOLD).encode("latin-1", "replace").decode("latin-1")
+
+
+def _table(pdf, widths, heads, rows, *, size: float = 7.5) -> None:
+    pdf.set_font("Helvetica", "B", size)
+    for w, h in zip(widths, heads):
+        pdf.cell(w, 5.5, pdf_text(h), border=1, align="C")
+    pdf.ln(5.5)
+    pdf.set_font("Helvetica", "", size)
+    for values in rows:
+        for i, (w, v) in enumerate(zip(widths, values)):
+            pdf.cell(w, 5, pdf_text(v), border=1, align="L" if i == 0 else "R")
+        pdf.ln(5)
+
+
+def _heading(pdf, text: str) -> None:
+    pdf.ln(2.5)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def _budget_and_learning_page(pdf, report: dict) -> None:
+    """Page 2: the DAK budget by component and triwulan, learning results, satisfaction per batch."""
+    budget, learned, rated = report["budget_report"], report["learning_report"], report["satisfaction_report"]
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 7, "Anggaran DAK, hasil belajar dan kepuasan peserta", new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, "Rencana dan realisasi per komponen (angkatan yang ditutup)")
+    rows = [(c["label"], rupiah(c["planned"]), rupiah(c["realised"]), show(c["absorption"], "pct"),
+             rupiah(c["cost_per_completer"])) for c in budget["components"] if c["planned"] or c["realised"]]
+    rows.append(("Jumlah", rupiah(budget["planned"]), rupiah(budget["realised"]), show(
+        rate_of(budget["realised"], budget["planned"]), "pct"), rupiah(budget["cost_per_completer"])))
+    _table(pdf, (56, 36, 36, 24, 38), ("Komponen", "Rencana", "Realisasi", "Daya serap", "Per lulusan"), rows)
+    _heading(pdf, "Realisasi per triwulan (menurut tanggal selesai angkatan)")
+    _table(pdf, (40, 24, 40, 40, 46), ("Triwulan", "Angkatan", "Realisasi", "Kumulatif", "Daya serap kumulatif"),
+           [(q["label"], show(q["batches_closed"], "int"), rupiah(q["realised"]), rupiah(q["cumulative"]),
+             show(q["absorption_cumulative"], "pct")) for q in budget["quarters"]])
+    _heading(pdf, "Hasil belajar (pre-test dan post-test)")
+    if learned["batches_scored"]:
+        _table(pdf, (50, 28, 28, 32, 26, 26), ("Angkatan", "Pre-test", "Post-test", "Kenaikan", "Kedua nilai",
+                                               "Naik"),
+               [(b["label"], show(b["average_pre"], "dec"), show(b["average_post"], "dec"),
+                 show(b["average_gain"], "dec"), show(b["participants_with_both"], "int"),
+                 show(b["improved_share"], "pct")) for b in learned["batches"]]
+               + [("Semua angkatan", show(learned["average_pre"], "dec"), show(learned["average_post"], "dec"),
+                   show(learned["average_gain"], "dec"), show(learned["participants_with_both"], "int"),
+                   show(learned["improved_share"], "pct"))])
+    else:
+        pdf.set_font("Helvetica", "I", 8.5)
+        pdf.cell(0, 5, "Belum ada data nilai.", new_x="LMARGIN", new_y="NEXT")
+    _heading(pdf, "Kepuasan peserta (skala 1-5)")
+    if rated["batches_evaluated"]:
+        _table(pdf, (34, 26, 26, 26, 26, 26, 26), ("Angkatan", "Pengisian", "Penyelenggaraan", "Sarana", "Materi",
+                                                   "Narasumber", "Responden"),
+               [(b["code"] or "-", show(b["response_rate"], "pct"), show(b["mean_penyelenggaraan"], "dec"),
+                 show(b["mean_sarana"], "dec"), show(b["mean_materi"], "dec"), show(b["mean_narasumber"], "dec"),
+                 show(b["respondents"], "int")) for b in rated["batches"]], size=7)
+    else:
+        pdf.set_font("Helvetica", "I", 8.5)
+        pdf.cell(0, 5, "Belum ada data evaluasi.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "I", 7.5)
+    pdf.multi_cell(0, 4, pdf_text("Kenaikan: post-test dikurangi pre-test, hanya peserta yang memiliki kedua nilai. "
+                                  "Narasumber pada laporan kepuasan ditulis dengan kode kecuali bersedia disebut namanya."))
+
+
+def rate_of(part, whole):
+    return round(part / whole, 4) if whole else None
+
+
 def summary_pdf(report: dict) -> bytes:
-    """One A4 page: headline figures, budget, and the ten regencies/cities."""
+    """Two A4 pages: headline figures, budget and the ten regencies/cities; then the budget by component and
+    triwulan, learning and satisfaction."""
     from fpdf import FPDF
 
     summary = report["summary"]
@@ -120,7 +218,7 @@ def summary_pdf(report: dict) -> bytes:
     pdf.set_font("Helvetica", "", 8.5)
     for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
         for header, value in (left, right):
-            pdf.cell(58, 5.2, header, border="B")
+            pdf.cell(58, 5.2, pdf_text(header), border="B")
             pdf.cell(35, 5.2, value, border="B", align="R")
         pdf.ln(5.2)
     pdf.ln(3)
@@ -146,4 +244,6 @@ def summary_pdf(report: dict) -> bytes:
     pdf.multi_cell(0, 4, "Koperasi terlatih: koperasi dengan sekurang-kurangnya satu peserta lulus. Biaya per lulusan "
                          "dan per koperasi dihitung dari angkatan yang sudah ditutup. Sektor riil: di luar simpan "
                          f"pinjam. Pagu {rupiah(summary['budget']['allocation'])}.")
+    if "budget_report" in report:
+        _budget_and_learning_page(pdf, report)
     return bytes(pdf.output())

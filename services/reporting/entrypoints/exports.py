@@ -1,7 +1,9 @@
 """Downloads of the reports: CSV and XLSX per report, the whole workbook, and the one-page PDF summary."""
 from __future__ import annotations
 
+import re
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,14 +14,22 @@ from services.reporting.service_layer import reports
 from shared.http import file_download
 
 router = APIRouter(prefix="/api/v1/reports", tags=["exports"])
-ReportName = Literal["summary", "districts", "sectors", "cooperative-types", "sexes", "batches"]
+ReportName = Literal["summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "learning",
+                     "satisfaction", "narasumber", "budget-components", "budget-quarters", "budget-districts",
+                     "budget-batches", "cooperatives", "schedule"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ALL_SHEETS = ("summary", *reports.BREAKDOWNS)
+ALL_SHEETS = ("summary", *reports.BREAKDOWNS, *reports.TABLES)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII-only filename (anything else becomes "_", no quote or backslash can break out)
+    and the exact name in RFC 5987's filename* for clients that read it."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "unduhan"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(content, media_type=media_type, headers={"Content-Disposition": content_disposition(filename)})
 
 
 def _stem(name: str, fiscal_year: int | None) -> str:
@@ -39,6 +49,16 @@ async def export_pdf(request: Request, principal: Viewer, fiscal_year: FiscalYea
                      programme_id: ProgrammeId = None):
     report = await reports.everything(request.app.state.runtime.sessions, **report_args(request, fiscal_year, programme_id))
     return _download(documents.summary_pdf(report), "application/pdf", _stem("ringkasan", fiscal_year) + ".pdf")
+
+
+@router.get("/schedule.xlsx", summary="Jadwal pelatihan tahun anggaran: setiap angkatan dengan tanggal, tempat, "
+                                      "materi/judul, JP, kapasitas, kabupaten/kota sasaran dan status",
+            **file_download(XLSX, "Jadwal XLSX"))
+async def export_schedule(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                          programme_id: ProgrammeId = None):
+    rows = (await reports.schedule(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                   programme_id=programme_id))["rows"]
+    return _download(documents.workbook({"schedule": rows}, ("schedule",)), XLSX, _stem("jadwal", fiscal_year) + ".xlsx")
 
 
 @router.get("/{name}.csv", summary="Satu laporan sebagai CSV", **file_download("text/csv", "CSV (UTF-8)"))

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 
 from services.reporting.domain.budget import DISTRICT_RULE, QUARTER_RULE
-from services.reporting.schemas import (BatchReport, BudgetComponentReport, BudgetReport, DistrictReport,
-                                        LearningReport,
+from services.reporting.schemas import (BatchReport, BudgetComponentReport, BudgetReport, CooperativeReport,
+                                        DistrictReport, LearningReport,
                                         SatisfactionReport, SectorReport, Summary)
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
@@ -104,3 +104,12 @@ async def get_budget(request: Request, principal: Viewer, fiscal_year: FiscalYea
                      = "component"):
     return await reports.budget_report(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
                                        programme_id=programme_id, by=by)
+
+
+@router.get("/cooperatives", response_model=CooperativeReport,
+            summary="Indikator koperasi per kabupaten/kota: aktif dan tidak aktif, anggota laki-laki dan perempuan, "
+                    "nilai ODS, terlatih pada tahun anggaran, aktif yang belum terlatih")
+async def get_cooperatives(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+                           programme_id: ProgrammeId = None):
+    return await reports.cooperatives(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
+                                      programme_id=programme_id)

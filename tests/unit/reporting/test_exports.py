@@ -29,7 +29,9 @@ async def test_the_workbook_has_one_sheet_per_breakdown_with_rupiah_formatted(lo
     response = await viewer.get("/api/v1/reports/export.xlsx", params={"fiscal_year": 2023})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Ringkasan", "Kabupaten-Kota", "Sektor", "Jenis Koperasi", "Jenis Kelamin", "Angkatan"]
+    assert book.sheetnames == ["Ringkasan", "Kabupaten-Kota", "Sektor", "Jenis Koperasi", "Jenis Kelamin", "Angkatan",
+                               "Hasil Belajar", "Kepuasan", "Narasumber", "Anggaran Komponen", "Anggaran Triwulan",
+                               "Anggaran Kab-Kota", "Anggaran Angkatan", "Indikator Koperasi", "Jadwal"]
     summary = {row[0].value: row[1] for row in book["Ringkasan"].iter_rows(min_row=2)}
     assert summary["Koperasi terlatih"].value == 28 and summary["Target koperasi"].value == 600
     assert summary["Realisasi anggaran"].value == 56_000_000
@@ -43,15 +45,17 @@ async def test_the_workbook_has_one_sheet_per_breakdown_with_rupiah_formatted(lo
 
 async def test_each_report_downloads_as_xlsx_and_csv(log, feed, viewer):
     await seeded(log, feed)
-    for name in ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches"):
+    for name in ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "learning",
+                 "satisfaction", "narasumber", "budget-components", "budget-quarters", "budget-districts",
+                 "budget-batches", "cooperatives", "schedule"):
         for fmt in ("csv", "xlsx"):
             response = await viewer.get(f"/api/v1/reports/{name}.{fmt}")
             assert response.status_code == 200, (name, fmt, response.text[:200])
     assert (await viewer.get("/api/v1/reports/salaries.csv")).status_code == 422
 
 
-async def test_the_pdf_summary_is_one_page(log, feed, viewer):
+async def test_the_pdf_summary_is_two_pages(log, feed, viewer):
     await seeded(log, feed)
     response = await viewer.get("/api/v1/reports/summary.pdf", params={"fiscal_year": 2023})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert response.content.count(b"/Type /Page") - response.content.count(b"/Type /Pages") == 1
+    assert response.content.count(b"/Type /Page") - response.content.count(b"/Type /Pages") == 2
