@@ -240,7 +240,7 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     # Reporting: figures without personal data, for every signed-in role.
     **{(RP, "GET", f"/api/v1/reports/{name}"): Expect(EVERYONE) for name in (
         "summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components",
-        "learning", "satisfaction", "budget", "export.xlsx", "summary.pdf")},
+        "learning", "satisfaction", "budget", "cooperatives", "schedule.xlsx", "export.xlsx", "summary.pdf")},
     (RP, "GET", "/api/v1/reports/{name}.csv"): Expect(EVERYONE),
     (RP, "GET", "/api/v1/reports/{name}.xlsx"): Expect(EVERYONE),
 }
