@@ -19,7 +19,7 @@ from services.training.service_layer import bundle, evidence, papers, programmes
 from services.training.service_layer.batches import get_batch
 from shared import pages
 from shared.auth import Principal, Role, require
-from shared.errors import DomainError, Forbidden, Invalid, field_error
+from shared.errors import DomainError, Invalid, field_error
 from shared.http import file_download
 
 PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -111,11 +111,8 @@ async def delete_evidence(batch_id: uuid.UUID, evidence_id: uuid.UUID, principal
 
 @api.get("/batches/{batch_id}/report-texts", response_model=ReportTexts, summary="Teks laporan pelaksanaan")
 async def get_texts(batch_id: uuid.UUID, principal: Staff, uow: UowDep):
-    if principal.role not in (Role.ADMIN, Role.TRAINING_STAFF):  # as the report itself: the UPTD's staff
-        raise Forbidden("Laporan pelaksanaan disusun oleh staf pelatihan UPTD.")
     async with uow:
-        await get_batch(uow.session, batch_id)
-        row = await report.texts_of(uow.session, batch_id)
+        row = await report.read_texts(uow.session, principal=principal, batch_id=batch_id)
         return {k: getattr(row, k, "") if row else "" for k in report.TEXT_FIELDS}
 
 

@@ -48,6 +48,14 @@ async def texts_of(session, batch_id: uuid.UUID) -> ReportText | None:
     return await session.get(ReportText, batch_id)
 
 
+async def read_texts(session, *, principal: Principal, batch_id: uuid.UUID) -> ReportText | None:
+    """The saved texts, for the UPTD's staff alone: like the report they go into."""
+    await get_batch(session, batch_id)
+    if principal.role not in (Role.ADMIN, Role.TRAINING_STAFF):
+        raise Forbidden("Laporan pelaksanaan disusun oleh staf pelatihan UPTD.")
+    return await texts_of(session, batch_id)
+
+
 def suggested_texts(batch: Batch, programme: Programme | None) -> dict[str, str]:
     """A first draft for the page's text areas, from what the batch says; nothing is printed until saved."""
     funding = f" dari {programme.funding_source} ({programme.name})" if programme else ""
@@ -134,7 +142,6 @@ async def report_model(session, store, *, principal: Principal, batch_id: uuid.U
     ensure_assigned(principal, batch)
     if principal.role == Role.TRAINER:
         raise Forbidden("Laporan pelaksanaan disusun oleh staf pelatihan UPTD.")
-    programme = await session.get(Programme, batch.programme_id) if batch.programme_id else None
     texts = await texts_of(session, batch_id)
     rows = await sessions_of(session, batch_id)
     names = await trainer_names(session, rows)
