@@ -156,7 +156,7 @@ def _letterhead(pdf: _Paper, head: Letterhead, *, top: float) -> float:
     return foot + 1.3
 
 
-def _qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
+def qr_block(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
     """Draw the QR code as vector squares: crisp when printed, and no image encoding per certificate."""
     matrix = [list(row) for row in segno.make(url, error="m").matrix_iter(scale=1, border=0)]
     cell = size / len(matrix)
@@ -224,7 +224,7 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     _signature(pdf, 180, sign_y, 95, f"{paper.venue}, {tanggal(paper.end_date)}\n{signer.position}", signer)
     if co:
         _signature(pdf, 85, sign_y, 90, f"Mengetahui,\n{co[0].position}", co[0])
-    _qr(pdf, paper.verification_url, 27, sign_y + 2, 32)
+    qr_block(pdf, paper.verification_url, 27, sign_y + 2, 32)
     pdf.font(7)
     pdf.set_xy(20, sign_y + 35)
     pdf.cell(46, 3.5, "Pindai untuk memeriksa keaslian", align="C")
