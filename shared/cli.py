@@ -348,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
-    for extra in ("bench.cli", "shared.demo"):
+    for extra in ("bench.cli", "shared.demo", "shared.backup"):
         try:
             module = importlib.import_module(extra)
         except ModuleNotFoundError as exc:
