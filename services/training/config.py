@@ -10,6 +10,9 @@ from shared.budget import DEFAULT_COMPONENTS, Component, parse_components
 from shared.settings import ServiceSettings
 
 
+DEV_EVALUATION_KEY = "dev-only-evaluation-key-change-me"
+
+
 class TrainingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
 
@@ -40,6 +43,11 @@ class TrainingSettings(ServiceSettings):
     evidence_max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     evidence_max_batch_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
 
+    # --- the participants' evaluation (issue 15) ----------------------------------------------------------------------
+    # Signs the personal evaluation links (HMAC-SHA256): a code not made with it is refused before any lookup. The
+    # development default is refused when SIPELKOP_ENV=production.
+    evaluation_key: str = Field(default=DEV_EVALUATION_KEY, min_length=16)
+
     @model_validator(mode="after")
     def _defaults(self):
         if not self.database_url:
@@ -48,6 +56,8 @@ class TrainingSettings(ServiceSettings):
             self.public_base_url = f"http://{self.host}:{self.port}"
         self.public_base_url = self.public_base_url.rstrip("/")
         parse_components(self.budget_components)  # a malformed list stops the service at start
+        if self.env == "production" and self.evaluation_key == DEV_EVALUATION_KEY:
+            raise ValueError("TRAINING_EVALUATION_KEY must be set to a secret in production")
         self.evidence_dir  # an unusable evidence store stops the service at start, not at the first upload
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
