@@ -7,8 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from services.registration.domain.cooperative_records import check_rat_year, normalise_nib
 from services.registration.domain.reference import (GRADES, normalise_kind, normalise_position, normalise_sector,
-                                                    parse_active)
+                                                    parse_active, parse_syariah)
+from shared.clock import business_today
 from shared.regions import is_district
 
 
@@ -73,6 +75,26 @@ class CooperativeFields(Strict):
     def _active(cls, v):
         return None if v is None else parse_active(v)
 
+    @field_validator("syariah", mode="before", check_fields=False)
+    @classmethod
+    def _syariah(cls, v):
+        return None if v is None else parse_syariah(v)
+
+    @field_validator("nib", mode="before", check_fields=False)
+    @classmethod
+    def _nib(cls, v):
+        return normalise_nib(v)
+
+    @field_validator("last_rat_year", mode="before", check_fields=False)
+    @classmethod
+    def _blank_year(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("last_rat_year", check_fields=False)
+    @classmethod
+    def _rat_year(cls, v):
+        return check_rat_year(v, this_year=business_today().year)  # the province's year (WITA)
+
 
 class CooperativeCreate(CooperativeFields):
     name: str = Field(min_length=3, max_length=200)
@@ -86,6 +108,12 @@ class CooperativeCreate(CooperativeFields):
     grade: str | None = Field(default=None, description="Grade ODS: A, B, C1, C2, D")
     members_male: int = Field(default=0, ge=0, le=1_000_000)
     members_female: int = Field(default=0, ge=0, le=1_000_000)
+    nib: str | None = Field(default=None, description="NIB (OSS) 13 angka; boleh kosong")
+    last_rat_year: int | None = Field(default=None, description="Tahun RAT terakhir; menentukan grade ODS bila "
+                                                                "grade tidak diisi (RAT sebelum 3 tahun terakhir: D)")
+    syariah: bool = Field(default=False, description="Pola syariah (KSPPS/USPPS)")
+    managers_count: int = Field(default=0, ge=0, le=10_000, description="Jumlah pengurus")
+    employees_count: int = Field(default=0, ge=0, le=100_000, description="Jumlah karyawan")
 
 
 class CooperativeUpdate(CooperativeFields):
@@ -102,6 +130,11 @@ class CooperativeUpdate(CooperativeFields):
     grade: str | None = None
     members_male: int | None = Field(default=None, ge=0, le=1_000_000)
     members_female: int | None = Field(default=None, ge=0, le=1_000_000)
+    nib: str | None = None
+    last_rat_year: int | None = None
+    syariah: bool | None = None
+    managers_count: int | None = Field(default=None, ge=0, le=10_000)
+    employees_count: int | None = Field(default=None, ge=0, le=100_000)
 
 
 class CooperativeRead(BaseModel):
@@ -118,6 +151,11 @@ class CooperativeRead(BaseModel):
     members_male: int
     members_female: int
     members_total: int
+    nib: str | None = None
+    last_rat_year: int | None = None
+    syariah: bool = False
+    managers_count: int = 0
+    employees_count: int = 0
     version: int = 1
     created_at: datetime | None = None
     created_by: str | None = None
@@ -138,7 +176,8 @@ class CooperativePage(Page):
 class ParticipantCreate(Strict):
     nik: str = Field(description="NIK 16 angka")
     full_name: str = Field(min_length=2, max_length=200)
-    position: str = Field(default="ketua", description="ketua, sekretaris, bendahara, pengawas, manajer, karyawan")
+    position: str = Field(default="ketua", description="ketua, sekretaris, bendahara, pengawas, dewan pengawas "
+                                                        "syariah, manajer, karyawan, anggota")
     phone: str | None = Field(default=None, max_length=30)
     email: EmailStr | None = None
     cooperative_id: uuid.UUID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
@@ -34,6 +34,12 @@ class Cooperative(Base):
     grade: Mapped[str | None] = mapped_column(String(4))
     members_male: Mapped[int] = mapped_column(Integer, default=0)
     members_female: Mapped[int] = mapped_column(Integer, default=0)
+    # Registry fields beyond the basics (migration 0004); optional on records registered before them.
+    nib: Mapped[str | None] = mapped_column(String(13))  # Nomor Induk Berusaha (OSS), 13 digits
+    last_rat_year: Mapped[int | None] = mapped_column(Integer)  # year of the last annual members' meeting
+    syariah: Mapped[bool] = mapped_column(default=False, server_default=false())  # KSPPS/USPPS pattern
+    managers_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    employees_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))

@@ -8,7 +8,9 @@ from importlib import resources
 
 KINDS = ("simpan pinjam", "konsumen", "produsen", "pemasaran", "jasa")  # jenis, UU 25/1992
 GRADES = ("A", "B", "C1", "C2", "D")  # ODS grade from RAT history
-POSITIONS = ("ketua", "sekretaris", "bendahara", "pengawas", "manajer", "karyawan")
+# DPS (dewan pengawas syariah) supervises a syariah cooperative; anggota: members the ministry's programme admits.
+POSITIONS = ("ketua", "sekretaris", "bendahara", "pengawas", "dewan pengawas syariah", "manajer", "karyawan",
+             "anggota")
 
 
 @cache
@@ -41,8 +43,9 @@ def normalise_kind(raw: str) -> str:
 
 
 def normalise_position(raw: str) -> str:
-    value = (raw or "").strip().lower()
-    value = {"manajer/pengelola": "manajer", "pengelola": "manajer"}.get(value, value)
+    value = " ".join((raw or "").strip().lower().split())
+    value = {"manajer/pengelola": "manajer", "pengelola": "manajer", "dps": "dewan pengawas syariah",
+             "pengawas syariah": "dewan pengawas syariah"}.get(value, value)
     if value not in POSITIONS:
         raise ValueError("jabatan tidak dikenal; pilih salah satu: " + ", ".join(POSITIONS))
     return value
@@ -58,3 +61,15 @@ def parse_active(raw) -> bool:
     if value in ("tidak aktif", "nonaktif", "non aktif", "tidak", "t", "0", "false", "inactive"):
         return False
     raise ValueError("status harus 'aktif' atau 'tidak aktif'")
+
+
+def parse_syariah(raw) -> bool:
+    """Whether a cooperative runs on the syariah pattern (KSPPS/USPPS), as a form or a spreadsheet says it."""
+    if isinstance(raw, bool):
+        return raw
+    value = str(raw).strip().lower()
+    if value in ("ya", "y", "1", "true", "syariah", "on"):
+        return True
+    if value in ("tidak", "t", "0", "false", "konvensional", "", "off"):
+        return False
+    raise ValueError("pola syariah harus 'ya' atau 'tidak'")

@@ -46,7 +46,8 @@ def _cooperative_choices(principal) -> dict:
 
 @router.get("/koperasi/baru")
 async def new_cooperative_form(request: Request, principal: PagePrincipal):
-    values = {"district_code": principal.district, "active": "aktif", "members_male": 0, "members_female": 0}
+    values = {"district_code": principal.district, "active": "aktif", "members_male": 0, "members_female": 0,
+              "syariah": "tidak", "managers_count": 0, "employees_count": 0}
     return render(request, "cooperative_form.html", principal, values=values, errors={}, cooperative_id=None,
                   **_cooperative_choices(principal))
 
@@ -55,7 +56,8 @@ async def new_cooperative_form(request: Request, principal: PagePrincipal):
 async def edit_cooperative_form(request: Request, cooperative_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
     async with uow:
         found = await cooperatives.get_cooperative(uow.session, principal=principal, cooperative_id=cooperative_id)
-        values = {**cooperatives.to_read(found), "active": "aktif" if found.active else "tidak aktif"}
+        values = {**cooperatives.to_read(found), "active": "aktif" if found.active else "tidak aktif",
+                  "syariah": "ya" if found.syariah else "tidak"}
     return render(request, "cooperative_form.html", principal, values=values, errors={},
                   cooperative_id=cooperative_id, **_cooperative_choices(principal))
 
@@ -64,7 +66,8 @@ async def edit_cooperative_form(request: Request, cooperative_id: uuid.UUID, pri
 @router.post("/koperasi/{cooperative_id}/ubah")
 async def save_cooperative(request: Request, principal: PagePrincipal, uow: UowDep,
                            cooperative_id: uuid.UUID | None = None):
-    form = blank_to_none(await checked_form(request), "legal_entity_number", "address", "grade")
+    form = blank_to_none(await checked_form(request), "legal_entity_number", "address", "grade", "nib",
+                         "last_rat_year")
     try:
         data = CooperativeCreate(**{k: v for k, v in form.items() if k in CooperativeCreate.model_fields})
         async with uow:

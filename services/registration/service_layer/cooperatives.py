@@ -8,9 +8,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.registration.adapters.orm import Cooperative, Participant
+from services.registration.domain.cooperative_records import grade_from_last_rat
 from services.registration.schemas import CooperativeCreate, CooperativeUpdate
 from services.registration.service_layer import audit
 from shared.auth import Principal, Role
+from shared.clock import business_today
 from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
 from shared.events.registration import CooperativeRegistered, CooperativeUpdated
@@ -44,8 +46,8 @@ async def register_cooperative(uow: UnitOfWork, *, principal: Principal, data: C
     if taken:
         raise Conflict("Nomor Induk Koperasi sudah terdaftar.",
                        fields=[field_error("registration_number", "sudah dipakai koperasi lain")])
-    cooperative = Cooperative(**data.model_dump(), created_at=datetime.now(UTC), created_by=principal.subject,
-                              version=1)
+    cooperative = Cooperative(**with_derived_grade(data.model_dump()), created_at=datetime.now(UTC),
+                              created_by=principal.subject, version=1)
     session.add(cooperative)
     try:
         await session.flush()
@@ -73,7 +75,7 @@ async def update_cooperative(uow: UnitOfWork, *, principal: Principal, cooperati
     ensure_district(principal, cooperative.district_code)
     changes = data.model_dump(exclude_unset=isinstance(data, CooperativeUpdate))
     for required in ("name", "registration_number", "district_code", "kind", "sector", "active",
-                     "members_male", "members_female"):
+                     "members_male", "members_female", "syariah", "managers_count", "employees_count"):
         if required in changes and changes[required] is None:
             raise Conflict(f"{required} tidak boleh dikosongkan.", fields=[field_error(required, "wajib diisi")])
     if "district_code" in changes:
@@ -83,6 +85,10 @@ async def update_cooperative(uow: UnitOfWork, *, principal: Principal, cooperati
             select(Cooperative.id).where(Cooperative.registration_number == number)):
         raise Conflict("Nomor Induk Koperasi sudah terdaftar.",
                        fields=[field_error("registration_number", "sudah dipakai koperasi lain")])
+    grade = with_derived_grade({"grade": changes.get("grade", cooperative.grade),
+                                "last_rat_year": changes.get("last_rat_year", cooperative.last_rat_year)})["grade"]
+    if grade is not None or "grade" in changes:
+        changes["grade"] = grade  # a grade given stays; none given: the RAT year's
     before = {key: getattr(cooperative, key) for key in changes}
     delta = audit.diff(before, changes)
     if not delta:
@@ -138,6 +144,16 @@ async def list_cooperatives(session, *, principal: Principal, district: str | No
     return list(rows.all()), total
 
 
+def with_derived_grade(values: dict) -> dict:
+    """Where no ODS grade is given, the grade the year of the last RAT gives (D when it is older than 3 years)."""
+    if values.get("grade") is None and values.get("last_rat_year"):
+        return {**values, "grade": grade_from_last_rat(values["last_rat_year"], this_year=business_today().year)}
+    return values
+
+
+REGISTRY_FIELDS = ("nib", "last_rat_year", "syariah", "managers_count", "employees_count")
+
+
 def public_state(c: Cooperative) -> dict:
     """What other services learn of a cooperative (the event body): no personal data."""
     return {"name": c.name, "registration_number": c.registration_number, "district_code": c.district_code,
@@ -148,4 +164,6 @@ def public_state(c: Cooperative) -> dict:
 def to_read(c: Cooperative) -> dict:
     return {"id": c.id, "legal_entity_number": c.legal_entity_number, "address": c.address,
             "members_total": c.members_male + c.members_female, "version": c.version, "created_at": c.created_at,
-            "created_by": c.created_by, "updated_at": c.updated_at, "updated_by": c.updated_by, **public_state(c)}
+            "created_by": c.created_by, "updated_at": c.updated_at, "updated_by": c.updated_by,
+            # Registry fields stay in registration this round (not in the event contract).
+            **{key: getattr(c, key) for key in REGISTRY_FIELDS}, **public_state(c)}

@@ -20,12 +20,20 @@ COOPERATIVE_COLUMNS = [
     Column("grade_ods", "grade", "A, B, C1, C2, D atau kosong", ("grade",)),
     Column("anggota_laki_laki", "members_male", "jumlah anggota laki-laki; kosong = 0", ("anggota_pria",)),
     Column("anggota_perempuan", "members_female", "jumlah anggota perempuan; kosong = 0", ("anggota_wanita",)),
+    Column("nib", "nib", "boleh kosong; Nomor Induk Berusaha dari OSS, 13 angka (format sel: teks)",
+           ("nomor_induk_berusaha",), text=True),
+    Column("tahun_rat_terakhir", "last_rat_year", "boleh kosong; tahun RAT terakhir, mis. 2023 (tidak boleh "
+           "di masa depan); bila grade_ods kosong dan RAT lebih dari 3 tahun lalu, grade menjadi D", ("tahun_rat",)),
+    Column("pola_syariah", "syariah", "ya atau tidak (KSPPS/USPPS); kosong = tidak", ("syariah",)),
+    Column("jumlah_pengurus", "managers_count", "kosong = 0", ("pengurus",)),
+    Column("jumlah_karyawan", "employees_count", "kosong = 0", ("karyawan",)),
 ]
 
 PARTICIPANT_COLUMNS = [
     Column("nik", "nik", "wajib; 16 angka (format sel: teks)", text=True),
     Column("nama_lengkap", "full_name", "wajib", ("nama",)),
-    Column("jabatan", "position", "ketua, sekretaris, bendahara, pengawas, manajer atau karyawan"),
+    Column("jabatan", "position", "ketua, sekretaris, bendahara, pengawas, dewan pengawas syariah, manajer, "
+           "karyawan atau anggota"),
     Column("telepon", "phone", "boleh kosong; 0812-3456-7890 atau +62 812 3456 7890", ("hp", "no_hp"), text=True),
     Column("email", "email", "boleh kosong"),
     Column("nomor_induk_koperasi", "registration_number", "wajib; koperasi harus sudah terdaftar", ("nomor_induk",),
@@ -35,7 +43,7 @@ PARTICIPANT_COLUMNS = [
 
 def cooperative_choices() -> dict[str, list[str]]:
     return {"kind": list(KINDS), "sector": list(sectors()), "active": ["aktif", "tidak aktif"],
-            "grade": list(GRADES), "district_code": list(districts())}
+            "grade": list(GRADES), "district_code": list(districts()), "syariah": ["ya", "tidak"]}
 
 
 def participant_choices() -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from services.registration.domain.enrollment import EnrollmentRefused
 from services.registration.domain.nik import mask_nik
 from services.registration.schemas import CooperativeCreate, ParticipantCreate
 from services.registration.service_layer import audit
-from services.registration.service_layer.cooperatives import public_state
+from services.registration.service_layer.cooperatives import public_state, with_derived_grade
 from services.registration.service_layer.enrollments import ACTIVE, nominate
 from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS, PARTICIPANT_COLUMNS, header_of
 from services.registration.service_layer.participants import (checked_nik, checked_phone, new_participant,
@@ -91,7 +91,7 @@ async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, rows: li
                 outcome.accepted.append({"row": row.number, "id": found[0], "key": data.registration_number,
                                          "created": False})
             continue
-        record = {"id": uuid.uuid4(), **data.model_dump(), "version": 1, "created_at": now,
+        record = {"id": uuid.uuid4(), **with_derived_grade(data.model_dump()), "version": 1, "created_at": now,
                   "created_by": principal.subject}
         new.append(record)
         outcome.accepted.append({"row": row.number, "id": record["id"], "key": data.registration_number,
