@@ -9,7 +9,8 @@ from prometheus_client import CollectorRegistry
 from services.registration.adapters.orm import messaging
 from services.registration.config import RegistrationSettings
 from services.registration.entrypoints.consumers import HANDLERS
-from services.registration.entrypoints import http, http_enrollments, http_imports, pages, pages_batches
+from services.registration.entrypoints import (http, http_enrollments, http_imports, http_planning, pages,
+                                              pages_batches)
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -27,5 +28,5 @@ def create_registration_app(settings: RegistrationSettings | None = None, *, sta
                             **kwargs) -> FastAPI:
     return create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Registrasi",
                       description="Pendaftaran koperasi, pengurus dan peserta pelatihan oleh dinas kabupaten/kota.",
-                      routers=[http.router, http_enrollments.router, http_imports.router, pages.router,
-                               pages_batches.router])
+                      routers=[http.router, http_enrollments.router, http_imports.router, http_planning.router,
+                               pages.router, pages_batches.router])

@@ -250,6 +250,11 @@ class EnrollmentRead(BaseModel):
     created_at: datetime | None = None
 
 
+class NominationRead(EnrollmentRead):
+    warnings: list[str] = Field(default_factory=list, description="Mis. koperasi sudah memiliki lulusan tahun "
+                                                                  "anggaran ini (bukan penolakan)")
+
+
 class EnrollmentCancelled(EnrollmentRead):
     promoted: EnrollmentRead | None = Field(default=None, description="Peserta daftar tunggu yang naik ke kursi ini")
 
@@ -283,6 +288,33 @@ class BatchRead(BaseModel):
     waitlisted: int
     district_seats_left: dict[str, int] = Field(default_factory=dict,
                                                 description="Sisa kuota per kabupaten/kota yang berkuota")
+
+
+class PlanningTraining(BaseModel):
+    batch_id: uuid.UUID
+    batch_code: str
+    batch_title: str
+    end_date: date
+    completed_at: datetime
+    completers: int
+
+
+class PlanningCooperative(CooperativeRead):
+    trained: bool
+    trainings: list[PlanningTraining] = Field(default_factory=list, description="Angkatan tahun anggaran ini "
+                                                                                "dengan lulusan dari koperasi ini")
+
+
+class PlanningPage(Page):
+    district_code: str
+    district_name: str
+    fiscal_year: int
+    target: int | None = Field(description="Target koperasi kabupaten/kota dari program tahun ini; null: belum ada")
+    trained_count: int = Field(description="Koperasi berbeda dengan lulusan tahun anggaran ini")
+    untrained_count: int = Field(description="Koperasi aktif yang belum dilatih tahun anggaran ini")
+    active_count: int
+    progress_percent: float | None
+    items: list[PlanningCooperative]
 
 
 class ImportAccepted(BaseModel):

@@ -123,3 +123,28 @@ class AuditEntry(Base):
     # Changed fields as {field: [old, new]}; personal data only as "(diubah)", never the value.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class CompletionRecord(Base):
+    """Who completed which batch, from training's participant.completed events: the planning list's "trained"."""
+
+    __tablename__ = "completions"
+    __table_args__ = (Index("ix_completions_cooperative", "cooperative_id"),)
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the decision's time (envelope)
+
+
+class ProgrammeTargets(Base):
+    """Training's programmes as far as planning needs them: the fiscal year and the target per kabupaten/kota."""
+
+    __tablename__ = "programme_targets"
+
+    programme_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, index=True)
+    target_cooperatives: Mapped[int] = mapped_column(Integer)
+    district_targets: Mapped[dict] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)

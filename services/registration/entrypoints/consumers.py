@@ -1,8 +1,9 @@
 """Which events registration applies, and with which use case."""
 from __future__ import annotations
 
-from services.registration.service_layer import batches
-from shared.events.training import BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated
+from services.registration.service_layer import batches, planning
+from shared.events.training import (BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated, ParticipantCompleted,
+                                    ProgrammePlanned, ProgrammeUpdated)
 from shared.revocation import REVOCATION_HANDLERS
 
 HANDLERS = {
@@ -11,4 +12,8 @@ HANDLERS = {
     BatchUpdated: batches.apply_batch_state,
     BatchCancelled: batches.apply_batch_cancelled,
     BatchClosed: batches.apply_batch_closed,
+    # The planning list: who completed (trained cooperatives) and the programmes' targets per district.
+    ParticipantCompleted: planning.apply_completion,
+    ProgrammePlanned: planning.apply_programme,
+    ProgrammeUpdated: planning.apply_programme,
 }

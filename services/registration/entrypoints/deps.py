@@ -14,4 +14,6 @@ Reader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER,
 RegistryReader = Annotated[Principal, Depends(require(Role.ADMIN, Role.DISTRICT_OFFICER, Role.RECONCILER))]
 # Day-one substitution: the UPTD's training staff too (officers only before the batch starts; the rule is in domain/).
 Substituter = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.DISTRICT_OFFICER))]
+# The planning list: officers (their district), the UPTD's training staff and admins (any district).
+Planner = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.DISTRICT_OFFICER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from services.registration.entrypoints.deps import Reader, Registrar, Substituter, UowDep
 from services.registration.schemas import (BatchRead, EnrollmentCancel, EnrollmentCancelled, EnrollmentCreate,
-                                           EnrollmentRead, SubstitutionCreate, SubstitutionRead)
+                                           EnrollmentRead, NominationRead, SubstitutionCreate, SubstitutionRead)
 from services.registration.service_layer import batches, enrollments, substitutions
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
@@ -26,11 +26,12 @@ async def get_batch(batch_id: uuid.UUID, principal: Reader, uow: UowDep):
         return await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
 
 
-@router.post("/enrollments", status_code=201, response_model=EnrollmentRead, summary="Daftarkan peserta ke angkatan")
+@router.post("/enrollments", status_code=201, response_model=NominationRead, summary="Daftarkan peserta ke angkatan")
 async def create_enrollment(body: EnrollmentCreate, principal: Registrar, uow: UowDep):
+    """A cooperative that already has a completer this fiscal year is nominated all the same, with a warning."""
     async with uow:
-        enrollment, position = await enrollments.enroll_participant(uow, principal=principal, data=body)
-        return enrollments.to_read(enrollment, position)
+        enrollment, position, warnings = await enrollments.enroll_participant(uow, principal=principal, data=body)
+        return {**enrollments.to_read(enrollment, position), "warnings": warnings}
 
 
 @router.get("/enrollments", response_model=list[EnrollmentRead], summary="Pendaftaran di wilayah Anda")

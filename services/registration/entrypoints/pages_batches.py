@@ -93,7 +93,7 @@ async def nominate(request: Request, batch_id: uuid.UUID, principal: PagePrincip
     try:
         data = EnrollmentCreate(batch_id=batch_id, participant_id=form.get("participant_id"))
         async with uow:
-            enrollment, position = await enrollments.enroll_participant(uow, principal=principal, data=data)
+            enrollment, position, _ = await enrollments.enroll_participant(uow, principal=principal, data=data)
     except (ValueError, DomainError) as exc:
         message = exc.message if isinstance(exc, DomainError) else "Pilih pengurus yang akan dicalonkan."
         return await _batch_page(request, principal, uow, batch_id, problem=message, status_code=409)

@@ -10,7 +10,7 @@ from services.registration.adapters.orm import BatchReplica, Cooperative, Enroll
 from services.registration.domain.enrollment import (EnrollmentRefused, Seats, check_cancellable, dates_overlap,
                                                      decide_enrollment)
 from services.registration.schemas import EnrollmentCreate
-from services.registration.service_layer import audit
+from services.registration.service_layer import audit, planning
 from services.registration.service_layer.cooperatives import district_scope, ensure_district
 from services.registration.service_layer.waiting_list import (batch_line, enrolled_event, lock_batch, position_of,
                                                               positions, promote_waiting, terms)
@@ -75,8 +75,9 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
 
 
 async def enroll_participant(uow: UnitOfWork, *, principal: Principal, data: EnrollmentCreate,
-                             today: date | None = None) -> tuple[Enrollment, int | None]:
-    """Enrol a participant, or put them on the waiting list; returns the enrolment and its place in line."""
+                             today: date | None = None) -> tuple[Enrollment, int | None, list[str]]:
+    """Enrol a participant, or put them on the waiting list; returns the enrolment, its place in line and warnings
+    (the cooperative is trained already this fiscal year: said, not refused)."""
     session = uow.session
     if data.inactive_override and principal.role != Role.ADMIN:
         raise Forbidden("Hanya admin provinsi yang dapat mengizinkan koperasi tidak aktif.",
@@ -90,8 +91,9 @@ async def enroll_participant(uow: UnitOfWork, *, principal: Principal, data: Enr
                                               inactive_override=data.inactive_override, today=today)
     except EnrollmentRefused as exc:
         raise refused(exc) from exc
+    warnings = await planning.nomination_warnings(session, participant=participant, batch=batch)
     await _commit(uow)
-    return enrollment, position
+    return enrollment, position, warnings
 
 
 async def cancel_enrollment(uow: UnitOfWork, *, principal: Principal, enrollment_id: uuid.UUID, reason: str,
