@@ -169,6 +169,9 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (R, "GET", "/api/v1/imports/template.xlsx"): Expect(PUBLIC),  # an empty form
     (R, "GET", "/api/v1/imports/participants/template.xlsx"): Expect(PUBLIC),
     (R, "GET", "/api/v1/audit"): Expect(ADMIN_ONLY),
+    # Planning the year's target: the officer's own district; admins (and the UPTD's training staff) any district.
+    (R, "GET", "/api/v1/planning/cooperatives"): Expect(REGISTRARS, query={"district": OWN}),
+    (R, "GET", "/api/v1/planning/cooperatives.xlsx"): Expect(REGISTRARS, query={"district": OWN}),
     # Training: the UPTD's staff; a trainer only the batches assigned.
     (TR, "POST", "/api/v1/programmes"): Expect(ADMIN_ONLY, body=lambda w: {"json": factories.programme()}, ok=(201,)),
     (TR, "GET", "/api/v1/programmes"): Expect({A, T, TO}),
