@@ -223,6 +223,13 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "PUT", "/api/v1/batches/{batch_id}/scores"): Expect(STAFF, body=scores_body),
     (TR, "POST", "/api/v1/batches/{batch_id}/scores/import"): Expect(STAFF, body=scores_upload),
     (TR, "GET", "/api/v1/batches/{batch_id}/scores/template.xlsx"): Expect(STAFF),
+    # The participants' evaluation: results for the staff and the batch's trainer; the links sheet (it makes new
+    # codes) for the UPTD's staff only (none for a batch nobody attended yet: 409); the public form (an unknown code
+    # is not found; the code is the only credential).
+    (TR, "GET", "/api/v1/batches/{batch_id}/evaluation"): Expect(STAFF),
+    (TR, "GET", "/api/v1/batches/{batch_id}/evaluation.xlsx"): Expect(STAFF),
+    (TR, "GET", "/api/v1/batches/{batch_id}/evaluation/links.pdf"): Expect(ADMIN_ONLY, ok=(200, 409)),
+    (TR, "POST", "/evaluasi/{code}"): Expect(PUBLIC),
     # The report bundle: evidence, the laporan pelaksanaan and its daftar nominatif (an officer: own district's rows).
     (TR, "POST", "/api/v1/batches/{batch_id}/evidence"): Expect(STAFF, body=evidence_upload, ok=(201,)),
     (TR, "GET", "/api/v1/batches/{batch_id}/evidence"): Expect(STAFF),
