@@ -53,6 +53,9 @@ class TrainerCreate(TrainerFields):
     rate_per_jp: int = Field(default=0, ge=0, le=10**9, description="Honorarium per JP (rupiah)")
     account_id: str | None = Field(default=None, min_length=1, max_length=120,
                                    description="Akun identitas (peran pelatih) milik narasumber ini")
+    code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", description="Kode narasumber di laporan, mis. NS-01 (kosong: nomor berikutnya)")
+    named_in_reports: bool = Field(default=False, description="Bersedia disebut namanya di laporan evaluasi "
+                                                              "(tanpa persetujuan: hanya kodenya)")
 
 
 class TrainerUpdate(TrainerFields):
@@ -68,6 +71,8 @@ class TrainerUpdate(TrainerFields):
     bank_account: str | None = Field(default=None, max_length=30)
     rate_per_jp: int | None = Field(default=None, ge=0, le=10**9)
     account_id: str | None = Field(default=None, min_length=1, max_length=120)
+    code: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+    named_in_reports: bool | None = None
 
 
 class TrainerRead(BaseModel):
@@ -84,6 +89,8 @@ class TrainerRead(BaseModel):
     bank_account: str | None
     rate_per_jp: int
     account_id: str | None
+    code: str
+    named_in_reports: bool
     version: int
 
 

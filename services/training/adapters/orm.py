@@ -53,6 +53,9 @@ class Trainer(Base):
     bank_account: Mapped[str | None] = mapped_column(String(20))
     rate_per_jp: Mapped[int] = mapped_column(BigInteger, default=0)  # rupiah
     account_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # an identity account of role trainer
+    # How reports name the narasumber ("NS-01"), and whether they agreed to be named there by name (0010).
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    named_in_reports: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))

@@ -25,6 +25,7 @@ SENSITIVE = ("nik", "npwp", "bank_account")
 async def register_trainer(uow: UnitOfWork, *, principal: Principal, data: TrainerCreate) -> Trainer:
     values = data.model_dump()
     _identified(values)
+    values["code"] = values.get("code") or await _next_code(uow.session)
     await _refuse_taken(uow.session, values)
     trainer = Trainer(**values, version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     uow.session.add(trainer)
@@ -79,7 +80,7 @@ def _identified(values: dict) -> None:
 
 async def _refuse_taken(session, values: dict, own_id: uuid.UUID | None = None) -> None:
     """One record per person and per account (the numbers themselves are not repeated in the message)."""
-    for field in ("nip", "nik", "account_id"):
+    for field in ("nip", "nik", "account_id", "code"):
         if not values.get(field):
             continue
         query = select(Trainer.id).where(getattr(Trainer, field) == values[field])
@@ -89,8 +90,18 @@ async def _refuse_taken(session, values: dict, own_id: uuid.UUID | None = None) 
             if field == "account_id":
                 raise Conflict("Akun ini sudah ditautkan ke narasumber lain.",
                                fields=[field_error(field, "sudah ditautkan ke narasumber lain")])
+            if field == "code":
+                raise Conflict(f"Kode {values[field]} sudah dipakai narasumber lain.",
+                               fields=[field_error(field, "sudah dipakai narasumber lain")])
             raise Conflict(f"Narasumber dengan {field.upper()} ini sudah terdaftar.",
                            fields=[field_error(field, "sudah terdaftar")])
+
+
+async def _next_code(session) -> str:
+    """NS-01, NS-02, ...: one past the highest of that form (a code given by hand may be anything else)."""
+    codes = (await session.scalars(select(Trainer.code).where(Trainer.code.like("NS-%")))).all()
+    numbers = [int(c[3:]) for c in codes if c[3:].isdigit()]
+    return f"NS-{max(numbers, default=0) + 1:02d}"
 
 
 async def get_trainer(session, trainer_id: uuid.UUID) -> Trainer:
@@ -118,7 +129,8 @@ async def list_trainers(session, principal: Principal, q: str | None = None) -> 
 
 def to_read(trainer: Trainer, principal: Principal) -> dict:
     answer = {k: getattr(trainer, k) for k in ("id", "name", "institution", "nip", "nik", "npwp", "phone",
-                                               "bank_name", "bank_account", "rate_per_jp", "account_id", "version")}
+                                               "bank_name", "bank_account", "rate_per_jp", "account_id", "code",
+                                               "named_in_reports", "version")}
     if principal.role != Role.ADMIN:
         for key in SENSITIVE:
             answer[key] = mask(answer[key])
