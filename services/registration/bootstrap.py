@@ -10,7 +10,7 @@ from services.registration.adapters.orm import messaging
 from services.registration.config import RegistrationSettings
 from services.registration.entrypoints.consumers import HANDLERS
 from services.registration.entrypoints import (http, http_enrollments, http_imports, http_planning, pages,
-                                              pages_batches)
+                                              pages_batches, pages_planning)
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -29,4 +29,4 @@ def create_registration_app(settings: RegistrationSettings | None = None, *, sta
     return create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Registrasi",
                       description="Pendaftaran koperasi, pengurus dan peserta pelatihan oleh dinas kabupaten/kota.",
                       routers=[http.router, http_enrollments.router, http_imports.router, http_planning.router,
-                               pages.router, pages_batches.router])
+                               pages.router, pages_batches.router, pages_planning.router])

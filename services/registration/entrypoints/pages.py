@@ -13,7 +13,7 @@ from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sec
 from services.registration.entrypoints.deps import UowDep
 from services.registration.entrypoints.page_kit import (PagePrincipal, blank_to_none, checked_form,
                                                         field_errors, render)
-from services.registration.schemas import CooperativeCreate, ParticipantCreate
+from services.registration.schemas import CooperativeCreate, ParticipantCreate, ParticipantUpdate
 from services.registration.service_layer import cooperatives, participants
 from shared.errors import DomainError
 from shared.regions import districts
@@ -21,6 +21,7 @@ from shared.regions import districts
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
 MESSAGES = {"koperasi-tersimpan": "Koperasi tersimpan.", "pengurus-tersimpan": "Pengurus tersimpan.",
+            "pengurus-diubah": "Perubahan data pengurus tersimpan.",
             "pengurus-sudah-ada": "NIK ini sudah terdaftar; data yang ada ditampilkan, tidak dibuat ganda."}
 
 
@@ -100,11 +101,13 @@ async def _cooperative_names(session, principal) -> dict:
     return {c.id: c.name for c in rows}
 
 
-async def _participant_form(request, principal, uow, values, errors, problem=None, status_code=200):
+async def _participant_form(request, principal, uow, values, errors, problem=None, status_code=200,
+                            participant_id=None):
     async with uow:
         names = await _cooperative_names(uow.session, principal)
     return render(request, "participant_form.html", principal, status_code=status_code, values=values,
                   errors=errors, problem=problem, positions=[(p, p) for p in POSITIONS],
+                  participant_id=participant_id,
                   cooperatives=sorted(((str(k), v) for k, v in names.items()), key=lambda item: item[1]))
 
 
@@ -125,3 +128,31 @@ async def save_participant(request: Request, principal: PagePrincipal, uow: UowD
         return await _participant_form(request, principal, uow, form, errors, problem, status_code=422)
     return _see("/peserta", "pengurus-tersimpan" if created else "pengurus-sudah-ada")
 
+
+
+@router.get("/peserta/{participant_id}/ubah")
+async def edit_participant_form(request: Request, participant_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
+    async with uow:
+        found = await participants.get_participant(uow.session, principal=principal, participant_id=participant_id)
+        values = {**participants.to_read(found, principal), "cooperative_id": str(found.cooperative_id)}
+    return await _participant_form(request, principal, uow, values, {}, participant_id=participant_id)
+
+
+@router.post("/peserta/{participant_id}/ubah")
+async def save_participant_changes(request: Request, participant_id: uuid.UUID, principal: PagePrincipal,
+                                   uow: UowDep):
+    """A correction: name, position, phone, e-mail, cooperative (the NIK is the person and is not edited here)."""
+    form = blank_to_none(await checked_form(request), "phone", "email", "cooperative_id")
+    try:
+        data = ParticipantUpdate(**{k: v for k, v in form.items() if k in ParticipantUpdate.model_fields})
+        async with uow:
+            await participants.update_participant(uow, principal=principal, participant_id=participant_id, data=data)
+    except (ValidationError, DomainError) as exc:
+        errors, problem = field_errors(exc)
+        async with uow:
+            found = await participants.get_participant(uow.session, principal=principal,
+                                                       participant_id=participant_id)
+            nik = participants.to_read(found, principal)["nik"]
+        return await _participant_form(request, principal, uow, {**form, "nik": nik}, errors, problem,
+                                       status_code=422, participant_id=participant_id)
+    return _see("/peserta", "pengurus-diubah")

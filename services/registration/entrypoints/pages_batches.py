@@ -17,7 +17,7 @@ from services.registration.entrypoints.page_kit import (BatchPagePrincipal, Page
 from services.registration.entrypoints.uploads import read_sheet
 from services.registration.schemas import EnrollmentCreate, SubstitutionCreate
 from services.registration.service_layer import (audit, audit_wording, batches, enrollments, import_formats, imports,
-                                                 participants, substitutions)
+                                                 nomination, participants, planning, substitutions)
 from shared.auth import Role
 from shared.errors import DomainError, Forbidden, Invalid
 
@@ -38,16 +38,15 @@ async def batch_list(request: Request, principal: PagePrincipal, uow: UowDep):
 
 
 async def _batch_page(request, principal, uow, batch_id, *, message=None, problem=None, status_code=200,
-                      substitution=None, replacing=None, walk_in_open=False):
+                      substitution=None, replacing=None, walk_in_open=False, search=None, confirm=None):
     async with uow:
         batch = await batches.get_batch(uow.session, principal=principal, batch_id=batch_id)
         nominated = await enrollments.list_enrollments(uow.session, principal=principal, batch_id=batch_id)
-        candidates = []
+        candidates, found = [], 0
         if principal.role != Role.TRAINING_STAFF:  # staff replace no-shows; nominating is the district's
-            people, _ = await participants.list_participants(uow.session, principal=principal, page_size=200)
-            active = {e["participant_id"] for e in nominated if e["status"] != "cancelled"}
-            candidates = [{"id": p.id, "full_name": p.full_name, "position": p.position} for p in people
-                          if p.id not in active]  # plain values: the session's rows expire when it closes
+            replica = await batches.replica(uow.session, batch_id)
+            candidates, found = await nomination.search_candidates(uow.session, principal=principal, batch=replica,
+                                                                   text=search)
         opened = (substitution or {}).get("enrollment_id") or replacing
         replaceable, substitutes = await substitutions.page_options(uow.session, principal=principal, batch=batch,
                                                                     nominated=nominated, opened=opened)
@@ -55,7 +54,8 @@ async def _batch_page(request, principal, uow, batch_id, *, message=None, proble
         may_walk_in, walk_ins = await substitutions.walk_in_options(uow.session, principal=principal, batch=batch,
                                                                     opened=walk_in)
     return render(request, "batch.html", principal, status_code=status_code, batch=batch, enrollments=nominated,
-                  candidates=candidates, message=message, problem=problem, replaceable=replaceable,
+                  candidates=candidates, candidates_found=found, search=search or "", confirm=confirm,
+                  message=message, problem=problem, replaceable=replaceable,
                   substitutes=substitutes, opened=opened, substitution=substitution or {},
                   may_walk_in=may_walk_in, walk_in_open=walk_in, walk_ins=walk_ins)
 
@@ -87,11 +87,28 @@ async def substitute(request: Request, batch_id: uuid.UUID, enrollment_id: uuid.
     return RedirectResponse(f"/angkatan/{batch_id}?pesan=substituted", status_code=303)
 
 
+@router.post("/angkatan/{batch_id}/cari")
+async def search(request: Request, batch_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
+    """The picker's search is sent in the body, so even the last digits of a NIK stay out of every URL."""
+    form = await checked_form(request)
+    return await _batch_page(request, principal, uow, batch_id, search=(form.get("cari") or "")[:100])
+
+
 @router.post("/angkatan/{batch_id}/calonkan")
 async def nominate(request: Request, batch_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
+    """A cooperative already trained this fiscal year is nominated only after the officer confirms it."""
     form = await checked_form(request)
     try:
         data = EnrollmentCreate(batch_id=batch_id, participant_id=form.get("participant_id"))
+        if form.get("konfirmasi") != "ya":
+            async with uow:
+                warnings = await planning.warnings_before_nominating(uow.session, batch_id=batch_id,
+                                                                     participant_id=data.participant_id)
+                person = await participants.get_participant(uow.session, principal=principal,
+                                                            participant_id=data.participant_id)
+                confirm = {"participant_id": person.id, "full_name": person.full_name, "warnings": warnings}
+            if warnings:
+                return await _batch_page(request, principal, uow, batch_id, confirm=confirm)
         async with uow:
             enrollment, position, _ = await enrollments.enroll_participant(uow, principal=principal, data=data)
     except (ValueError, DomainError) as exc:

@@ -76,6 +76,13 @@ async def list_batches(session, *, principal: Principal | None = None,
     return result
 
 
+async def replica(session, batch_id: uuid.UUID) -> BatchReplica:
+    found = await session.get(BatchReplica, batch_id)
+    if found is None:
+        raise NotFound("Angkatan tidak ditemukan.")
+    return found
+
+
 async def get_batch(session, *, principal: Principal, batch_id: uuid.UUID) -> dict:
     found = await list_batches(session, principal=principal, batch_id=batch_id)
     if not found:

@@ -127,3 +127,12 @@ async def nomination_warnings(session, *, participant: Participant, batch: Batch
     codes = ", ".join(b["batch_code"] for b in found)
     return [f"{cooperative.name} sudah memiliki peserta yang lulus pada tahun anggaran {batch.fiscal_year} "
             f"(angkatan {codes}); pencalonan ini tidak menambah jumlah koperasi terlatih."]
+
+
+async def warnings_before_nominating(session, *, batch_id: uuid.UUID, participant_id: uuid.UUID) -> list[str]:
+    """The same warnings, asked before the nomination is made (the page's confirmation step)."""
+    batch = await session.get(BatchReplica, batch_id)
+    participant = await session.get(Participant, participant_id)
+    if batch is None or participant is None:
+        return []  # the nomination itself names what is missing
+    return await nomination_warnings(session, participant=participant, batch=batch)
