@@ -1,11 +1,22 @@
 """Base class and registry of event contracts: each event knows its type name, topic and aggregate."""
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 EVENT_TYPES: dict[str, type["DomainEvent"]] = {}
+
+# Every string and list of a contract is bounded (tests/unit/shared/test_contracts.py checks the schemas): a
+# forged event cannot make a consumer hold megabytes in one field. The bounds are the producers' own column
+# widths or wider, so no event a service ever published is refused on a replay.
+Name = Annotated[str, Field(max_length=200)]  # names, titles, venues
+Code = Annotated[str, Field(max_length=60)]  # codes, kinds, sectors, positions, grades, certificate numbers
+DistrictCode = Annotated[str, Field(max_length=8)]  # Kemendagri, "64.02"
+Actor = Annotated[str, Field(max_length=200)]  # an account id at identity
+Text = Annotated[str, Field(max_length=2000)]  # reasons and notes people type
+MAX_ROSTER = 1000  # participants of one batch (training refuses a capacity above 1000)
+MAX_DISTRICTS = 100  # the province has ten regencies and cities
 
 
 class Contract(BaseModel):

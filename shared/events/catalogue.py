@@ -44,6 +44,18 @@ def decode(raw: bytes | None) -> tuple[Envelope, DomainEvent]:
     return envelope, event
 
 
+def check_origin(envelope: Envelope, event: DomainEvent, topic: str) -> None:
+    """Raise PoisonEvent unless the event's type belongs to `topic` (without the deployment's prefix) and its
+    source is the service that owns that topic (`sipelkop.<service>.<thing>` is written by `/sipelkop/<service>`
+    alone): a producer allowed on one topic cannot pass its event off as another service's."""
+    if event.topic != topic:
+        raise PoisonEvent(f"jenis event {envelope.type} bukan milik topik {topic} (seharusnya {event.topic})")
+    owner = topic.split(".")[1] if topic.count(".") >= 2 else ""
+    if envelope.source != f"/sipelkop/{owner}":
+        raise PoisonEvent(f"sumber event {envelope.source[:100]!r} bukan layanan pemilik topik {topic} "
+                          f"(/sipelkop/{owner})")
+
+
 def _summary(exc: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()[:5]

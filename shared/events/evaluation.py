@@ -12,13 +12,11 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from shared.events.base import Contract, DomainEvent, topic_name
+from shared.events.base import MAX_ROSTER, Contract, DomainEvent, topic_name
 
 SCORE_TOPIC = topic_name("training", "score")
 EVALUATION_TOPIC = topic_name("training", "evaluation")
 
-# A batch holds at most a few hundred participants; the bound keeps a forged event from inflating a consumer.
-MAX_ROSTER = 1000
 Score = Field(default=None, ge=0, le=100, multiple_of=0.1)
 
 

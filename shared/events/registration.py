@@ -7,7 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from shared.events.base import DomainEvent, topic_name
+from shared.events.base import Code, DistrictCode, DomainEvent, Name, Text, topic_name
 
 Gender = Literal["L", "P"]  # laki-laki / perempuan, derived from the NIK
 
@@ -20,13 +20,13 @@ class CooperativeState(DomainEvent):
     """What other services need of a cooperative: its whole public state."""
 
     cooperative_id: uuid.UUID
-    name: str
-    registration_number: str  # Nomor Induk Koperasi
-    district_code: str  # Kemendagri code, e.g. "64.02"
-    kind: str  # jenis: simpan pinjam, konsumen, produsen, pemasaran, jasa
-    sector: str  # sektor usaha
+    name: Name
+    registration_number: Code  # Nomor Induk Koperasi
+    district_code: DistrictCode  # Kemendagri code, e.g. "64.02"
+    kind: Code  # jenis: simpan pinjam, konsumen, produsen, pemasaran, jasa
+    sector: Code  # sektor usaha
     active: bool
-    grade: str | None = None  # ODS grade A, B, C1, C2, D
+    grade: Code | None = None  # ODS grade A, B, C1, C2, D
     members_male: int = Field(ge=0)
     members_female: int = Field(ge=0)
 
@@ -47,9 +47,9 @@ class ParticipantRegistered(DomainEvent):
 
     participant_id: uuid.UUID
     cooperative_id: uuid.UUID
-    district_code: str
+    district_code: DistrictCode
     gender: Gender
-    position: str
+    position: Code
 
 
 class ParticipantUpdated(DomainEvent):
@@ -60,11 +60,11 @@ class ParticipantUpdated(DomainEvent):
     topic: ClassVar[str] = PARTICIPANT_TOPIC
 
     participant_id: uuid.UUID
-    full_name: str
+    full_name: Name
     gender: Gender
-    position: str
+    position: Code
     cooperative_id: uuid.UUID
-    district_code: str
+    district_code: DistrictCode
 
 
 class ParticipantEnrolled(DomainEvent):
@@ -76,13 +76,13 @@ class ParticipantEnrolled(DomainEvent):
     enrollment_id: uuid.UUID
     batch_id: uuid.UUID
     participant_id: uuid.UUID
-    full_name: str
+    full_name: Name
     gender: Gender
-    position: str
+    position: Code
     cooperative_id: uuid.UUID
-    cooperative_name: str
-    district_code: str
-    sector: str
+    cooperative_name: Name
+    district_code: DistrictCode
+    sector: Code
     enrolled_at: datetime
 
 
@@ -94,7 +94,7 @@ class EnrollmentWaitlisted(DomainEvent):
     batch_id: uuid.UUID
     participant_id: uuid.UUID
     cooperative_id: uuid.UUID
-    district_code: str
+    district_code: DistrictCode
     waitlist_position: int = Field(ge=1)
 
 
@@ -105,4 +105,4 @@ class EnrollmentCancelled(DomainEvent):
     enrollment_id: uuid.UUID
     batch_id: uuid.UUID
     participant_id: uuid.UUID
-    reason: str
+    reason: Text

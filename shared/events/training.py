@@ -7,7 +7,8 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from shared.events.base import Contract, DomainEvent, topic_name
+from shared.events.base import (MAX_DISTRICTS, MAX_ROSTER, Actor, Code, Contract, DistrictCode, DomainEvent,
+                                 Name, Text, topic_name)
 from shared.events.registration import Gender
 
 PROGRAMME_TOPIC = topic_name("training", "programme")
@@ -21,12 +22,12 @@ AttendanceStatus = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
 
 class ProgrammeState(DomainEvent):
     programme_id: uuid.UUID
-    name: str
+    name: Name
     fiscal_year: int
-    funding_source: str  # DAK, APBD, ...
+    funding_source: Code  # DAK, APBD, ...
     allocation: int = Field(ge=0)  # rupiah
     target_cooperatives: int = Field(ge=0)
-    district_targets: dict[str, int] = Field(default_factory=dict)
+    district_targets: dict[DistrictCode, int] = Field(default_factory=dict, max_length=MAX_DISTRICTS)
 
 
 class ProgrammePlanned(ProgrammeState):
@@ -43,16 +44,16 @@ class BatchState(DomainEvent):
     """A batch (angkatan) as registration and reporting need it."""
 
     batch_id: uuid.UUID
-    code: str
-    title: str
+    code: Code
+    title: Name
     programme_id: uuid.UUID | None = None
     fiscal_year: int
-    venue: str
+    venue: Name
     start_date: date
     end_date: date
     capacity: int = Field(ge=1)
-    eligible_districts: list[str]
-    district_quotas: dict[str, int] = Field(default_factory=dict)
+    eligible_districts: list[DistrictCode] = Field(max_length=MAX_DISTRICTS)
+    district_quotas: dict[DistrictCode, int] = Field(default_factory=dict, max_length=MAX_DISTRICTS)
     planned_budget: int = Field(default=0, ge=0)
     session_count: int = Field(ge=1)
 
@@ -72,14 +73,14 @@ class BatchCancelled(DomainEvent):
     topic: ClassVar[str] = BATCH_TOPIC
 
     batch_id: uuid.UUID
-    reason: str
+    reason: Text
 
 
 class BudgetLine(Contract):
     """One DAK component of a closing: planned and realised rupiah. `component` is a code of shared.budget's list,
     which is configurable: a consumer shows a code it does not know as it is."""
 
-    component: str
+    component: Code
     planned: int = Field(ge=0)
     realised: int = Field(ge=0)
 
@@ -96,13 +97,13 @@ class BatchClosed(DomainEvent):
     batch_id: uuid.UUID
     realised_cost: int = Field(ge=0)  # realisasi, rupiah: the sum of the components' realised
     closed_at: datetime
-    components: list[BudgetLine] | None = None
+    components: list[BudgetLine] | None = Field(default=None, max_length=100)
 
 
 class AttendanceMark(Contract):
     participant_id: uuid.UUID
     status: AttendanceStatus
-    note: str | None = None
+    note: Text | None = None
 
 
 class AttendanceRecorded(DomainEvent):
@@ -116,8 +117,8 @@ class AttendanceRecorded(DomainEvent):
     batch_id: uuid.UUID
     session_no: int = Field(ge=1)
     session_date: date
-    marks: list[AttendanceMark]
-    recorded_by: str
+    marks: list[AttendanceMark] = Field(max_length=MAX_ROSTER)
+    recorded_by: Actor
     correction: bool = False
     # Business time: when the trainer marked in the hall (may be earlier than the server received it).
     marked_at: datetime | None = None
@@ -127,7 +128,7 @@ class AttendanceChange(Contract):
     participant_id: uuid.UUID
     previous_status: AttendanceStatus
     status: AttendanceStatus
-    note: str | None = None
+    note: Text | None = None
 
 
 class AttendanceCorrected(DomainEvent):
@@ -139,8 +140,8 @@ class AttendanceCorrected(DomainEvent):
     batch_id: uuid.UUID
     session_no: int = Field(ge=1)
     session_date: date
-    changes: list[AttendanceChange]
-    corrected_by: str
+    changes: list[AttendanceChange] = Field(max_length=MAX_ROSTER)
+    corrected_by: Actor
     marked_at: datetime  # business time of the corrected marks
     corrected_at: datetime  # when the server recorded the correction
 
@@ -165,7 +166,7 @@ class SessionCompleted(DomainEvent):
     session_date: date
     roster_size: int = Field(ge=0)
     tallies: SessionTallies
-    present_participant_ids: list[uuid.UUID]
+    present_participant_ids: list[uuid.UUID] = Field(max_length=MAX_ROSTER)
     jp: int | None = Field(default=None, ge=1)
 
 
@@ -177,8 +178,8 @@ class CompletionDecision(DomainEvent):
     batch_id: uuid.UUID
     participant_id: uuid.UUID
     cooperative_id: uuid.UUID
-    district_code: str
-    sector: str
+    district_code: DistrictCode
+    sector: Code
     gender: Gender
     sessions_present: int = Field(ge=0)
     sessions_total: int = Field(ge=1)
@@ -195,14 +196,14 @@ class ParticipantNotCompleted(CompletionDecision):
     type: ClassVar[str] = "sipelkop.training.participant.not_completed.v1"
     topic: ClassVar[str] = COMPLETION_TOPIC
 
-    reason: str
+    reason: Text
 
 
 class CertificateIssued(DomainEvent):
     type: ClassVar[str] = "sipelkop.training.certificate.issued.v1"
     topic: ClassVar[str] = CERTIFICATE_TOPIC
 
-    certificate_number: str
+    certificate_number: Code
     batch_id: uuid.UUID
     participant_id: uuid.UUID
     issued_at: datetime
@@ -212,8 +213,8 @@ class CertificateRevoked(DomainEvent):
     type: ClassVar[str] = "sipelkop.training.certificate.revoked.v1"
     topic: ClassVar[str] = CERTIFICATE_TOPIC
 
-    certificate_number: str
+    certificate_number: Code
     batch_id: uuid.UUID
-    reason: str
+    reason: Text
     participant_id: uuid.UUID | None = None
     revoked_at: datetime | None = None

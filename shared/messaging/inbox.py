@@ -2,23 +2,31 @@
 
 Offsets are committed only after that transaction (see broker.subscribe), so a crash
 at any point redelivers, and the inbox turns the redelivery into a no-op.
+
+An event is parked, never applied, when its type or source does not belong to the topic it came from, or when its
+aggregate_version is more than `version_margin` ahead of the highest version this consumer has applied for that
+subject on that topic (kept in `consumer_subject_versions`, below): one forged event with version 2147483647
+would otherwise make every later real event of that aggregate look stale.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from sqlalchemy import event, select
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, event, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db import is_transient
 from shared.events.base import DomainEvent
-from shared.events.catalogue import PoisonEvent, decode
+from shared.events.catalogue import PoisonEvent, check_origin, decode
 from shared.events.envelope import Envelope
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.observability import bind_correlation
@@ -31,6 +39,22 @@ Handler = Callable[[UnitOfWork, Envelope, Any], Awaitable[None]]
 # arrival order. Used instead of the per-event handlers when given; the handlers still say which events count.
 BatchHandler = Callable[[UnitOfWork, list], Awaitable[None]]
 PERMANENT_ATTEMPTS = 3
+# How far ahead of what a consumer holds an event's aggregate_version may be (SIPELKOP_EVENT_VERSION_MARGIN).
+# Real producers count one per change; an aggregate that changed more often than this between two events a
+# consumer saw does not happen in this domain (a batch is edited tens of times, not thousands).
+EVENT_VERSION_MARGIN = int(os.environ.get("SIPELKOP_EVENT_VERSION_MARGIN", "1000"))
+
+# The highest aggregate_version each consumer applied per (topic without prefix, subject). The consumer's own
+# bookkeeping, like Alembic's alembic_version: it creates the table itself on first use (IF NOT EXISTS) in the
+# service's database, so it needs no migration in every service and no entry in their models; a rebuilt
+# reporting store gets it on its first batch like the store it replaces.
+_versions_metadata = MetaData()
+SUBJECT_VERSIONS = Table(
+    "consumer_subject_versions", _versions_metadata,
+    Column("topic", String(200), primary_key=True),
+    Column("subject", String(200), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+)
 
 
 class ConsumerMetrics:
@@ -53,13 +77,15 @@ class ConsumerMetrics:
 class EventConsumer:
     def __init__(self, *, name: str, uow_factory: Callable[[], UnitOfWork], dead_letters: DeadLetterStore,
                  handlers: dict[type[DomainEvent], Handler], registry: CollectorRegistry, topic_prefix: str = "",
-                 batch_handler: BatchHandler | None = None):
+                 batch_handler: BatchHandler | None = None, version_margin: int = EVENT_VERSION_MARGIN):
         self.name = name
+        self.version_margin = version_margin
+        self._versions_ready: set[str] = set()
         self.batch_handler = batch_handler
         self.topic_prefix = topic_prefix
         self._uow_factory = uow_factory
         self._dead_letters = dead_letters
-        self._handlers = handlers
+        self._handlers = dict(handlers)  # its own: a test or a rebuild changing it leaves the service's alone
         self._inbox = dead_letters.tables.inbox
         self.metrics = ConsumerMetrics(registry, name)
 
@@ -80,16 +106,30 @@ class EventConsumer:
             except PoisonEvent as exc:
                 await self._park(record, str(exc), None)
                 continue
+            try:
+                check_origin(envelope, event, self._logical_topic(record.topic))
+            except PoisonEvent as exc:
+                log.warning("consumer %s parks %s %s: %s", self.name, envelope.type, envelope.id, exc)
+                await self._park(record, str(exc), envelope.type)
+                continue
             if type(event) in self._handlers:
                 pending.append((record, envelope, event))
         if pending:
             await self._apply(pending)
 
+    def _logical_topic(self, topic: str) -> str:
+        if not topic.startswith(self.topic_prefix):
+            raise PoisonEvent(f"topik {topic} di luar ruang nama {self.topic_prefix!r}")
+        return topic[len(self.topic_prefix):]
+
     async def _apply(self, items: list) -> None:
         attempts, backoff = 0, 0.2
         while True:
             try:
-                await self._apply_once(items)
+                too_far = await self._apply_once(items)
+                for record, envelope, reason in too_far:
+                    log.warning("consumer %s parks %s %s: %s", self.name, envelope.type, envelope.id, reason)
+                    await self._park(record, reason, envelope.type)
                 return
             except Exception as exc:
                 if is_transient(exc):
@@ -113,19 +153,35 @@ class EventConsumer:
                 await self._park(record, f"{type(exc).__name__}: {exc}", envelope.type)
                 return
 
-    async def _apply_once(self, items: list) -> None:
+    async def _apply_once(self, items: list) -> list:
+        """Apply what may be applied in one transaction; hand back (record, envelope, reason) of the events too
+        far ahead, to be parked once the transaction is over (SQLite has one writer at a time)."""
         async with self._uow_factory() as uow:
+            await self._ensure_versions_table(uow.session.bind)
             look_up_without_flushing(uow.session)
             ids = [str(env.id) for _, env, _ in items]
             seen = set((await uow.session.execute(
                 select(self._inbox.c.event_id).where(self._inbox.c.event_id.in_(ids)))).scalars())
-            applied, newest, fresh = [], None, []
+            held = await self._held_versions(uow.session, items)
+            raised: set = set()
+            applied, newest, fresh, too_far = [], None, [], []
             for item in items:
                 record, envelope, event = item
                 event_id = str(envelope.id)
                 if event_id in seen:
                     self.metrics.duplicates.inc()
                     continue
+                key = (event.topic, envelope.subject)
+                holds = held.get(key, 0)
+                if envelope.aggregate_version > holds + self.version_margin:
+                    too_far.append((record, envelope, (
+                        f"versi agregat {envelope.aggregate_version} terlalu jauh di depan versi yang dipegang "
+                        f"({holds}) untuk {envelope.subject}: batasnya {self.version_margin} "
+                        "(SIPELKOP_EVENT_VERSION_MARGIN)")))
+                    continue
+                if envelope.aggregate_version > holds:
+                    held[key] = envelope.aggregate_version
+                    raised.add(key)
                 seen.add(event_id)
                 if self.batch_handler is None:
                     bind_correlation(envelope.correlation_id or event_id, event_id)
@@ -142,11 +198,50 @@ class EventConsumer:
                 await self.batch_handler(uow, fresh)
             if applied:
                 await uow.session.execute(self._inbox.insert(), applied)
+            if raised:
+                await self._record_versions(uow.session, {key: held[key] for key in raised})
             await uow.commit()
         for row in applied:
             self.metrics.applied.labels(self.name, row["event_type"]).inc()
         if newest:
             self.metrics.last_event_time.set(newest.timestamp())
+        return too_far
+
+    async def _ensure_versions_table(self, engine: AsyncEngine) -> None:
+        url = str(engine.url)
+        if url in self._versions_ready:
+            return
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(lambda sync: SUBJECT_VERSIONS.create(sync, checkfirst=True))
+        except Exception as exc:
+            # Two replicas creating it at once: the other one won, which is all that was wanted.
+            if is_transient(exc):
+                raise
+            async with engine.connect() as conn:
+                if not await conn.run_sync(lambda sync: sa_inspect(sync).has_table(SUBJECT_VERSIONS.name)):
+                    raise
+        self._versions_ready.add(url)
+
+    @staticmethod
+    async def _held_versions(session: AsyncSession, items: list) -> dict:
+        subjects = sorted({envelope.subject for _, envelope, _ in items})
+        table = SUBJECT_VERSIONS
+        with session.no_autoflush:
+            rows = await session.execute(select(table.c.topic, table.c.subject, table.c.version)
+                                         .where(table.c.subject.in_(subjects)))
+        return {(topic, subject): version for topic, subject, version in rows}
+
+    @staticmethod
+    async def _record_versions(session: AsyncSession, versions: dict) -> None:
+        table = SUBJECT_VERSIONS
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.topic, table.c.subject], set_={"version": statement.excluded.version},
+            where=table.c.version < statement.excluded.version)
+        await session.execute(statement, [{"topic": topic, "subject": subject, "version": version}
+                                          for (topic, subject), version in sorted(versions.items())])
 
     async def _park(self, record: Any, reason: str, event_type: str | None) -> None:
         backoff = 0.2

@@ -164,3 +164,49 @@ async def test_a_batch_handler_waits_out_a_database_that_is_away(runtime, monkey
     await runtime.consumer.handle_records([record(batch_event(uuid.uuid4()), 5)])
     assert applied == [5] and runtime.consumer.metrics.transient._value.get() == 1
     assert await runtime.dead_letters.list() == []
+
+
+def forged(batch_id, *, version=1, source="/sipelkop/training", cls=BatchUpdated, capacity=999):
+    raw = json.loads(batch_event(batch_id, version, cls, capacity=capacity))
+    raw["source"] = source
+    return json.dumps(raw).encode()
+
+
+async def test_an_event_from_a_service_that_does_not_own_the_topic_is_parked(runtime):
+    batch_id = uuid.uuid4()
+    await runtime.consumer.handle_records([record(forged(batch_id, source="/sipelkop/registration", cls=BatchScheduled))])
+    assert await capacities(runtime) == []
+    [letter] = await runtime.dead_letters.list()
+    assert "sumber event" in letter["error"] and "/sipelkop/training" in letter["error"]
+    assert letter["event_type"] == BatchScheduled.type
+
+
+async def test_an_event_whose_type_belongs_to_another_topic_is_parked(runtime):
+    raw = batch_event(uuid.uuid4())
+    await runtime.consumer.handle_records([ReplayRecord("sipelkop.training.session", 0, 1, b"k", raw)])
+    assert await capacities(runtime) == []
+    [letter] = await runtime.dead_letters.list()
+    assert "bukan milik topik sipelkop.training.session" in letter["error"]
+
+
+async def test_a_version_far_ahead_is_parked_and_the_next_real_update_applies(runtime):
+    batch_id = uuid.uuid4()
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 1), 1)])
+    await runtime.consumer.handle_records([record(forged(batch_id, version=2147483647), 2)])
+    assert await capacities(runtime) == [30]
+    [letter] = await runtime.dead_letters.list()
+    assert "versi agregat 2147483647 terlalu jauh" in letter["error"] and "(1)" in letter["error"]
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 2, BatchUpdated, capacity=35), 3)])
+    assert await capacities(runtime) == [35]
+
+
+async def test_the_margin_counts_from_what_the_consumer_holds(runtime):
+    runtime.consumer.version_margin = 10
+    batch_id = uuid.uuid4()
+    # A first event may start anywhere within the margin; later ones within the margin of the highest applied.
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 10), 1)])
+    await runtime.consumer.handle_records([record(batch_event(batch_id, 20, BatchUpdated, capacity=31), 2),
+                                           record(batch_event(batch_id, 31, BatchUpdated, capacity=32), 3)])
+    assert await capacities(runtime) == [31]
+    [letter] = await runtime.dead_letters.list()
+    assert letter["offset"] == 3 and "(20)" in letter["error"]
