@@ -11,7 +11,7 @@ from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
 from services.training.entrypoints import (audit_pages, console, district_pages, http, http_attendance,
                                            http_certificates, http_evaluation, http_people, http_reports,
-                                           http_scores, pages)
+                                           http_scores, pages, pages_evaluation)
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
 
@@ -32,5 +32,5 @@ def create_training_app(settings: TrainingSettings | None = None, *, start_backg
                                  "sertifikat pelatihan.",
                      routers=[http.router, http_attendance.router, http_certificates.router, http_people.router,
                               pages.router, console.router, district_pages.router, audit_pages.router,
-                              http_scores.router, http_evaluation.router, http_reports.router])
+                              http_scores.router, http_evaluation.router, http_reports.router, pages_evaluation.router])
     return app
