@@ -193,6 +193,19 @@ class ParticipantCreate(Strict):
         return None if isinstance(v, str) and not v.strip() else v
 
 
+class NikLookup(Strict):
+    nik: str = Field(min_length=16, max_length=30, description="NIK lengkap (16 angka; spasi, titik, tanda hubung "
+                                                                "boleh)")
+
+    @field_validator("nik")
+    @classmethod
+    def _sixteen_digits(cls, v):
+        digits = "".join(ch for ch in v if ch not in " .-")
+        if not digits.isdigit() or len(digits) != 16:
+            raise ValueError("NIK harus 16 angka")
+        return digits
+
+
 class ParticipantUpdate(Strict):
     """PATCH: only the fields sent change. The NIK is the person's identity and is not changed here."""
 

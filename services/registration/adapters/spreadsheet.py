@@ -86,6 +86,9 @@ def _csv_rows(content: bytes, max_rows: int):
             break
         except UnicodeDecodeError:
             continue
+    else:  # bytes neither encoding has (0x81, 0x8D, 0x8F, 0x90, 0x9D in cp1252): not a text file at all
+        raise UnreadableSheet("Berkas CSV tidak dapat dibaca: isinya bukan teks UTF-8 atau Windows-1252. Simpan "
+                              "ulang dari Excel sebagai CSV UTF-8 atau sebagai .xlsx.")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Indonesian Excel writes ';'
     for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):

@@ -4,12 +4,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from services.registration.entrypoints.deps import Registrar, RegistryReader, UowDep
 from services.registration.schemas import (CooperativeCreate, CooperativePage, CooperativeRead, CooperativeUpdate,
-                                           ParticipantCreate, ParticipantPage, ParticipantRead, ParticipantUpdate)
+                                           NikLookup, ParticipantCreate, ParticipantPage, ParticipantRead,
+                                           ParticipantUpdate)
 from services.registration.service_layer import cooperatives, participants
+from shared.errors import Invalid, field_error
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
 # An upper bound keeps OFFSET within a 64-bit integer (a huge page was a 500, found by fuzzing).
@@ -72,17 +74,28 @@ async def create_participant(body: ParticipantCreate, principal: Registrar, uow:
 
 
 @router.get("/participants", response_model=ParticipantPage, summary="Daftar dan cari pengurus")
-async def list_participants(principal: Registrar, uow: UowDep, district: str | None = None,
+async def list_participants(request: Request, principal: Registrar, uow: UowDep, district: str | None = None,
                             cooperative_id: uuid.UUID | None = None,
                             q: Annotated[str | None, Query(description="Bagian nama")] = None,
-                            nik: Annotated[str | None, Query(description="NIK lengkap: dicari se-provinsi")] = None,
                             page: PageNo = 1, page_size: PageSize = 50):
+    if "nik" in request.query_params:  # the old lookup: refused, so a client learns to keep NIKs out of URLs
+        raise Invalid("NIK tidak boleh dikirim di alamat (URL); gunakan POST /api/v1/participants/lookup.",
+                      fields=[field_error("nik", "kirim di badan permintaan POST /api/v1/participants/lookup")])
     async with uow:
         rows, total = await participants.list_participants(
-            uow.session, principal=principal, district=district, cooperative_id=cooperative_id, q=q, nik=nik,
+            uow.session, principal=principal, district=district, cooperative_id=cooperative_id, q=q,
             page=page, page_size=page_size)
         return {"items": [participants.to_read(p, principal, created=False) for p in rows], "total": total,
             "page": page, "page_size": page_size}
+
+
+@router.post("/participants/lookup", response_model=ParticipantPage, summary="Cari pengurus dengan NIK se-provinsi")
+async def look_up_participant(body: NikLookup, principal: Registrar, uow: UowDep):
+    """The NIK travels in the body, never in a URL (URLs end up in access logs); shown masked outside the district."""
+    async with uow:
+        rows, total = await participants.list_participants(uow.session, principal=principal, nik=body.nik)
+        return {"items": [participants.to_read(p, principal, created=False) for p in rows], "total": total,
+                "page": 1, "page_size": max(total, 1)}
 
 
 @router.get("/participants/{participant_id}", response_model=ParticipantRead, summary="Satu pengurus")

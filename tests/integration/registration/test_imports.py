@@ -137,3 +137,15 @@ async def test_a_sheet_over_the_row_limit_is_refused_whole_and_stores_nothing(re
         assert "lebih dari 10.000 baris" in refused.json()["error"]["message"], refused.text[:300]
     assert (await admin.get("/api/v1/cooperatives")).json()["total"] == held
     assert len(await registration.events(type_suffix="cooperative.registered.v1")) == published
+
+
+async def test_a_csv_with_bytes_no_encoding_reads_is_a_422_in_bahasa(registration):
+    officer = registration.client("district_officer", "64.02")
+    rows = as_csv([factories.cooperative_row("64.02")])
+    broken = rows.replace(b"Koperasi", b"Koperasi \x81\x8d\x90 ", 1)  # in neither UTF-8 nor Windows-1252
+    answer = await upload(officer, "cooperatives", "koperasi.csv", broken)
+    assert answer.status_code == 422, answer.text
+    error = answer.json()["error"]
+    assert error["fields"][0]["field"] == "file" and "bukan teks UTF-8 atau Windows-1252" in error["message"]
+    people = await upload(officer, "participants", "pengurus.csv", b"nik,nama_lengkap\n\x8f\x9d,Budi\n")
+    assert people.status_code == 422 and "CSV tidak dapat dibaca" in people.json()["error"]["message"]

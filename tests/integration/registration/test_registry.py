@@ -69,7 +69,7 @@ async def test_participants_are_masked_outside_their_district_and_updated_within
     assert person["nik"] == body["nik"] and person["phone"].startswith("+62")
 
     # Another district finds the person by NIK (so it does not register a duplicate) but sees no personal data.
-    seen = (await kutim.get("/api/v1/participants", params={"nik": body["nik"]})).json()["items"]
+    seen = (await kutim.post("/api/v1/participants/lookup", json={"nik": body["nik"]})).json()["items"]
     assert [p["nik"] for p in seen] == [body["nik"][:4] + "********" + body["nik"][12:]]
     assert seen[0]["phone"] is None and seen[0]["email"] is None and seen[0]["birth_date"] is None
     assert (await kutim.get(f"/api/v1/participants/{person['id']}")).status_code == 403
@@ -97,3 +97,20 @@ async def test_admins_read_who_changed_what_and_officers_may_not(registration):
                                                                    ("created", "petugas-ppu")]
     assert trail["items"][0]["changes"]["members_female"][1] == 99
     assert {e["actor_name"] for e in trail["items"]} == {"Uji district_officer"}  # the person's name, from the token
+
+
+async def test_the_nik_lookup_keeps_the_nik_out_of_every_url(registration):
+    kukar = registration.client("district_officer", "64.02")
+    kutim = registration.client("district_officer", "64.08")
+    coop = (await kukar.post("/api/v1/cooperatives", json=factories.cooperative("64.02"))).json()
+    body = factories.participant(coop["id"])
+    person = (await kukar.post("/api/v1/participants", json=body)).json()
+    spaced = f"{body['nik'][:6]} {body['nik'][6:12]} {body['nik'][12:]}"
+    own = (await kukar.post("/api/v1/participants/lookup", json={"nik": spaced})).json()
+    assert [(p["id"], p["nik"]) for p in own["items"]] == [(person["id"], body["nik"])] and own["total"] == 1
+    assert (await kutim.post("/api/v1/participants/lookup", json={"nik": "6402014507900099"})).json()["items"] == []
+    short = await kutim.post("/api/v1/participants/lookup", json={"nik": "6402014507"})
+    assert short.status_code == 422 and short.json()["error"]["fields"][0]["field"] == "nik"
+    old = await kutim.get("/api/v1/participants", params={"nik": body["nik"]})
+    assert old.status_code == 422 and "POST /api/v1/participants/lookup" in old.json()["error"]["message"]
+    assert body["nik"] not in old.text and body["full_name"] not in old.text
