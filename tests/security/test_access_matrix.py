@@ -154,6 +154,8 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (R, "POST", "/api/v1/participants"): Expect(REGISTRARS, body=participant_body, ok=(201,)),
     (R, "GET", "/api/v1/participants"): Expect(REGISTRARS | {OO}),
     (R, "GET", "/api/v1/participants/{participant_id}"): Expect(REGISTRARS),
+    (R, "POST", "/api/v1/participants/lookup"): Expect(  # the NIK in the body, never the URL; masked outside
+        REGISTRARS | {OO}, body=lambda w: {"json": {"nik": factories.nik(OWN)}}),
     (R, "PATCH", "/api/v1/participants/{participant_id}"): Expect(REGISTRARS, body={"json": {"position": "ketua"}}),
     (R, "GET", "/api/v1/batches"): Expect({A, O, OO, T, TO}),  # the batch catalogue: no personal data
     (R, "GET", "/api/v1/batches/{batch_id}"): Expect({A, O, OO, T, TO}),
@@ -500,7 +502,7 @@ def test_an_officer_cannot_read_across_the_district_line(world):
     found = other.get("/api/v1/cooperatives", params={"q": world["coop_body"]["registration_number"]}).json()
     assert found["items"] == []
     # A NIK looked up province-wide says that the person exists, never who they are in detail.
-    [hit] = other.get("/api/v1/participants", params={"nik": world["person"]["nik"]}).json()["items"]
+    [hit] = other.post("/api/v1/participants/lookup", json={"nik": world["person"]["nik"]}).json()["items"]
     assert hit["nik"] != world["person"]["nik"] and hit["phone"] is None and hit["birth_date"] is None
     batch_id = world["batch_id"]
     nominations = other.get("/api/v1/enrollments", params={"batch_id": batch_id}).json()
