@@ -9,11 +9,13 @@ from fastapi import Request, Response
 from services.identity.config import IdentitySettings
 from services.identity.service_layer.sign_in import AccessToken, NewSession
 from shared.auth import ACCESS_COOKIE, SESSION_COOKIE, Role
+from shared.rate_limit import client_key
 
 
 def client_ip(request: Request) -> str | None:
-    # uvicorn's proxy_headers (SIPELKOP_TRUSTED_PROXIES) has already put the real client here.
-    return request.client.host if request.client else None
+    """The client as the throttle counts it: uvicorn believes X-Forwarded-For only from SIPELKOP_TRUSTED_PROXIES
+    networks; an IPv6 client counts by its /64 (shared/rate_limit.py)."""
+    return client_key(request) if request.client else None
 
 
 def _secure(request: Request) -> bool:

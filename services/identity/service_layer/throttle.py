@@ -1,6 +1,8 @@
 """Failed sign-ins counted in the database, per "account:<username>" and per "ip:<address>", so the limit holds
 across replicas and restarts. An attempt is counted before its password is checked (a burst of parallel guesses
-cannot slip past the limit) and forgiven when it succeeds. Unknown usernames are counted exactly like real ones."""
+cannot slip past the limit) and forgiven when it succeeds. Unknown usernames are counted exactly like real ones.
+Rows whose window is over and that lock nothing are deleted as attempts come, so the table holds only the keys
+of the last window (a scan of many addresses or usernames does not stay in it for ever)."""
 from __future__ import annotations
 
 import math
@@ -44,6 +46,7 @@ async def count_attempt(session: AsyncSession, settings: IdentitySettings, keys:
     window = timedelta(minutes=settings.throttle_window_minutes)
     wait = timedelta(minutes=settings.throttle_wait_minutes)
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await forget_ended(session, settings, now)
     for key in sorted(keys):  # one order everywhere: two replicas never wait on each other's rows in a cycle
         await session.execute(insert(SignInFailure).values(key=key, count=0, window_started_at=now)
                               .on_conflict_do_nothing(index_elements=["key"]))
@@ -59,6 +62,14 @@ async def count_attempt(session: AsyncSession, settings: IdentitySettings, keys:
             row.count, row.window_started_at = 0, now
         row.count += 1
         row.locked_until = now + wait if row.count >= limit else None
+
+
+async def forget_ended(session: AsyncSession, settings: IdentitySettings, now: datetime) -> None:
+    """Delete the keys whose window ended and which lock nothing: they would count from zero anyway."""
+    ended = now - timedelta(minutes=settings.throttle_window_minutes)
+    await session.execute(delete(SignInFailure).where(
+        SignInFailure.window_started_at < ended,
+        (SignInFailure.locked_until.is_(None)) | (SignInFailure.locked_until < now)))
 
 
 async def forgive(session: AsyncSession, *, account: str, ip: str) -> None:

@@ -188,3 +188,54 @@ async def test_a_token_from_another_issuer_or_key_is_refused(app, client):
         assert response.status_code == 401
     with pytest.raises(Unauthorized):
         await app.state.verifier.verify(foreign_token())
+
+
+async def test_the_throttle_forgets_addresses_and_names_whose_window_ended(tmp_path, officer):
+    """Bounded: a scan of many addresses leaves rows only for the last window's keys."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, select
+
+    from services.identity.adapters.orm import SignInFailure
+    from services.identity.service_layer import throttle
+
+    settings = identity_settings(tmp_path)
+    from services.identity.bootstrap import create_identity_app
+
+    app = create_identity_app(settings, start_background=False)
+    async with app.router.lifespan_context(app):
+        sessions = app.state.runtime.sessions
+        start = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
+        async with sessions() as session:
+            for n in range(50):
+                await throttle.count_attempt(session, settings, {throttle.ip_key(f"198.51.100.{n}"): 20},
+                                             now=start)
+            await session.commit()
+            assert await session.scalar(select(func.count()).select_from(SignInFailure)) == 50
+            later = start + timedelta(minutes=settings.throttle_window_minutes + 1)
+            await throttle.count_attempt(session, settings, {throttle.ip_key("203.0.113.1"): 20}, now=later)
+            await session.commit()
+            assert (await session.scalars(select(SignInFailure.key))).all() == ["ip:203.0.113.1"]
+
+
+async def test_a_forged_forwarded_for_from_an_untrusted_peer_does_not_escape_the_address_limit(tmp_path, officer):
+    """As `sipelkop` starts identity: uvicorn's proxy headers with SIPELKOP_TRUSTED_PROXIES (a CIDR list)."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    from services.identity.bootstrap import create_identity_app
+
+    settings = identity_settings(tmp_path, throttle_ip_failures=3, trusted_proxies="10.0.0.0/8")
+    app = create_identity_app(settings, start_background=False)
+    behind = ProxyHeadersMiddleware(app, trusted_hosts=settings.trusted_proxies)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=behind, client=("203.0.113.9", 5000)),
+                                     base_url=ISSUER) as c:
+            answers = [(await c.post("/api/v1/auth/login", json={"username": f"nama{i}", "password": "salah-salah-1"},
+                                     headers={"X-Forwarded-For": f"192.0.2.{i}"})).status_code for i in range(4)]
+        assert answers == [401, 401, 401, 429]
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=behind, client=("10.0.0.2", 5000)),
+                                     base_url=ISSUER) as proxy:
+            # Behind the trusted front door each client has its own count.
+            passed = [(await proxy.post("/api/v1/auth/login", json={"username": f"lain{i}", "password": "salah-salah-1"},
+                                        headers={"X-Forwarded-For": f"192.0.2.{i}"})).status_code for i in range(4)]
+        assert passed == [401] * 4
