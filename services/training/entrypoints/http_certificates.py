@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from services.training.entrypoints.deps import Admin, CertificateReader, CertificateSettingsDep, Staff, UowDep
 from services.training.schemas_attendance import CertificateRead, CertificateVerification, RevokeIn
 from services.training.service_layer import certificates, papers
+from shared.rate_limit import app_rate_limited
+
+# Public verification, page and API together: a person checking a few certificates never meets it; walking the
+# number sequence does (429 with Retry-After).
+VERIFICATION_LIMIT = Depends(app_rate_limited("verifikasi", limit=30, window_s=60))
+TOO_MANY = {429: {"description": "Terlalu banyak permintaan dari alamat ini (Retry-After)"}}
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 PDF = {200: {"content": {"application/pdf": {}}, "description": "PDF"}}
@@ -63,7 +69,8 @@ async def revoke_certificate(number: str, body: RevokeIn, principal: Admin, uow:
 
 
 @router.get("/certificates/{number:path}", response_model=CertificateVerification,
-            summary="Verifikasi publik sertifikat (tanpa token)")
+            summary="Verifikasi publik sertifikat (tanpa token)", dependencies=[VERIFICATION_LIMIT],
+            responses=TOO_MANY)
 async def verify_certificate(number: str, uow: UowDep):
     async with uow:
         return await certificates.verify(uow.session, number)

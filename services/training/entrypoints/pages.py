@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
 
 from services.training.entrypoints.deps import CertificateSettingsDep, UowDep
+from services.training.entrypoints.http_certificates import VERIFICATION_LIMIT
 from services.training.domain.scores import written
 from services.training.entrypoints.http_scores import read_upload
 from services.training.schemas import ScoresIn
@@ -131,7 +132,7 @@ async def completion_page(request: Request, batch_id: str, uow: UowDep):
     return await _page(request, uow, build)
 
 
-@router.get("/verifikasi")
+@router.get("/verifikasi", dependencies=[VERIFICATION_LIMIT])
 async def verification_page(request: Request, uow: UowDep, nomor: str | None = None):
     number = (nomor or "").strip()[:80] or None
     result = None
