@@ -41,3 +41,25 @@ def test_the_sqlstate_is_read_through_the_wrappers():
 
     assert sqlstate(wrapped(asyncpg.exceptions.CharacterNotInRepertoireError("0x00"))) == "22021"
     assert sqlstate(ValueError("x")) is None
+
+
+async def test_a_database_error_shows_the_statement_but_never_the_values(tmp_path):
+    """Engines hide bound parameters: a failed insert's message (what reaches a log) names no person's data."""
+    import pytest
+    from sqlalchemy import text
+
+    from shared.db import create_engine
+
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/x.db")
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE people (email TEXT UNIQUE)"))
+            await conn.execute(text("INSERT INTO people VALUES (:email)"), {"email": "siti.rahma@example.id"})
+        with pytest.raises(IntegrityError) as caught:
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO people VALUES (:email)"), {"email": "siti.rahma@example.id"})
+    finally:
+        await engine.dispose()
+    message = str(caught.value)
+    assert "INSERT INTO people" in message and "siti.rahma" not in message
+    assert "hidden" in message
