@@ -26,14 +26,33 @@ def bind_correlation(correlation_id: str | None, causation_id: str | None = None
 
 
 # Personal data never reaches the logs, whatever a message or a URL happens to contain:
-# a NIK (16 digits) keeps region and serial only; a phone number keeps its last 3 digits.
-_NIK = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
-_PHONE = re.compile(r"(?<![\d\w])(?:\+?62|0)[\s.-]?8(?:[\s.-]?\d){6,11}(?!\d)")
+# a NIK (16 digits) keeps region and serial only; a phone number keeps its last 3 digits. Both are found also
+# written with spaces, dots or dashes between the digits ("6402 0145 0790 0001", "64.02.01.450790.0001",
+# "0812.3456.7890", "+62 812-3456-7890", "(0812) 3456 7890"); a run of digits that goes on past 16 (a UUID, an
+# order number) is left alone.
+_SEP = r"[\s.-]?"
+_ALNUM = "0-9A-Za-z"
+# Not inside a longer run of letters and digits, nor continuing one across a separator (a UUID's groups).
+_START = rf"(?<![{_ALNUM}])(?<![{_ALNUM}][.-])"
+_END = rf"(?![{_ALNUM}])(?![.-][{_ALNUM}])"
+_NIK = re.compile(_START + rf"\d(?:{_SEP}\d){{15}}" + _END)
+_PHONE = re.compile(rf"(?<![{_ALNUM}+])(?<![{_ALNUM}][.-])(?:\+?62|\(?0)[\s.()-]{{0,2}}8(?:[\s.()-]{{0,2}}\d){{6,11}}"
+                    + _END)
+
+
+def _mask_nik(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return digits[:4] + "********" + digits[-4:]
+
+
+def _mask_phone(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "*" * (len(match.group(0)) - 3) + digits[-3:]
 
 
 def redact(text: str) -> str:
-    text = _NIK.sub(r"\1********\2", text)
-    return _PHONE.sub(lambda m: "*" * (len(m.group(0)) - 3) + m.group(0)[-3:], text)
+    text = _NIK.sub(_mask_nik, text)
+    return _PHONE.sub(_mask_phone, text)
 
 
 class JsonFormatter(logging.Formatter):
