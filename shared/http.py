@@ -107,6 +107,46 @@ def _document_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
+# No inline script anywhere (the pages' scripts are files under each service's static paths); styles may be inline
+# (each page's own block). /docs is Swagger UI, which starts itself with an inline script: it alone may run one.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; frame-ancestors 'none'")
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+HSTS = b"max-age=31536000; includeSubDomains"
+
+
+class SecurityHeaders:
+    """Security headers on every answer, pages and API alike; a header the route set itself is kept.
+
+    Strict-Transport-Security only on a request that came over HTTPS: uvicorn sets the scheme from
+    X-Forwarded-Proto only when the front door is one of SIPELKOP_TRUSTED_PROXIES, so a client cannot ask for it
+    over plain HTTP (a laptop's http://127.0.0.1 is never pinned to HTTPS)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        docs = scope.get("path", "").startswith("/docs")
+        added = [(b"content-security-policy", (DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY).encode()),
+                 (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                 (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
+        if scope.get("scheme") == "https":
+            added.append((b"strict-transport-security", HSTS))
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in added if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class BodyLimit:
     """Counts the bytes of a body as they arrive: a chunked upload without Content-Length stops at the limit too."""
 
@@ -170,6 +210,8 @@ def _instrument(app: FastAPI, runtime: ServiceRuntime) -> None:
         latency.labels(runtime.name, request.method, path).observe(time.perf_counter() - started)
         response.headers["x-correlation-id"] = correlation
         return response
+
+    app.add_middleware(SecurityHeaders)  # outermost: the early 413s carry the headers too
 
 
 def file_download(media_type: str, description: str = "Berkas") -> dict:
