@@ -66,7 +66,8 @@ def cmd_kafka(args) -> int:
     """The local broker alone, in the foreground (shared/infra/kafka_local.py's LocalKafka); Ctrl-C stops it."""
     from shared.infra.kafka_local import LocalKafka
 
-    kafka = LocalKafka(args.data_dir, port=args.port)
+    kafka = LocalKafka(args.data_dir, port=args.port, sasl=True,
+                       topic_prefix=os.environ.get("SIPELKOP_TOPIC_PREFIX", ""))
     for sig in (signal.SIGTERM, signal.SIGINT):  # a background job inherits SIGINT ignored: set it explicitly
         signal.signal(sig, signal.default_int_handler)
     try:
@@ -79,7 +80,9 @@ def cmd_kafka(args) -> int:
                   file=sys.stderr)
             return 1
         print(f"Kafka {kafka.version} siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).", flush=True)
+        _create_topics(kafka)
         print(f"Data: {kafka.data_dir}; log: {kafka.log_file}. Berhenti: Ctrl-C.", flush=True)
+        print(f"SASL/SCRAM-SHA-512: satu akun per layanan, kata sandinya di {kafka.credentials_file}.", flush=True)
         while kafka.is_running():
             time.sleep(0.5)
         print(f"Kafka berhenti sendiri; lihat {kafka.log_file}.", file=sys.stderr)
@@ -88,6 +91,15 @@ def cmd_kafka(args) -> int:
         return 0
     finally:
         kafka.stop()
+
+
+def _create_topics(kafka) -> None:
+    """Every topic, created by the admin principal (a service may create only its own)."""
+    from shared.messaging.broker import ensure_topics, kafka_options
+    from shared.settings import ServiceSettings
+
+    admin = ServiceSettings(**{k.removeprefix("SIPELKOP_").lower(): v for k, v in kafka.client_env("admin").items()})
+    asyncio.run(ensure_topics(kafka.bootstrap, kafka.topic_prefix, options=kafka_options(admin)))
 
 
 def cmd_token(args) -> int:
@@ -118,14 +130,18 @@ def _check_token(parser: argparse.ArgumentParser, args) -> None:
 def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: int) -> subprocess.Popen:
     """One service as a child process; its JSON log lines go to its file (and, with --verbose, to the terminal,
     each cut to the terminal's width; the file keeps them whole)."""
+    from shared.infra.processes import die_with_parent
+
     log = open(log_path, "ab", buffering=0)
+    # SIGTERM when `sipelkop up` dies, even by SIGKILL: no service outlives it (and holds its port).
+    dies = die_with_parent(signal.SIGTERM)
     if not verbose:
         child = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env,
-                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies)
         log.close()  # the child holds its own descriptor
         return child
     child = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name], env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, preexec_fn=dies)
 
     def copy() -> None:
         with log:
@@ -214,7 +230,9 @@ def cmd_up(args) -> int:
     data_dir = _data_dir()
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
-    kafka = LocalKafka(data_dir / "kafka", port=args.kafka_port)
+    # SASL/SCRAM-SHA-512 and ACLs: each service signs in as its own principal (passwords in the data dir, 0600).
+    kafka = LocalKafka(data_dir / "kafka", port=args.kafka_port, sasl=True,
+                       topic_prefix=os.environ.get("SIPELKOP_TOPIC_PREFIX", ""))
     say(f"Menyalakan Kafka lokal (port {args.kafka_port}; log: {kafka.log_file}) ...")
     started = time.monotonic()
     try:
@@ -223,11 +241,19 @@ def cmd_up(args) -> int:
         say(f"Kafka tidak dapat dinyalakan: {str(exc).splitlines()[0]}")
         say(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {args.kafka_port} harus bebas.")
         return 1
-    say(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).")
-    env = {**os.environ, "SIPELKOP_KAFKA_BOOTSTRAP": kafka.bootstrap, "SIPELKOP_DATA_DIR": str(data_dir)}
+    try:
+        _create_topics(kafka)
+    except Exception as exc:
+        say(f"Topik Kafka tidak dapat dibuat: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        kafka.stop()
+        return 1
+    say(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik; SASL/SCRAM-SHA-512, "
+        f"satu akun per layanan).")
+    env = {**os.environ, "SIPELKOP_DATA_DIR": str(data_dir)}
     urls = {name: f"http://127.0.0.1:{_settings_for(name).port}" for name in SERVICES}
     say(f"Menyalakan layanan {', '.join(SERVICES)} ...")
-    children = {name: _start_service(name, env, log_dir / f"{name}.log", args.verbose, width) for name in SERVICES}
+    children = {name: _start_service(name, env | kafka.client_env(name), log_dir / f"{name}.log", args.verbose,
+                                     width) for name in SERVICES}
     stop = {"now": False}
 
     def _stop(*_):

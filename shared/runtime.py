@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from shared.auth import TokenVerifier
 from shared.db import migrate, ping
-from shared.messaging.broker import start_when_reachable
+from shared.events.catalogue import ALL_TOPICS
+from shared.messaging.broker import kafka_options, own_topics, start_when_reachable
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.messaging.inbox import EventConsumer
-from shared.messaging.relay import OutboxRelay
+from shared.messaging.relay import PRODUCER_SETTINGS, OutboxRelay
 from shared.messaging.tables import MessagingTables
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
@@ -49,9 +50,13 @@ class ServiceRuntime:
         if run_relay and self.relay:
             self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
         if run_consumers and self.broker and self.consumer:
+            options = kafka_options(self.settings)
+            # An authenticated service may create only its own topics (its ACLs); the admin creates the others.
+            topics = own_topics(self.name) if options else ALL_TOPICS
             self._tasks.append(asyncio.create_task(
                 start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix,
-                                     self.settings.topic_replication), name=f"{self.name}-consumers"))
+                                     self.settings.topic_replication, options=options, topics=topics),
+                name=f"{self.name}-consumers"))
 
     async def stop(self) -> None:
         # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
@@ -94,6 +99,29 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
+class AuthenticatedRelay(OutboxRelay):
+    """The outbox relay with its producer signed in as the service's principal.
+
+    (Stands in until shared/messaging/relay.py's new_producer takes the client options itself.)"""
+
+    def __init__(self, *, options: dict, **kwargs):
+        super().__init__(**kwargs)
+        self._options = options
+
+    async def _ensure_producer(self):
+        from aiokafka import AIOKafkaProducer
+
+        if self._producer is None:
+            producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, **PRODUCER_SETTINGS, **self._options)
+            try:
+                await producer.start()
+            except Exception:
+                await producer.stop()
+                raise
+            self._producer = producer
+        return self._producer
+
+
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
                   handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True,
                   verifier: TokenVerifier | None = None) -> ServiceRuntime:
@@ -109,14 +137,15 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
     sessions = session_factory(engine)
     runtime = ServiceRuntime(name=name, settings=settings, engine=engine, sessions=sessions, tables=tables,
                              registry=registry, migrations=migrations)
+    options = kafka_options(settings)
     if relay:
-        runtime.relay = OutboxRelay(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
-                                    registry=registry, batch_size=settings.relay_batch_size,
-                                    interval=settings.relay_interval_s)
+        relay_args = dict(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
+                          registry=registry, batch_size=settings.relay_batch_size, interval=settings.relay_interval_s)
+        runtime.relay = AuthenticatedRelay(options=options, **relay_args) if options else OutboxRelay(**relay_args)
     runtime.dead_letters = DeadLetterStore(sessions, tables)
     runtime.verifier = verifier or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.identity_url,
                                                  revocations=RevocationList(lambda: runtime.sessions, tables))
-    runtime.broker = create_broker(settings.kafka_bootstrap, name, registry)
+    runtime.broker = create_broker(settings.kafka_bootstrap, name, registry, options=options)
     if relay:
         document_publishers(runtime.broker, name, settings.topic_prefix)
     if handlers:

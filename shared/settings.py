@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 def _common(name: str, **kwargs):
@@ -30,6 +30,16 @@ class ServiceSettings(BaseSettings):
     # unless SIPELKOP_API_DOCS=true.
     api_docs: bool | None = _common("api_docs", default=None)
     kafka_bootstrap: str = _common("kafka_bootstrap", default="127.0.0.1:9092")
+    # How the service authenticates to Kafka: SASL_SSL (SCRAM over TLS) in a deployment, SASL_PLAINTEXT on the
+    # loopback-only local broker of `sipelkop up`; each service has its own principal (shared/infra/kafka_access.py).
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = _common(
+        "kafka_security_protocol", default="PLAINTEXT")
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256"] = _common("kafka_sasl_mechanism",
+                                                                             default="SCRAM-SHA-512")
+    kafka_sasl_username: str = _common("kafka_sasl_username", default="")
+    kafka_sasl_password: SecretStr = _common("kafka_sasl_password", default=SecretStr(""))
+    # CA certificate (PEM) that signed the brokers' TLS certificates, for SASL_SSL; empty: the system's CAs.
+    kafka_ssl_cafile: str = _common("kafka_ssl_cafile", default="")
     # Namespace for every topic and consumer group, e.g. "kaltim." when one cluster serves several provinces.
     topic_prefix: str = _common("topic_prefix", default="", pattern=r"^[a-zA-Z0-9._-]*$", max_length=60)
     # Used only if a service has to create a missing topic itself (the deployment's init step normally does).
@@ -54,6 +64,10 @@ class ServiceSettings(BaseSettings):
             setattr(self, name, getattr(self, name).rstrip("/"))
         if not self.jwks_url:
             self.jwks_url = f"{self.identity_url}/.well-known/jwks.json"
+        if self.kafka_security_protocol != "PLAINTEXT" and not (
+                self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()):
+            raise ValueError(f"SIPELKOP_KAFKA_SASL_USERNAME dan SIPELKOP_KAFKA_SASL_PASSWORD wajib diisi bila "
+                             f"SIPELKOP_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}")
         return self
 
     @property

@@ -16,6 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
+from shared.infra.processes import die_with_parent, is_ours
+
 KAFKA_VERSION = "4.1.1"
 # Kafka 4.x still logs through slf4j 1.7, so the binding must be log4j-slf4j-impl, not -slf4j2-
 # (with the slf4j2 binding, slf4j 1.7 falls back to a NOP logger and the broker logs nothing).
@@ -113,8 +115,13 @@ class LocalKafka:
     """One broker+controller node; data (topics, offsets, cluster id) persists in data_dir across restarts."""
 
     def __init__(self, data_dir: Path, port: int = 9092, controller_port: int | None = None,
-                 version: str = KAFKA_VERSION, heap: str = "512m"):
+                 version: str = KAFKA_VERSION, heap: str = "512m", sasl: bool = False, topic_prefix: str = ""):
         self.data_dir = Path(data_dir).absolute()
+        # sasl: SCRAM-SHA-512 on the client listener (plain SASL: the broker listens on the loopback only),
+        # StandardAuthorizer ACLs, one principal per service (shared/infra/kafka_access.py).
+        self.sasl, self.topic_prefix = sasl, topic_prefix
+        self.credentials_file = self.data_dir / "credentials.json"
+        self.pid_file = self.data_dir / "broker.pid"
         self.port, self.controller_port = port, controller_port or port + 1
         self._pick_controller_port = controller_port is None
         self.version, self.heap = version, heap
@@ -127,18 +134,40 @@ class LocalKafka:
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    @property
+    def passwords(self) -> dict[str, str]:
+        """Admin's and each service's SCRAM password (generated into the data dir on the first SASL start)."""
+        from shared.infra.kafka_access import load_or_create_passwords
+
+        return load_or_create_passwords(self.credentials_file)
+
+    def client_env(self, user: str) -> dict[str, str]:
+        """The SIPELKOP_KAFKA_* settings for a process that talks to this broker as `user` (nothing without SASL)."""
+        from shared.infra.kafka_access import client_env
+
+        return {"SIPELKOP_KAFKA_BOOTSTRAP": self.bootstrap} | (
+            client_env(user, self.passwords[user]) if self.sasl else {})
+
+    def grant(self, prefix: str) -> None:
+        """Each service's ACLs for the topics and groups under `prefix` (a test's own namespace, say)."""
+        from shared.infra.kafka_access import all_grants, apply_grants
+
+        if self.sasl:
+            apply_grants(self.bootstrap, self.passwords["admin"], all_grants(prefix))
+
     def _write_config(self) -> Path:
         # Rewritten on every start so port changes apply; a single-voter dynamic quorum tolerates a
         # changed controller port because the node is always its own leader.
+        client = "SASL_PLAINTEXT" if self.sasl else "PLAINTEXT"
         props = {
             "node.id": "1",
             "process.roles": "broker,controller",
-            "listeners": f"PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
-            "advertised.listeners": f"PLAINTEXT://127.0.0.1:{self.port}",
-            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "listeners": f"{client}://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
+            "advertised.listeners": f"{client}://127.0.0.1:{self.port}",
+            "listener.security.protocol.map": f"{client}:{client},CONTROLLER:PLAINTEXT",
             "controller.listener.names": "CONTROLLER",
             "controller.quorum.bootstrap.servers": f"127.0.0.1:{self.controller_port}",
-            "inter.broker.listener.name": "PLAINTEXT",
+            "inter.broker.listener.name": client,
             "log.dirs": str(self.log_dir),
             "offsets.topic.replication.factor": "1",
             "transaction.state.log.replication.factor": "1",
@@ -154,10 +183,29 @@ class LocalKafka:
             "broker.session.timeout.ms": "3000",
             "broker.heartbeat.interval.ms": "500",
         }
+        if self.sasl:
+            props |= self._sasl_props()
         path = self.data_dir / "server.properties"
-        path.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+        # 0600: with SASL it holds the admin's password (the broker's own inter-broker login).
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(f"{k}={v}\n" for k, v in props.items()))
         (self.data_dir / "log4j2.properties").write_text(_LOG4J2)
         return path
+
+    def _sasl_props(self) -> dict[str, str]:
+        admin = self.passwords["admin"]
+        return {
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config":
+                f'org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="{admin}";',
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            # ANONYMOUS is the principal of the PLAINTEXT controller listener (loopback only), which this node's
+            # own broker uses to register with its controller; every client listener authenticates with SCRAM.
+            "super.users": "User:admin;User:ANONYMOUS",
+            "allow.everyone.if.no.acl.found": "false",
+        }
 
     def _java_cmd(self, libs: Path, *args: str) -> list[str]:
         # Serial GC and C1-only JIT: a test broker on a 2-core box gains more from fast startup
@@ -183,8 +231,11 @@ class LocalKafka:
         cluster_id = "-"
         while cluster_id.startswith("-"):  # as Kafka's Uuid.randomUuid does: '-...' would parse as a CLI flag
             cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # The SCRAM credentials go into the first metadata records (no broker needs to be up to create them).
+        scram = [arg for user, password in (self.passwords.items() if self.sasl else ())
+                 for arg in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]")]
         proc = subprocess.run(self._java_cmd(libs, "kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                             "-c", str(config), "--standalone"), capture_output=True, text=True)
+                                             "-c", str(config), "--standalone", *scram), capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"Kafka storage format failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
 
@@ -202,11 +253,15 @@ class LocalKafka:
             with socket.socket() as s:
                 s.bind(("127.0.0.1", 0))
                 self.controller_port = s.getsockname()[1]
+        self._stop_orphan()
         # A broker already on the port would pass the TCP readiness check while ours fails to bind.
         for p in (self.port, self.controller_port):
             if not _port_bindable(p):
-                raise RuntimeError(f"port {p} is in use (ports in 32768-60999 may be taken by outgoing "
-                                   f"connections); cannot start Kafka for {self.data_dir}")
+                raise RuntimeError(f"port {p} dipakai program lain, bukan broker dari {self.data_dir} "
+                                   f"(port 32768-60999 bisa terpakai koneksi keluar); hentikan program itu atau "
+                                   f"pilih port lain")
+        if self.sasl and (self.log_dir / "meta.properties").exists() and not self.credentials_file.exists():
+            self._add_users_once_open()
         libs = ensure_kafka_jars(version=self.version)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self._write_config()
@@ -215,9 +270,11 @@ class LocalKafka:
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0
         cmd = self._java_cmd(libs, self._cds_flag(libs), "kafka.Kafka", str(config))
         with open(self.log_file, "ab") as log:
+            # SIGTERM when we die, even by SIGKILL: the JVM's shutdown hook then stops the broker cleanly.
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True)
+                                          start_new_session=True, preexec_fn=die_with_parent(signal.SIGTERM))
         _live.add(self)
+        self.pid_file.write_text(f"{self._proc.pid}\n")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -227,10 +284,53 @@ class LocalKafka:
                 f.seek(offset)
                 started = _READY_LINE.encode() in f.read()
             if started and _port_open(self.port):
+                if self.sasl:
+                    self.grant(self.topic_prefix)
                 return
             time.sleep(0.1)
         self.kill()
         raise RuntimeError(f"Kafka not ready on {self.bootstrap} after {timeout:.0f}s:\n{self._log_tail()}")
+
+    def _add_users_once_open(self) -> None:
+        """A data dir of a broker that ran without SASL has no SCRAM users: start it once as it was (loopback,
+        no authorizer), add them, stop it; the start that follows requires SASL."""
+        from shared.infra.kafka_access import add_users
+
+        self.sasl = False
+        try:
+            self.start()
+            add_users(self.bootstrap, self.passwords)
+            self.stop()
+        except BaseException:
+            self.kill()
+            self.credentials_file.unlink(missing_ok=True)  # the users were not all made: try again next start
+            raise
+        finally:
+            self.sasl = True
+
+    def _recorded_pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def _stop_orphan(self) -> None:
+        """A broker of this data dir left running by a parent that was killed (its pid file says which): stop it."""
+        if (pid := self._recorded_pid()) is None:
+            return
+        if is_ours(pid, "kafka.Kafka", str(self.data_dir / "server.properties")):
+            try:
+                os.kill(pid, signal.SIGTERM)
+                deadline = time.monotonic() + 30
+                while is_ours(pid, "kafka.Kafka") and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                if is_ours(pid, "kafka.Kafka"):
+                    os.kill(pid, signal.SIGKILL)
+                    while is_ours(pid, "kafka.Kafka"):
+                        time.sleep(0.1)
+            except ProcessLookupError:
+                pass
+        self.pid_file.unlink(missing_ok=True)
 
     def _signal(self, sig: int, timeout: float) -> bool:
         if self._proc.poll() is None:  # once reaped, the pid (and group id) may belong to someone else
@@ -256,6 +356,8 @@ class LocalKafka:
         self._forget(keep_archive=False)
 
     def _forget(self, keep_archive: bool) -> None:
+        if self._proc is not None and self._recorded_pid() == self._proc.pid:  # not a later broker's record
+            self.pid_file.unlink(missing_ok=True)
         self._proc = None
         _live.discard(self)
         if self._jsa_tmp and self._jsa_tmp.exists():
@@ -280,9 +382,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m shared.infra.kafka_local", description=__doc__)
     ap.add_argument("--data-dir", type=Path, help="kept across runs; default: a temp dir removed on exit")
     ap.add_argument("--port", type=int, default=9092)
+    ap.add_argument("--sasl", action="store_true", help="SCRAM-SHA-512 and ACLs, one principal per service")
     args = ap.parse_args(argv)
     tmp = None if args.data_dir else tempfile.mkdtemp(prefix="sipelkop-kafka-")
-    kafka = LocalKafka(args.data_dir or Path(tmp), port=args.port)
+    kafka = LocalKafka(args.data_dir or Path(tmp), port=args.port, sasl=args.sasl)
     # SIGTERM (e.g. from CI) must stop the broker as cleanly as Ctrl-C; SIGINT is set explicitly
     # because shells start background jobs with it ignored, which Python would inherit.
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,10 +6,12 @@ import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.security import BaseSecurity, SASLScram256, SASLScram512
 from prometheus_client import CollectorRegistry
 
 from shared.events.catalogue import ALL_TOPICS
@@ -22,9 +24,35 @@ DEFAULT_PARTITIONS = 6
 MAX_BATCH = 500
 
 
-def create_broker(bootstrap: str, service: str, registry: CollectorRegistry) -> KafkaBroker:
+def kafka_options(settings) -> dict:
+    """The aiokafka client arguments that authenticate as the service's own principal (none for PLAINTEXT)."""
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        return {}
+    options = dict(security_protocol=settings.kafka_security_protocol, sasl_mechanism=settings.kafka_sasl_mechanism,
+                   sasl_plain_username=settings.kafka_sasl_username,
+                   sasl_plain_password=settings.kafka_sasl_password.get_secret_value())
+    if settings.kafka_security_protocol == "SASL_SSL":
+        options["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
+    return options
+
+
+def _security(options: dict) -> BaseSecurity | None:
+    if not options:
+        return None
+    cls = SASLScram512 if options["sasl_mechanism"] == "SCRAM-SHA-512" else SASLScram256
+    tls = options["security_protocol"] == "SASL_SSL"
+    return cls(options["sasl_plain_username"], options["sasl_plain_password"],
+               ssl_context=options.get("ssl_context"), use_ssl=tls)
+
+
+def create_broker(bootstrap: str, service: str, registry: CollectorRegistry, *,
+                  options: dict | None = None) -> KafkaBroker:
     return KafkaBroker(
         bootstrap,
+        security=_security(options or {}),
+        # An authenticated service may not create other services' topics: the admin principal creates them all
+        # (ensure_topics), so the subscribers must not try (each try is a logged TopicAuthorizationFailed).
+        allow_auto_create_topics=not options,
         client_id=f"sipelkop-{service}",
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=service, metrics_prefix="faststream")],
         logger=logging.getLogger(f"sipelkop.{service}.faststream"),
@@ -61,9 +89,10 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, group_id: str) ->
 
 
 async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...] = ALL_TOPICS,
-                        partitions: int = DEFAULT_PARTITIONS, replication: int = 1) -> None:
+                        partitions: int = DEFAULT_PARTITIONS, replication: int = 1, *,
+                        options: dict | None = None) -> None:
     """Create the domain topics explicitly (never rely on auto-creation with its defaults)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000, **(options or {}))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -81,12 +110,18 @@ async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...
         await admin.close()
 
 
-async def start_when_reachable(broker: KafkaBroker, bootstrap: str, prefix: str = "", replication: int = 1) -> None:
+def own_topics(service: str) -> tuple[str, ...]:
+    """The topics a service writes (an authenticated service may create only those; the admin creates the rest)."""
+    return tuple(t for t in ALL_TOPICS if t.startswith(f"sipelkop.{service}."))
+
+
+async def start_when_reachable(broker: KafkaBroker, bootstrap: str, prefix: str = "", replication: int = 1, *,
+                               options: dict | None = None, topics: tuple[str, ...] = ALL_TOPICS) -> None:
     """Start consuming as soon as Kafka answers; a service with Kafka down still serves HTTP."""
     backoff = 0.5
     while True:
         try:
-            await ensure_topics(bootstrap, prefix, replication=replication)
+            await ensure_topics(bootstrap, prefix, topics, replication=replication, options=options)
             await broker.start()
             log.info("consumers started on %s", bootstrap)
             return
