@@ -70,8 +70,9 @@ def test_an_officer_registers_nominates_cancels_and_imports_through_the_pages(re
     expect(row.locator(".seats-left")).to_have_text("2")
     screenshot(page, "registration-batches")
     row.locator("text=Calonkan").click()
-    page.select_option("#participant_id", label="Siti Aminah (ketua)")
-    page.click("button:has-text('Calonkan')")
+    page.fill("#cari", "siti aminah")
+    page.click("form[role=search] button")
+    page.click("#picker button[aria-label='Calonkan Siti Aminah']")
     expect(page.locator("[role=status]")).to_have_text("Terdaftar di angkatan.")
     expect(page.locator("#seats-left")).to_have_text("1")
     expect(page.locator("tbody")).to_contain_text("terdaftar")
@@ -155,7 +156,8 @@ def test_every_officer_page_fits_a_phone_and_a_desktop(reg_stack, browser):
     assert person.status_code == 201, person.text
     pages = {"cooperatives": "/koperasi", "cooperative-form": "/koperasi/baru", "participants": "/peserta",
              "participant-form": "/peserta/baru", "batches": "/angkatan", "batch": f"/angkatan/{batch['id']}",
-             "import": "/impor"}
+             "import": "/impor", "planning": "/perencanaan", "waiting-list": "/daftar-tunggu",
+             "participant-edit": f"/peserta/{person.json()['id']}/ubah"}
     for size, viewport in (("390", PHONE), ("1366", DESKTOP)):
         context = browser.new_context(locale="id-ID", viewport=viewport)
         try:
