@@ -255,6 +255,8 @@ TABLE: dict[tuple[str, str, str], Expect] = {
         "learning", "satisfaction", "budget", "cooperatives", "schedule.xlsx", "export.xlsx", "summary.pdf")},
     (RP, "GET", "/api/v1/reports/{name}.csv"): Expect(EVERYONE),
     (RP, "GET", "/api/v1/reports/{name}.xlsx"): Expect(EVERYONE),
+    # The business gauges (per-district figures, DAK budget), off the public /metrics: the ministry and admins.
+    (RP, "GET", "/api/v1/reports/metrics"): Expect({A, V}),
 }
 
 
