@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 
 from shared.errors import error_body
 from shared.http_errors import install_error_handlers
-from shared.observability import bind_correlation
+from shared.observability import RegistryView, bind_correlation
 from shared.runtime import ServiceRuntime
 
 
@@ -60,7 +60,8 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
     async def metrics():
         from starlette.responses import Response
 
-        return Response(generate_latest(runtime.registry), media_type=CONTENT_TYPE_LATEST)
+        # Public (the front door forwards it): process, HTTP and messaging metrics; business figures are not here.
+        return Response(generate_latest(RegistryView(runtime.registry)), media_type=CONTENT_TYPE_LATEST)
 
     from shared.ops_routes import router as ops_router
 

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import sys
+import weakref
 from datetime import UTC, datetime
 
 _correlation: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
@@ -82,3 +83,29 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     # Database drivers log every statement's bound parameters at DEBUG (password hashes, names): never shown.
     for noisy in ("alembic", "uvicorn.access", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# Metric families kept off the public /metrics (business figures: per-district counts, the DAK budget). They stay
+# in the service's one registry (one place to refresh them); only what is served differs.
+_PRIVATE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def keep_off_public_metrics(registry, *metrics) -> None:
+    """Serve these metrics only where a token is asked (e.g. reporting's /api/v1/reports/metrics)."""
+    names = _PRIVATE.setdefault(registry, set())
+    for metric in metrics:
+        names.update(family.name for family in metric.describe())
+
+
+class RegistryView:
+    """What /metrics serves of a registry: without the private families, or (private=True) only them."""
+
+    def __init__(self, registry, *, private: bool = False):
+        self.registry, self.private = registry, private
+
+    def collect(self):
+        hidden = _PRIVATE.get(self.registry, set())
+        for family in self.registry.collect():
+            if (family.name in hidden) == self.private:
+                yield family
+

@@ -5,6 +5,8 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.reporting.domain.budget import DISTRICT_RULE, QUARTER_RULE
 from services.reporting.schemas import (BatchReport, BudgetComponentReport, BudgetReport, CooperativeReport,
@@ -12,11 +14,15 @@ from services.reporting.schemas import (BatchReport, BudgetComponentReport, Budg
                                         SatisfactionReport, SectorReport, Summary)
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
+from shared.observability import RegistryView
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 Viewer = Annotated[Principal, Depends(require(Role.ADMIN, Role.VIEWER, Role.TRAINER, Role.DISTRICT_OFFICER))]
 FiscalYear = Annotated[int | None, Query(ge=2000, le=2100, description="Tahun anggaran, mis. 2023")]
 ProgrammeId = Annotated[uuid.UUID | None, Query(description="Hanya angkatan program ini")]
+# The scraper of the business gauges: the ministry's viewers and admins, or a service account (role reconciler)
+# that Prometheus signs in as with client credentials at identity's /api/v1/auth/token.
+MetricsReader = Annotated[Principal, Depends(require(Role.ADMIN, Role.VIEWER, Role.RECONCILER))]
 
 
 def report_args(request: Request, fiscal_year, programme_id) -> dict:
@@ -113,3 +119,12 @@ async def get_cooperatives(request: Request, principal: Viewer, fiscal_year: Fis
                            programme_id: ProgrammeId = None):
     return await reports.cooperatives(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
                                       programme_id=programme_id)
+
+
+@router.get("/metrics", summary="Metrik bisnis untuk Prometheus (per kabupaten/kota, anggaran DAK); perlu token",
+            response_class=Response,
+            responses={200: {"description": "Format teks Prometheus", "content": {CONTENT_TYPE_LATEST: {}}}})
+async def business_metrics(request: Request, principal: MetricsReader):
+    metrics = request.app.state.metrics
+    return Response(generate_latest(RegistryView(metrics.registry, private=True)), media_type=CONTENT_TYPE_LATEST)
+

@@ -1,4 +1,5 @@
-"""Business gauges and projection lag for Grafana, refreshed in the background from the projections."""
+"""Business gauges and projection lag for Grafana, refreshed in the background from the projections; the business
+gauges are served only with a token (entrypoints/http.py), the lag on the public /metrics."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from services.reporting.adapters.orm import BatchView, ProgrammeView
 from services.reporting.service_layer import figures
 from services.reporting.service_layer.scope import Scope
+from shared.observability import keep_off_public_metrics
 
 log = logging.getLogger("sipelkop.reporting.metrics")
 P = "sipelkop_reporting_"
@@ -35,6 +37,10 @@ class ReportingMetrics:
                                 registry=registry)
         self.generation = Gauge(P + "store_generation", "Generation of the live projection store",
                                 registry=registry)
+        # Per-district figures and the budget are official figures: not on the public /metrics, only at
+        # GET /api/v1/reports/metrics with a token. Lag and generation stay public (operations).
+        self.registry = registry
+        keep_off_public_metrics(registry, self.enrolled, self.completed, self.trained, self.target, self.budget)
 
     async def refresh_figures(self, session, *, default_target: int) -> None:
         years = set((await session.scalars(select(BatchView.fiscal_year).distinct())).all())
