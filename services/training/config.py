@@ -11,6 +11,7 @@ from shared.settings import ServiceSettings
 
 
 DEV_EVALUATION_KEY = "dev-only-evaluation-key-change-me"
+DEV_CERTIFICATE_KEY = "dev-only-certificate-key-change-me"
 
 
 class TrainingSettings(ServiceSettings):
@@ -47,6 +48,9 @@ class TrainingSettings(ServiceSettings):
     # Signs the personal evaluation links (HMAC-SHA256): a code not made with it is refused before any lookup. The
     # development default is refused when SIPELKOP_ENV=production.
     evaluation_key: str = Field(default=DEV_EVALUATION_KEY, min_length=16)
+    # Makes each certificate's verification code (HMAC-SHA256 of its number), printed in its QR link: the public
+    # verification shows the name only with it. Changing it changes every code. Refused in production as default.
+    certificate_key: str = Field(default=DEV_CERTIFICATE_KEY, min_length=16)
 
     @model_validator(mode="after")
     def _defaults(self):
@@ -58,6 +62,8 @@ class TrainingSettings(ServiceSettings):
         parse_components(self.budget_components)  # a malformed list stops the service at start
         if self.env == "production" and self.evaluation_key == DEV_EVALUATION_KEY:
             raise ValueError("TRAINING_EVALUATION_KEY must be set to a secret in production")
+        if self.env == "production" and self.certificate_key == DEV_CERTIFICATE_KEY:
+            raise ValueError("TRAINING_CERTIFICATE_KEY must be set to a secret in production")
         self.evidence_dir  # an unusable evidence store stops the service at start, not at the first upload
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
