@@ -165,6 +165,7 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
     url = {name: stack[name].url for name in ("identity", "registration", "training", "reporting")}
     batch, cooperative = province["batch"]["id"], province["cooperative"]["id"]
     account = province["ids"]["district_officer"]
+    person = province["people"][0]["id"]  # a manager of 64.02, the district officer's own
 
     tours = {
         None: [("identity-masuk", f"{url['identity']}/masuk"), ("training-verifikasi", f"{url['training']}/verifikasi")],
@@ -179,6 +180,9 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
             ("registration-angkatan", f"{url['registration']}/angkatan"),
             ("registration-angkatan-detail", f"{url['registration']}/angkatan/{batch}"),
             ("registration-impor", f"{url['registration']}/impor"), ("registration-audit", f"{url['registration']}/audit"),
+            ("registration-perencanaan", f"{url['registration']}/perencanaan?kabupaten=64.02&status=semua"),
+            ("registration-daftar-tunggu", f"{url['registration']}/daftar-tunggu"),
+            ("registration-peserta-ubah", f"{url['registration']}/peserta/{person}/ubah"),
             ("training-konsol-audit", f"{url['training']}/konsol/audit"),
             ("training-pelatih", f"{url['training']}/pelatih"),
             ("training-angkatan", f"{url['training']}/pelatih/angkatan/{batch}"),
@@ -189,6 +193,9 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
         "district_officer": [("registration-koperasi", f"{url['registration']}/koperasi"),
                              ("registration-peserta", f"{url['registration']}/peserta"),
                              ("registration-angkatan-detail", f"{url['registration']}/angkatan/{batch}"),
+                             ("registration-perencanaan", f"{url['registration']}/perencanaan"),
+                             ("registration-daftar-tunggu", f"{url['registration']}/daftar-tunggu"),
+                             ("registration-peserta-ubah", f"{url['registration']}/peserta/{person}/ubah"),
                              ("reporting-dasbor", f"{url['reporting']}/dasbor")],
         "training_staff": [("training-konsol", f"{url['training']}/konsol"),
                            ("training-konsol-program-baru", f"{url['training']}/konsol/program/baru"),
@@ -198,7 +205,10 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
                            ("training-konsol-narasumber", f"{url['training']}/konsol/narasumber"),
                            ("training-konsol-narasumber-baru", f"{url['training']}/konsol/narasumber/baru"),
                            ("training-konsol-pejabat", f"{url['training']}/konsol/pejabat"),
+                           ("training-konsol-evaluasi", f"{url['training']}/konsol/angkatan/{batch}/evaluasi"),
+                           ("training-konsol-evaluasi-templat", f"{url['training']}/konsol/evaluasi/templat"),
                            ("registration-angkatan-pengganti", f"{url['registration']}/angkatan/{batch}"),
+                           ("registration-perencanaan", f"{url['registration']}/perencanaan?kabupaten=64.08"),
                            ("training-pelatih", f"{url['training']}/pelatih"),
                            ("reporting-dasbor", f"{url['reporting']}/dasbor")],
         "trainer": [("training-pelatih", f"{url['training']}/pelatih"),
