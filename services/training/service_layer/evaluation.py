@@ -307,3 +307,28 @@ def results_read(batch: Batch, found: rules.Results | None, learning) -> dict:
                    "share_improved": None if learning.share_improved is None else round(learning.share_improved, 4),
                    "pre_distribution": learning.pre_distribution, "post_distribution": learning.post_distribution},
     }
+
+
+async def batch_results(session, batch_id: uuid.UUID) -> dict | None:
+    """The evaluation as the laporan pelaksanaan prints it (section II.E, label and value per line; no comments, no
+    respondent): None before links exist, so the report says "Belum ada data."."""
+    from shared.web.format import angka, persen
+
+    found = await results(session, batch_id)
+    if found is None:
+        return None
+
+    def score(mean, answers) -> str:
+        return "–" if mean is None else f"{angka(mean, 2)} dari {angka(answers)} jawaban"
+
+    lines = {"Peserta yang menerima tautan": str(found.invited), "Peserta yang mengisi": str(found.respondents),
+             "Tingkat pengisian": persen(found.response_rate * 100) if found.response_rate is not None else "–"}
+    for name in rules.SECTIONS:
+        if name != "narasumber":
+            lines[f"{rules.SECTION_TITLES[name]} (rata-rata 1–5)"] = score(*found.section_mean(name))
+    for number, person in enumerate(found.narasumber, start=1):
+        # The report is the UPTD's own document: the narasumber by name, with the code reports elsewhere use.
+        lines[f"Narasumber {number} (rata-rata 1–5)"] = (f"{person.narasumber.name} ({person.narasumber.code}): "
+                                                         f"{score(person.mean, person.answers)}")
+    lines["Saran dan komentar tertulis"] = f"{angka(len(found.comments))} (daftar lengkap di hasil evaluasi)"
+    return {"summary": lines}

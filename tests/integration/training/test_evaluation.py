@@ -183,3 +183,26 @@ async def test_making_links_again_replaces_the_unused_ones_only(training):
         f"/api/v1/batches/{batch['id']}/evaluation")).status_code == 200
     assert (await training.client("trainer", "pelatih-lain").get(
         f"/api/v1/batches/{batch['id']}/evaluation")).status_code == 403
+
+
+async def test_the_laporan_pelaksanaan_prints_the_evaluation_without_comments(training):
+    batch, _, named, coded = await evaluated_batch(training, participants=4, absent=1)
+    before = await training.client().get(f"/api/v1/batches/{batch['id']}/report.pdf")
+    printed = subprocess.run(["pdftotext", "-", "-"], input=before.content, capture_output=True).stdout.decode()
+    assert "E. Evaluasi Penyelenggaraan\nBelum ada data." in printed
+    sheet = await links(training, batch)
+    public = training.client(None)
+    for n, url in enumerate(list(sheet.values())[:2]):
+        assert (await public.post(url, data={"q_P1": str(4 + n), "q_S1": "3", f"q_N1@{coded['id']}": "5",
+                                             "comment": "Rahasia peserta"})).status_code == 200
+    report = await training.client().get(f"/api/v1/batches/{batch['id']}/report.pdf")
+    assert report.status_code == 200
+    printed = " ".join(subprocess.run(["pdftotext", "-", "-"], input=report.content,
+                                      capture_output=True).stdout.decode().split())
+    for line in ("Peserta yang menerima tautan 3", "Peserta yang mengisi 2", "Tingkat pengisian 66,7%",
+                 "Penyelenggaraan (rata-rata 1–5) 4,50 dari 2 jawaban", "Tempat dan konsumsi (rata-rata 1–5) 3,00 dari 2",
+                 f"{coded['name']} (NS-77):", "5,00 dari 2 jawaban"):  # a long value wraps beside its label
+        assert line in printed, line
+    assert "Rahasia peserta" not in printed
+    docx = await training.client().get(f"/api/v1/batches/{batch['id']}/report.docx")
+    assert docx.status_code == 200
