@@ -107,7 +107,10 @@ def test_reporting_killed_mid_stream_loses_and_doubles_nothing(stack, kafka, top
 
     summary = wait_for(lambda: (s := viewer.get("/api/v1/reports/summary").json())["participants_enrolled"] == UNITS
                        and s, timeout=90, message=f"{UNITS} enrolled in reporting")
-    # Every event applied before the last kill came back from Kafka and was dropped as a duplicate...
+    # Every event applied before the last kill came back from Kafka and was dropped as a duplicate (waited for: when
+    # the writer finished before the last kill, the summary is complete before the redelivered events arrive)...
+    wait_for(lambda: duplicates(reporting) >= applied_before, timeout=90,
+             message=f"{applied_before} redelivered events dropped as duplicates")
     assert duplicates(reporting) == applied_before
     # ...and exactly once: one batch, UNITS cooperatives, UNITS enrolments and nothing more.
     assert summary["events_applied"] == 1 + 2 * UNITS
