@@ -14,7 +14,7 @@ from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.e2e.training.test_score_page import fits
 from tests.fixtures import factories
 from tests.fixtures.browser import PHONE, screenshot
-from tests.fixtures.tokens import test_token
+from tests.fixtures.tokens import sign_in_browser, test_token
 
 # Chrome DevTools' "Slow 3G" preset: 400 ms x 5 latency, 500 kbit/s x 0.8 each way (bytes per second here).
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 500 * 1000 / 8 * 0.8,
@@ -113,6 +113,16 @@ def test_twenty_five_participants_evaluate_the_batch_from_their_phones(browser, 
     results = staff.get(f"/api/v1/batches/{batch['id']}/evaluation").json()
     assert (results["invited"], results["respondents"]) == (29, 25)
     assert "Ruangan terlalu dingin <b>sekali</b>" in results["comments"]
+
+    # The batch's trainer reads the results on a phone; the comment is text, not markup.
+    context = browser.new_context(**PHONE)
+    sign_in_browser(context, base, role="trainer", subject="pelatih-5", name="Siti Rahmawati")
+    page = context.new_page()
+    page.goto(f"{base}/konsol/angkatan/{batch['id']}/evaluasi")
+    assert "25 dari 29 peserta yang hadir sudah mengisi" in page.inner_text("main")
+    assert page.locator(".comment b").count() == 0 and "<b>sekali</b>" in page.inner_text(".comment")
+    fits(page, "training-evaluasi-hasil")
+    context.close()
 
     size, seconds = first_load(browser, base + paths[25])
     print(f"\nevaluation form, first load over Slow 3G: {size} bytes transferred, {seconds:.2f} s to load")
