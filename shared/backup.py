@@ -1,0 +1,356 @@
+"""`sipelkop backup --to DIR` and `sipelkop restore ARCHIVE`: the whole installation in one archive and back.
+
+The backup runs while the services serve: consumer groups' offsets are read first, then each database (consumers
+before producers: reporting, training, registration, identity), then every topic up to its end at that moment,
+leaving out the events of writes a database copy does not hold (their outbox rows are not in it). So a restore
+never holds an event without its source row, and nothing a restored inbox applied is lost. Parts are written by
+shared/backup_parts.py and shared/backup_topics.py; shared/backup_manifest.py checks them."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import tarfile
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.backup_manifest import MANIFEST, Manifest
+from shared.backup_parts import PASSPHRASE_ENV, Database
+
+# Consumers before producers: what a consumer's copy applied is always in the producers' copies and the topics.
+ORDER = ("reporting", "training", "registration", "identity")
+NAME = "sipelkop-cadangan-"
+# An event published within this long before a database copy began is kept only if that copy holds its outbox
+# row; older ones are kept whatever (outbox rows are pruned after 7 days). Covers clocks a little apart.
+CLOCK_MARGIN_S = 3600
+
+NO_PASSPHRASE = (f"{PASSPHRASE_ENV} belum diisi: kunci penanda tangan layanan identitas dienkripsi dengan frasa "
+                 "sandi itu. Isi variabel lingkungan tersebut (simpan frasanya di luar server ini).")
+NOT_STOPPED = ("Layanan {names} masih berjalan. Pemulihan dilakukan saat semua layanan berhenti (hentikan "
+               "`sipelkop up` dengan Ctrl-C), Kafka tetap menyala.")
+NOT_EMPTY = ("Tujuan pemulihan tidak kosong: {what}. Pemulihan ditolak agar data yang ada tidak tertimpa; "
+             "tambahkan --force untuk menimpanya.")
+BROKEN = "Arsip {archive} rusak atau tidak lengkap, tidak ada yang dipulihkan: {problems}"
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _settings(service: str):
+    from shared.cli import _settings_for
+
+    return _settings_for(service)
+
+
+def _kafka(settings):
+    from shared.backup_topics import Topics
+
+    try:  # SASL credentials where the deployment has them (shared/messaging/broker.py), none on PLAINTEXT
+        from shared.messaging.broker import kafka_options
+
+        options = kafka_options(settings)
+    except (ImportError, AttributeError):
+        options = {}
+    return Topics(settings.kafka_bootstrap, settings.topic_prefix, options)
+
+
+def _generation_db(generation: int) -> Database:
+    from services.reporting.adapters.store import store_url
+
+    s = _settings("reporting")
+    return Database("reporting", f"reporting.g{generation}",
+                    store_url(s.database_url, generation, s.store_url_template))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+# --- backup ----------------------------------------------------------------------------------------------------
+
+async def backup(target_dir: Path, *, as_directory: bool, passphrase: str) -> Path:
+    from shared.backup_parts import copy_database, copy_evidence, seal
+    from shared.backup_topics import event_id
+
+    started = time.monotonic()
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    root = target_dir / f"{NAME}{stamp}"
+    root.mkdir(parents=True)
+    common = _settings("identity")
+    kafka = _kafka(common)
+    manifest = Manifest.new(root, topic_prefix=common.topic_prefix)
+    (root / "topics").mkdir()
+
+    say("Membaca offset grup konsumen di Kafka ...")
+    import json
+
+    groups = await kafka.group_offsets()
+    (root / "topics" / "groups.json").write_text(json.dumps(groups, indent=1, sort_keys=True) + "\n")
+    manifest.add("topics/groups.json", "groups", groups=len(groups))
+
+    outbox_ids: dict[str, set[str]] = {}
+    copy_started: dict[str, float] = {}
+    for service in ORDER:
+        db = Database(service, service, _settings(service).database_url)
+        say(f"Mencadangkan basis data {service} ({'PostgreSQL, pg_dump' if db.engine == 'postgresql' else 'SQLite'}) ...")
+        copy_started[service] = time.time()
+        copied = await copy_database(db, root / db.part)
+        outbox_ids[service] = copied.outbox_ids
+        manifest.add(db.part, "database", service=service, name=db.name, engine=db.engine)
+        if copied.live_generation:  # reporting's live projection store is a generation of its own
+            live = _generation_db(copied.live_generation)
+            say(f"Mencadangkan basis data {live.name} (generasi aktif pelaporan) ...")
+            await copy_database(live, root / live.part)
+            manifest.add(live.part, "database", service=service, name=live.name, engine=live.engine,
+                         generation=copied.live_generation)
+
+    layout = await kafka.layout()
+    ends = await kafka.end_offsets(layout)
+    for topic, partitions in layout.items():
+        producer = topic.removeprefix(common.topic_prefix).split(".")[1]
+        ids, since = outbox_ids.get(producer), (copy_started.get(producer, 0) - CLOCK_MARGIN_S) * 1000
+
+        def keep(value, timestamp, ids=ids, since=since):
+            if ids is None or timestamp < since:
+                return True
+            found = event_id(value)
+            return found is None or found in ids
+
+        part = f"topics/{topic}.jsonl"
+        counts = await kafka.export(topic, partitions, ends[topic], root / part, keep)
+        manifest.add(part, "topic", topic=topic, partitions=partitions, **counts)
+        say(f"Topik {topic}: {counts['messages']} pesan" + (
+            f" ({counts['left_out']} dari tulisan sesudah salinan basis data, tidak disertakan)"
+            if counts["left_out"] else ""))
+
+    keys_file = _settings("identity").signing_keys_file
+    if keys_file.is_file():
+        say("Mengenkripsi kunci penanda tangan layanan identitas ...")
+        (root / "keys").mkdir()
+        (root / "keys" / "identity-signing-keys.json.enc").write_bytes(seal(keys_file.read_bytes(), passphrase))
+        manifest.add("keys/identity-signing-keys.json.enc", "signing_keys", service="identity")
+
+    evidence = _settings("training").evidence_dir
+    copied_files = copy_evidence(evidence, root / "evidence")
+    for relative in copied_files:
+        manifest.add(f"evidence/{relative}", "evidence", service="training")
+    say(f"Berkas bukti kegiatan pelatihan: {len(copied_files)} berkas.")
+    manifest.doc["duration_s"] = round(time.monotonic() - started, 1)
+    manifest.write()
+    if as_directory:
+        return root
+    say("Mengemas arsip (.tar.gz) ...")
+    archive = root.with_name(root.name + ".tar.gz")
+    partial = archive.with_name(archive.name + ".sebagian")
+    with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+        tar.add(root, arcname=root.name)
+    os.replace(partial, archive)  # an interrupted run never leaves something that looks like an archive
+    shutil.rmtree(root)
+    return archive
+
+
+def write_metric(metrics_dir: Path, archive: Path, duration: float) -> None:
+    """The node exporter's textfile collector reads this (deploy/prometheus/alerts.yml: SipelkopBackupTooOld)."""
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    size = archive.stat().st_size if archive.is_file() else sum(p.stat().st_size for p in archive.rglob("*")
+                                                                  if p.is_file())
+    text = ("# HELP sipelkop_backup_last_success_timestamp_seconds When the last complete backup finished.\n"
+            "# TYPE sipelkop_backup_last_success_timestamp_seconds gauge\n"
+            f"sipelkop_backup_last_success_timestamp_seconds {time.time():.0f}\n"
+            "# HELP sipelkop_backup_last_size_bytes Size of the last backup archive.\n"
+            "# TYPE sipelkop_backup_last_size_bytes gauge\n"
+            f"sipelkop_backup_last_size_bytes {size}\n"
+            "# HELP sipelkop_backup_last_duration_seconds How long the last backup took.\n"
+            "# TYPE sipelkop_backup_last_duration_seconds gauge\n"
+            f"sipelkop_backup_last_duration_seconds {duration:.1f}\n")
+    partial = metrics_dir / "sipelkop_backup.prom.sebagian"
+    partial.write_text(text)
+    os.replace(partial, metrics_dir / "sipelkop_backup.prom")
+
+
+def prune(target_dir: Path, keep: int) -> list[Path]:
+    """Keep the newest `keep` archives in `target_dir` (their names sort by time); remove older ones."""
+    archives = sorted(p for p in target_dir.iterdir() if p.name.startswith(NAME) and not p.name.endswith(".sebagian")
+                      and (p.is_dir() or p.name.endswith(".tar.gz")))
+    removed = archives[:-keep] if keep > 0 else []
+    for old in removed:
+        shutil.rmtree(old) if old.is_dir() else old.unlink()
+    return removed
+
+
+def cmd_backup(args) -> int:
+    passphrase = os.environ.get(PASSPHRASE_ENV, "")
+    if not passphrase:
+        print(NO_PASSPHRASE, file=sys.stderr)
+        return 1
+    started = time.monotonic()
+    target = args.to.resolve()
+    archive = asyncio.run(backup(target, as_directory=args.directory, passphrase=passphrase))
+    duration = time.monotonic() - started
+    metrics_dir = args.metrics_dir or (_settings("identity").data_dir / "metrics").resolve()
+    write_metric(metrics_dir, archive, duration)
+    for old in prune(target, args.keep) if args.keep else []:
+        say(f"Arsip lama dihapus (--keep {args.keep}): {old.name}")
+    say(f"Cadangan selesai dalam {duration:.1f} detik.")
+    print(archive, flush=True)
+    return 0
+
+
+# --- restore ---------------------------------------------------------------------------------------------------
+
+def _running_services() -> list[str]:
+    import httpx
+
+    running = []
+    for service in ORDER:
+        try:
+            if httpx.get(f"http://127.0.0.1:{_settings(service).port}/healthz", timeout=1).status_code == 200:
+                running.append(service)
+        except httpx.HTTPError:
+            pass
+    return running
+
+
+def _open(archive: Path, scratch: Path) -> Path:
+    if archive.is_dir():
+        return archive
+    with tarfile.open(archive, "r:*") as tar:
+        tar.extractall(scratch, filter="data")
+    (root,) = [p for p in scratch.iterdir() if p.is_dir()]
+    return root
+
+
+def _database_of(part: dict) -> Database:
+    if part.get("generation"):
+        return _generation_db(part["generation"])
+    return Database(part["service"], part["name"], _settings(part["service"]).database_url)
+
+
+async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
+    import json
+
+    from shared.backup_parts import holds_data, restore_database, unseal, write_private
+
+    manifest = Manifest.read(root)
+    say(f"Memeriksa arsip ({len(manifest.doc['parts'])} bagian, SHA-256) ...")
+    if problems := manifest.problems():
+        raise ValueError(BROKEN.format(archive=root, problems="; ".join(problems[:5])))
+    if manifest.parts("signing_keys") and not passphrase:
+        raise ValueError(NO_PASSPHRASE)
+    common = _settings("identity")
+    kafka = _kafka(common)
+    old_prefix, new_prefix = manifest.doc["topic_prefix"], common.topic_prefix
+    rename = lambda name: new_prefix + name.removeprefix(old_prefix)  # noqa: E731
+    databases = [(_database_of(p), root / p["path"]) for p in manifest.parts("database")]
+    keys_file, evidence = common.signing_keys_file, _settings("training").evidence_dir
+    from shared.backup_parts import evidence_files
+
+    occupied = [f"basis data {db.name}" for db, _ in databases if await holds_data(db)]
+    existing = await kafka.holding_data()
+    occupied += [f"topik {t}" for t in existing]
+    occupied += [f"kunci {keys_file}"] if keys_file.exists() and manifest.parts("signing_keys") else []
+    occupied += [f"berkas bukti di {evidence}"] if evidence_files(evidence) else []
+    if occupied and not force:
+        raise ValueError(NOT_EMPTY.format(what=", ".join(occupied[:8]) + (" ..." if len(occupied) > 8 else "")))
+
+    if force:
+        await kafka.delete(sorted(set(existing) | set(await kafka.layout())))
+    replication = common.topic_replication
+    originals = {}
+    for part in manifest.parts("topic"):
+        topic = rename(part["topic"])
+        await kafka.create(topic, part["partitions"], replication)
+        originals[topic] = await kafka.refill(topic, root / part["path"])
+        say(f"Topik {topic}: {part['messages']} pesan dikembalikan.")
+    groups = json.loads((root / manifest.parts("groups")[0]["path"]).read_text())
+    groups = {rename(g): {rename(t): o for t, o in topics.items()} for g, topics in groups.items()}
+    await kafka.commit(groups, originals)
+    say(f"Offset {len(groups)} grup konsumen dikembalikan.")
+    for db, source in databases:
+        say(f"Memulihkan basis data {db.name} ({'PostgreSQL, pg_restore' if db.engine == 'postgresql' else 'SQLite'}) ...")
+        await restore_database(db, source)
+    for part in manifest.parts("signing_keys"):
+        write_private(keys_file, unseal((root / part["path"]).read_bytes(), passphrase))
+        say(f"Kunci penanda tangan dikembalikan ke {keys_file} (mode 0600).")
+    files = manifest.parts("evidence")
+    if force and evidence.is_dir():
+        shutil.rmtree(evidence)
+    for part in files:
+        target = evidence / part["path"].removeprefix("evidence/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / part["path"], target)
+    say(f"Berkas bukti kegiatan: {len(files)} berkas dikembalikan ke {evidence}.")
+    return manifest.doc
+
+
+def _local_kafka_if_stopped(settings):
+    """`sipelkop up` runs its own broker and stops it with the services: start that one for the restore when
+    nothing answers at a local bootstrap address (a remote broker that does not answer fails further on)."""
+    import socket
+
+    host, _, port = settings.kafka_bootstrap.split(",")[0].rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+        return None
+    except OSError:
+        if host not in ("127.0.0.1", "localhost"):
+            return None
+    from shared.infra.kafka_local import LocalKafka
+
+    kafka = LocalKafka(settings.data_dir.resolve() / "kafka", port=int(port))
+    say(f"Menyalakan Kafka lokal untuk pemulihan (port {port}) ...")
+    kafka.start()
+    return kafka
+
+
+def cmd_restore(args) -> int:
+    if running := _running_services():
+        print(NOT_STOPPED.format(names=", ".join(running)), file=sys.stderr)
+        return 1
+    started = time.monotonic()
+    archive = args.archive.resolve()
+    if not archive.exists():
+        print(f"Gagal: arsip {archive} tidak ada.", file=sys.stderr)
+        return 1
+    scratch = Path(tempfile.mkdtemp(prefix=".sipelkop-pulih-", dir=archive.parent))
+    kafka = _local_kafka_if_stopped(_settings("identity"))
+    try:
+        root = _open(archive, scratch)
+        doc = asyncio.run(restore(root, force=args.force, passphrase=os.environ.get(PASSPHRASE_ENV, "")))
+    except (ValueError, tarfile.TarError) as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if kafka is not None:
+            kafka.stop()
+    say(f"Pemulihan selesai dalam {time.monotonic() - started:.1f} detik (cadangan {doc['created_at']}). "
+        "Nyalakan lagi dengan `sipelkop up`.")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("backup", help="cadangkan semua basis data, topik Kafka, kunci dan berkas bukti ke satu arsip",
+                       description="Cadangkan seluruh instalasi selagi layanan berjalan: basis data tiap layanan, "
+                                   "semua topik Kafka (JSON lines), offset grup konsumen, kunci penanda tangan "
+                                   f"identitas (dienkripsi dengan {PASSPHRASE_ENV}), berkas bukti pelatihan, dan "
+                                   "manifes (versi, waktu, ukuran, SHA-256). Baris terakhir: lokasi arsip.")
+    p.add_argument("--to", type=Path, required=True, metavar="FOLDER", help="folder tempat arsip dibuat")
+    p.add_argument("--directory", action="store_true", help="arsip berupa folder, bukan berkas .tar.gz")
+    p.add_argument("--keep", type=int, default=0, metavar="N",
+                   help="simpan hanya N arsip terbaru di FOLDER, hapus yang lebih lama (bawaan: tidak menghapus)")
+    p.add_argument("--metrics-dir", type=Path, metavar="FOLDER",
+                   help="folder textfile node exporter untuk metrik cadangan (bawaan: <SIPELKOP_DATA_DIR>/metrics)")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help="pulihkan arsip cadangan (saat layanan berhenti)",
+                       description="Pulihkan arsip dari `sipelkop backup` ke basis data, Kafka dan folder data "
+                                   "yang sama dengan `sipelkop up`. Manifes diperiksa dulu; tujuan yang tidak "
+                                   "kosong ditolak kecuali dengan --force. Kafka lokal `sipelkop up` dinyalakan "
+                                   "sendiri bila sedang mati.")
+    p.add_argument("archive", type=Path, metavar="ARSIP", help="berkas .tar.gz atau folder cadangan")
+    p.add_argument("--force", action="store_true", help="timpa basis data, topik dan berkas yang sudah ada")
+    p.set_defaults(func=cmd_restore)
