@@ -8,7 +8,7 @@ from pathlib import Path
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 
 from services.training.adapters.evaluation_pdf import LinkCard, LinkSheet, links_pdf
@@ -19,6 +19,7 @@ from services.training.service_layer import evaluation, scores
 from services.training.service_layer.papers import file_code
 from shared.errors import DomainError, Invalid
 from shared.http import file_download
+from shared.rate_limit import app_rate_limited
 from shared.web import page_templates
 from shared.web.kit import wants_html
 
@@ -28,6 +29,9 @@ router = APIRouter(tags=["training"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCRIPT_VERSION = 1  # bump when static/evaluasi.js changes (phones keep it a week)
 MAX_FORM_BYTES = 64 * 1024  # a questionnaire of some dozens of items and a comment of 2.000 characters
+# A batch answers from one hall, often behind the venue's one address: 30 participants opening, sending and
+# correcting fit well inside; a code cannot be guessed (80-bit tag), so the limit only stops a flood.
+FORM_LIMIT = Depends(app_rate_limited("evaluasi", limit=120, window_s=60))
 
 
 async def _read(uow, principal, batch_id: uuid.UUID) -> dict:
@@ -88,7 +92,7 @@ def _form_page(request: Request, code: str, form, status_code: int = 200, values
                  script_version=SCRIPT_VERSION)
 
 
-@router.get("/evaluasi/{code}", include_in_schema=False)
+@router.get("/evaluasi/{code}", include_in_schema=False, dependencies=[FORM_LIMIT])
 async def questionnaire(request: Request, code: str, uow: UowDep, settings: SettingsDep):
     async with uow:
         form = await evaluation.open_form(uow.session, secret=settings.evaluation_key, code=code)
@@ -97,10 +101,11 @@ async def questionnaire(request: Request, code: str, uow: UowDep, settings: Sett
     return _form_page(request, code, form)
 
 
-@router.post("/evaluasi/{code}", summary="Jawaban kuesioner evaluasi (formulir publik, tanpa akun, sekali per "
+@router.post("/evaluasi/{code}", dependencies=[FORM_LIMIT], summary="Jawaban kuesioner evaluasi (formulir publik, tanpa akun, sekali per "
                                           "tautan): q_<kode butir> bernilai 1–5, comment paling banyak 2.000 karakter",
              responses={404: {"description": "Tautan tidak dikenali"}, 409: {"description": "Sudah diisi"},
-                        422: {"description": "Isian tidak valid"}})
+                        422: {"description": "Isian tidak valid"},
+                        429: {"description": "Terlalu banyak permintaan dari alamat ini (120 per menit)"}})
 async def answer(request: Request, code: str, uow: UowDep, settings: SettingsDep):
     async with uow:  # a tampered or unknown code is answered before the body is read
         form = await evaluation.open_form(uow.session, secret=settings.evaluation_key, code=code)

@@ -206,3 +206,12 @@ async def test_the_laporan_pelaksanaan_prints_the_evaluation_without_comments(tr
     assert "Rahasia peserta" not in printed
     docx = await training.client().get(f"/api/v1/batches/{batch['id']}/report.docx")
     assert docx.status_code == 200
+
+
+async def test_the_public_form_is_rate_limited_per_address(training):
+    public = training.client(None)
+    answers = [(await public.get("/evaluasi/" + "A" * 35)).status_code for _ in range(121)]
+    assert answers[:120] == [404] * 120 and answers[120] == 429
+    limited = await public.post("/evaluasi/" + "A" * 35, data={"q_P1": "5"})
+    assert limited.status_code == 429 and "Terlalu banyak permintaan" in limited.text
+    assert int(limited.headers["retry-after"]) >= 1
