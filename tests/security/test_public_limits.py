@@ -26,11 +26,13 @@ def visitor(app, address: str) -> httpx.AsyncClient:
 
 async def test_walking_the_number_sequence_is_refused_with_retry_after(training):
     async with visitor(training, "203.0.113.20") as walker:
-        answers = [await walker.get(f"/api/v1/certificates/UPTD-KUKM/2023/{n:04d}") for n in range(1, 21)]
-        pages = [await walker.get(f"/verifikasi?nomor=UPTD-KUKM/2023/{n:04d}", headers={"Accept": "text/html"})
-                 for n in range(21, 31)]
-        refused_api = await walker.get("/api/v1/certificates/UPTD-KUKM/2023/0031")
-        refused_page = await walker.get("/verifikasi?nomor=UPTD-KUKM/2023/0032", headers={"Accept": "text/html"})
+        answers = [await walker.get(f"/api/v1/certificates/UPTD-KUKM/2023/{n:04d}", params={"kode": "AAAAAAAAAA"})
+                   for n in range(1, 21)]
+        pages = [await walker.get(f"/verifikasi?nomor=UPTD-KUKM/2023/{n:04d}&kode=AAAAAAAAAA",
+                                  headers={"Accept": "text/html"}) for n in range(21, 31)]
+        refused_api = await walker.get("/api/v1/certificates/UPTD-KUKM/2023/0031", params={"kode": "AAAAAAAAAA"})
+        refused_page = await walker.get("/verifikasi?nomor=UPTD-KUKM/2023/0032&kode=AAAAAAAAAA",
+                                        headers={"Accept": "text/html"})
     assert {a.status_code for a in answers} == {404} and {p.status_code for p in pages} == {404}
     assert refused_api.status_code == 429 and 0 < int(refused_api.headers["Retry-After"]) <= 60
     assert "Terlalu banyak permintaan dari alamat Anda" in refused_api.json()["error"]["message"]

@@ -71,6 +71,8 @@ async def revoke_certificate(number: str, body: RevokeIn, principal: Admin, uow:
 @router.get("/certificates/{number:path}", response_model=CertificateVerification,
             summary="Verifikasi publik sertifikat (tanpa token)", dependencies=[VERIFICATION_LIMIT],
             responses=TOO_MANY)
-async def verify_certificate(number: str, uow: UowDep):
+async def verify_certificate(number: str, uow: UowDep, settings: CertificateSettingsDep,
+                             kode: str | None = Query(None, max_length=40,
+                                                      description="Kode verifikasi tertulis pada sertifikat")):
     async with uow:
-        return await certificates.verify(uow.session, number)
+        return await certificates.verify(uow.session, number, kode, key=settings.verification_key)

@@ -133,18 +133,20 @@ async def completion_page(request: Request, batch_id: str, uow: UowDep):
 
 
 @router.get("/verifikasi", dependencies=[VERIFICATION_LIMIT])
-async def verification_page(request: Request, uow: UowDep, nomor: str | None = None):
+async def verification_page(request: Request, uow: UowDep, settings: CertificateSettingsDep,
+                            nomor: str | None = None, kode: str | None = None):
     number = (nomor or "").strip()[:80] or None
-    result = None
+    code = (kode or "").strip()[:40] or None
+    result, refusal, status = None, None, 200
     if number:
         async with uow:
             try:
-                result = await certificates.verify(uow.session, number)
-            except DomainError:
-                result = None
+                result = await certificates.verify(uow.session, number, code, key=settings.verification_key)
+            except DomainError as exc:
+                refusal, status = exc, exc.status
     # Public: anyone holding a certificate may check it; a signed-in person still sees their header.
-    return _render(request, "verifikasi.html", status_code=200 if result or not number else 404, number=number,
-                   result=result, principal=await optional_principal(request))
+    return _render(request, "verifikasi.html", status_code=status, number=number, code=code, result=result,
+                   refusal=refusal, principal=await optional_principal(request))
 
 
 @router.get("/pelatih/static/absensi.js")

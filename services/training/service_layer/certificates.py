@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from services.training.adapters.orm import Batch, Certificate, CertificateCounter, Official, RosterEntry
-from services.training.domain.certificates import certificate_year, format_number, is_certificate_number
+from services.training.domain.certificates import (certificate_year, code_matches, format_number,
+                                                   is_certificate_number, verification_code)
 from services.training.service_layer import audit
 from services.training.service_layer.batches import ensure_assigned, get_batch
 from shared.auth import Principal, Role
-from shared.errors import Conflict, Forbidden, NotFound, field_error
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
 from shared.events.training import CertificateIssued, CertificateRevoked
 from shared.unit_of_work import UnitOfWork
 
@@ -26,14 +27,20 @@ class CertificateSettings:
     signing_title: str
     public_base_url: str
     logo_file: str = ""  # the kop's logo on certificates and attendance sheets; empty: the project's own
+    verification_key: str = ""  # TRAINING_CERTIFICATE_KEY
 
     @classmethod
     def of(cls, settings) -> "CertificateSettings":
         return cls(settings.certificate_prefix, settings.signing_official, settings.signing_title,
-                   settings.public_base_url, settings.logo_file)
+                   settings.public_base_url, settings.logo_file, settings.certificate_key)
+
+    def verification_code(self, number: str) -> str:
+        return verification_code(self.verification_key, number)
 
     def verification_url(self, number: str) -> str:
-        return f"{self.public_base_url}/verifikasi?nomor={quote(number, safe='')}"
+        """The QR link: number and code, so whoever holds the paper (and only they) sees whose it is."""
+        return (f"{self.public_base_url}/verifikasi?nomor={quote(number, safe='')}"
+                f"&kode={self.verification_code(number)}")
 
 
 async def take_numbers(session, *, year: int, count: int) -> list[int]:
@@ -114,9 +121,21 @@ async def _get(session, number: str) -> Certificate:
     return cert
 
 
-async def verify(session, number: str) -> dict:
-    """Public: genuine or revoked, the name and the batch; nothing more about the person."""
-    cert = await _get(session, number)
+NO_CODE = "Masukkan kode verifikasi yang tertulis pada sertifikat (di bawah kode QR, setelah kode=)."
+NO_MATCH = "Nomor sertifikat dan kode verifikasi tidak cocok dengan sertifikat mana pun."
+
+
+async def verify(session, number: str, code: str | None, *, key: str) -> dict:
+    """Public: genuine or revoked, the name and the batch; nothing more about the person, and nothing at all
+    without the certificate's code: an unknown number and a wrong code get the same answer (the sequence of
+    numbers cannot be walked to learn names, nor to learn which numbers exist)."""
+    if not (code or "").strip():
+        raise Invalid(NO_CODE, fields=[field_error("kode", "wajib diisi: tertulis pada sertifikat")])
+    cert = None
+    if is_certificate_number(number) and code_matches(key, number, code):
+        cert = await session.get(Certificate, number)
+    if cert is None:
+        raise NotFound(NO_MATCH, fields=[field_error("kode", "nomor dan kode tidak cocok")])
     return {"number": cert.number, "genuine": cert.status == "valid", "status": cert.status,
             "full_name": cert.full_name, "batch_title": cert.batch_title, "start_date": cert.start_date.isoformat(),
             "end_date": cert.end_date.isoformat(),
