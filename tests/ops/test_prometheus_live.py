@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import yaml
 
+from shared.backup import write_metric
 from tests.fixtures import factories
 from tests.fixtures.infra import free_port
 from tests.fixtures.services import start_stack, wait_for
@@ -22,7 +23,8 @@ DEPLOY = ROOT / "deploy" / "prometheus"
 BACKLOG = "SipelkopOutboxBacklogOld"
 RULE_METRICS = ["up", "sipelkop_outbox_publish_failures_total", "sipelkop_outbox_oldest_age_seconds",
                 "sipelkop_consumer_parked_total", "sipelkop_reporting_projection_events_behind",
-                "sipelkop_reporting_projection_lag_seconds", "sipelkop_http_requests_total"]
+                "sipelkop_reporting_projection_lag_seconds", "sipelkop_http_requests_total",
+                "sipelkop_backup_last_success_timestamp_seconds"]
 
 
 def scrape_config(ports: dict[str, int], rules: Path) -> dict:
@@ -58,6 +60,10 @@ def test_prometheus_sees_every_target_and_fires_the_backlog_alert_while_kafka_is
                         log_dir=tmp_path)
     textfiles = tmp_path / "metrics"
     textfiles.mkdir()
+    archive = tmp_path / "cadangan"
+    archive.mkdir()
+    (archive / "manifest.json").write_text("{}")
+    write_metric(textfiles, archive, duration=1.0)  # what `sipelkop backup` leaves behind after an archive
     ports = {name: service.port for name, service in stack.services.items()}
     ports |= {"node": free_port(), "prometheus": free_port()}
     rules = tmp_path / "alerts.yml"
@@ -86,12 +92,15 @@ def test_prometheus_sees_every_target_and_fires_the_backlog_alert_while_kafka_is
         wait_for(every_target_up, timeout=60, message="every target up")
         loaded = httpx.get(f"{prom}/api/v1/rules", timeout=5).json()["data"]["groups"][0]["rules"]
         assert {r["name"] for r in loaded} >= {BACKLOG, "SipelkopServiceNotReady", "SipelkopBackupTooOld"}
+        # A backup just written: neither backup alert is pending or firing.
         assert alert_states(prom, BACKLOG) == set()
         # The rules read these names: each is really exported by the running services.
         def exported():
             names = httpx.get(f"{prom}/api/v1/label/__name__/values", timeout=5).json()["data"]
             return set(RULE_METRICS) <= set(names) or sorted(set(RULE_METRICS) - set(names))
         assert wait_for(lambda: exported() is True, timeout=60, message="every metric the rules read")
+        assert not {a["labels"]["alertname"] for a in httpx.get(f"{prom}/api/v1/alerts", timeout=5).json()["data"]
+                    ["alerts"]} & {"SipelkopBackupTooOld", "SipelkopBackupNeverRecorded"}
 
         officer = stack.client("registration", "district_officer", "64.09")
         stack["registration"].wait_ready()
