@@ -341,7 +341,9 @@ def register(sub) -> None:
                                    "manifes (versi, waktu, ukuran, SHA-256). Baris terakhir: lokasi arsip.")
     p.add_argument("--to", type=Path, required=True, metavar="FOLDER", help="folder tempat arsip dibuat")
     p.add_argument("--directory", action="store_true", help="arsip berupa folder, bukan berkas .tar.gz")
-    p.add_argument("--keep", type=int, default=0, metavar="N",
+    from shared.cli_messages import whole_number
+
+    p.add_argument("--keep", type=whole_number(1), default=0, metavar="N",
                    help="simpan hanya N arsip terbaru di FOLDER, hapus yang lebih lama (bawaan: tidak menghapus)")
     p.add_argument("--metrics-dir", type=Path, metavar="FOLDER",
                    help="folder textfile node exporter untuk metrik cadangan (bawaan: <SIPELKOP_DATA_DIR>/metrics)")
