@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import jsonschema
 import pytest
@@ -48,15 +49,82 @@ def test_three_kraft_brokers_form_one_quorum(compose):
     for name, svc in brokers.items():
         env = svc["environment"]
         assert svc["image"] == "apache/kafka:4.1.1"
-        assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
-        assert env["KAFKA_ADVERTISED_LISTENERS"] == f"PLAINTEXT://{name}:9092"
-        assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
-        assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3" and env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
-        assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
-        voters.add(f"{env['KAFKA_NODE_ID']}@{name}:9093")
+        assert svc["entrypoint"] == ["/bin/bash", "/opt/sipelkop/start-broker.sh"]
+        assert "./deploy/kafka/start-broker.sh:/opt/sipelkop/start-broker.sh:ro" in svc["volumes"]
+        assert env["ADVERTISED_HOST"] == name
+        voters.add(f"{env['NODE_ID']}@{name}:9093")
     for svc in brokers.values():
-        assert set(svc["environment"]["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")) == voters
+        assert set(svc["environment"]["QUORUM_VOTERS"].split(",")) == voters
     assert len({b["environment"]["CLUSTER_ID"] for b in brokers.values()}) == 1
+
+
+BROKER_SCRIPT = DEPLOY / "kafka" / "start-broker.sh"
+
+
+def broker_settings() -> dict[str, str]:
+    """The server.properties that start-broker.sh writes (its heredoc), variables left as written."""
+    body = re.search(r'cat > "\$CONFIG" <<CONFIG\n(.*?)^CONFIG$', BROKER_SCRIPT.read_text(), re.S | re.M).group(1)
+    return dict(line.split("=", 1) for line in body.splitlines() if line and not line.startswith("#"))
+
+
+def test_brokers_take_clients_only_over_sasl_ssl_with_scram_and_enforce_acls():
+    props = broker_settings()
+    assert props["listeners"] == "SASL_SSL://:9092,CONTROLLER://:9093"
+    assert props["advertised.listeners"] == "SASL_SSL://${ADVERTISED_HOST}:9092"
+    # No PLAINTEXT anywhere: clients authenticate with SCRAM over TLS, controllers by certificate (mutual TLS).
+    assert props["listener.security.protocol.map"] == "SASL_SSL:SASL_SSL,CONTROLLER:SSL"
+    assert "PLAINTEXT" not in "".join(props.values())
+    assert props["listener.name.controller.ssl.client.auth"] == "required"
+    assert props["sasl.enabled.mechanisms"] == props["sasl.mechanism.inter.broker.protocol"] == "SCRAM-SHA-512"
+    assert props["inter.broker.listener.name"] == "SASL_SSL"
+    assert props["authorizer.class.name"] == "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+    assert props["allow.everyone.if.no.acl.found"] == "false"
+    # The super users: the admin principal and the three nodes' certificates, never a service.
+    assert set(props["super.users"].split(";")) == {"User:admin"} | {f"User:CN=kafka-{n}" for n in (1, 2, 3)}
+    assert props["ssl.keystore.type"] == props["ssl.truststore.type"] == "PEM"
+    assert props["auto.create.topics.enable"] == "false" and props["log.retention.ms"] == "-1"
+    assert props["default.replication.factor"] == "3" and props["min.insync.replicas"] == "2"
+    assert props["offsets.topic.replication.factor"] == "3"
+
+
+def test_the_scram_users_are_made_at_format_time_one_per_service():
+    text = BROKER_SCRIPT.read_text()
+    assert "--add-scram" in text and "SCRAM-SHA-512=[name=${user},password=${!var}]" in text
+    assert re.search(r"for user in admin identity registration training reporting; do", text)
+    assert f"kafka-storage.sh\" format --cluster-id" in text and "--ignore-formatted" in text
+    result = subprocess.run(["bash", "-n", str(BROKER_SCRIPT)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_broker_gets_the_passwords_its_keystore_and_the_ca_as_secrets(compose):
+    for n in (1, 2, 3):
+        svc = compose["services"][f"kafka-{n}"]
+        env = svc["environment"]
+        for user in ("IDENTITY", "REGISTRATION", "TRAINING", "REPORTING"):
+            assert REQUIRED.match(env[f"KAFKA_PASSWORD_{user}"]), user
+        assert REQUIRED.match(env["KAFKA_ADMIN_PASSWORD"])
+        assert {"source": f"kafka-{n}-keystore", "target": "kafka-keystore"} in svc["secrets"]
+        assert "kafka-ca" in svc["secrets"]
+        assert env["KAFKA_KEYSTORE"] == "/run/secrets/kafka-keystore" and env["KAFKA_CA_FILE"] == "/run/secrets/kafka-ca"
+        # The healthcheck signs in too (the admin client file start-broker.sh writes).
+        assert "--command-config /tmp/sipelkop-admin.properties" in svc["healthcheck"]["test"][-1]
+    files = {name: s["file"] for name, s in compose["secrets"].items()}
+    assert files == {"kafka-ca": "./deploy/kafka/tls/ca.crt",
+                     **{f"kafka-{n}-keystore": f"./deploy/kafka/tls/kafka-{n}.pem" for n in (1, 2, 3)}}
+    # The development CA script writes exactly those files.
+    script = (DEPLOY / "kafka" / "dev-ca.sh").read_text()
+    assert 'cat "${host}.p8" "${host}.crt" > "${host}.pem"' in script and "DNS:%s,DNS:localhost" in script
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_signs_in_to_kafka_as_its_own_principal_over_tls(compose, service):
+    svc = compose["services"][service]
+    env = svc["environment"]
+    assert env["SIPELKOP_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert env["SIPELKOP_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    assert env["SIPELKOP_KAFKA_SASL_USERNAME"] == service
+    assert re.fullmatch(rf"\$\{{KAFKA_PASSWORD_{service.upper()}:\?[^}}]*\}}", env["SIPELKOP_KAFKA_SASL_PASSWORD"])
+    assert env["SIPELKOP_KAFKA_SSL_CAFILE"] == "/run/secrets/kafka-ca" and "kafka-ca" in svc["secrets"]
 
 
 def test_topics_are_created_by_the_init_step_with_explicit_settings(compose):
@@ -66,6 +134,10 @@ def test_topics_are_created_by_the_init_step_with_explicit_settings(compose):
     assert env["TOPIC_REPLICATION"] == "3" and env["TOPIC_MIN_INSYNC"] == "2"
     assert any(v.startswith("./deploy/kafka/create-topics.sh:") for v in init["volumes"])
     assert "create-topics.sh" in init["entrypoint"][-1]
+    # As the admin principal over TLS, with each service's password (its SCRAM user is created or updated).
+    assert REQUIRED.match(env["KAFKA_ADMIN_PASSWORD"]) and env["KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert env["KAFKA_CA_FILE"] == "/run/secrets/kafka-ca" and "kafka-ca" in init["secrets"]
+    assert all(REQUIRED.match(env[f"KAFKA_PASSWORD_{s.upper()}"]) for s in SERVICES)
     assert set(env["KAFKA_BOOTSTRAP"].split(",")) == {f"kafka-{i}:9092" for i in (1, 2, 3)}
     assert all(compose["services"][f"kafka-{i}"] for i in (1, 2, 3))
 
@@ -169,7 +241,8 @@ def test_no_secret_has_a_value_in_the_file(compose):
             if re.search(r"SECRET|PASSWORD", key):
                 assert REQUIRED.match(str(value)), f"{name}.{key} must be ${{{key}:?...}}, not a value"
     assert REQUIRED.match(compose["services"]["reporting"]["environment"]["REPORTING_RECONCILE_CLIENT_SECRET"])
-    example = (DEPLOY / "secrets.env.example").read_text()
+    # The Kafka principals' passwords have a file of their own beside the broker scripts.
+    example = (DEPLOY / "secrets.env.example").read_text() + (DEPLOY / "kafka" / "secrets.env.example").read_text()
     for line in example.splitlines():
         if line and not line.startswith("#"):
             key, _, value = line.partition("=")

@@ -119,8 +119,11 @@ def test_every_variable_set_on_a_sipelkop_container_is_a_real_setting():
 
 def test_secrets_hold_the_key_ring_the_client_secret_and_database_urls_and_no_real_value():
     secret = find("Secret", "sipelkop-secrets")["stringData"]
-    assert set(secret) == ({"IDENTITY_SIGNING_KEYS", "REPORTING_RECONCILE_CLIENT_SECRET"}
-                           | {f"{s.upper()}_DATABASE_URL" for s in SERVICES})
+    assert set(secret) == ({"IDENTITY_SIGNING_KEYS", "REPORTING_RECONCILE_CLIENT_SECRET", "KAFKA_ADMIN_PASSWORD",
+                            "KAFKA_CA_CERT"}
+                           | {f"{s.upper()}_DATABASE_URL" for s in SERVICES}
+                           | {f"KAFKA_PASSWORD_{s.upper()}" for s in SERVICES})
+    assert all(secret[k].startswith("GANTI") for k in secret if k.startswith("KAFKA_"))
     # Not a key ring, so identity refuses to start with a forgotten placeholder.
     with pytest.raises(json.JSONDecodeError):
         json.loads(secret["IDENTITY_SIGNING_KEYS"])
@@ -218,6 +221,34 @@ def test_topics_job_runs_the_compose_script_with_the_same_settings():
     assert int(env["TOPIC_PARTITIONS"]["value"]) == DEFAULT_PARTITIONS
     assert env["TOPIC_REPLICATION"]["value"] == "3" and env["TOPIC_MIN_INSYNC"]["value"] == "2"
     assert env["KAFKA_BOOTSTRAP"]["valueFrom"]["configMapKeyRef"]["key"] == "SIPELKOP_KAFKA_BOOTSTRAP"
-    [volume] = job["spec"]["template"]["spec"]["volumes"]
+    [volume] = [v for v in job["spec"]["template"]["spec"]["volumes"] if "configMap" in v]
     [generator] = [g for g in kustomization()["configMapGenerator"] if g["name"] == volume["configMap"]["name"]]
     assert generator["files"] == ["create-topics.sh=kafka/create-topics.sh"]
+    # As the cluster's admin principal over TLS, with each service's password for its SCRAM user.
+    assert env["KAFKA_SECURITY_PROTOCOL"]["value"] == "SASL_SSL"
+    assert env["KAFKA_ADMIN_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"] == "KAFKA_ADMIN_PASSWORD"
+    for service in SERVICES:
+        key = f"KAFKA_PASSWORD_{service.upper()}"
+        assert env[key]["valueFrom"]["secretKeyRef"] == {"name": "sipelkop-secrets", "key": key}
+    assert_mounts_the_kafka_ca(job, container, env["KAFKA_CA_FILE"]["value"])
+
+
+def assert_mounts_the_kafka_ca(obj: dict, container: dict, path: str) -> None:
+    directory, name = path.rsplit("/", 1)
+    [mount] = [m for m in container["volumeMounts"] if m["mountPath"] == directory]
+    [volume] = [v for v in obj["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"]]
+    assert mount["readOnly"] and volume["secret"]["items"] == [{"key": "KAFKA_CA_CERT", "path": name}]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_signs_in_to_kafka_as_its_own_principal_over_tls(service):
+    config = find("ConfigMap", "sipelkop-config")["data"]
+    assert config["SIPELKOP_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert config["SIPELKOP_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    deployment = find("Deployment", f"sipelkop-{service}")
+    [container] = pod_containers(deployment)
+    env = {e["name"]: e for e in container["env"]}
+    assert env["SIPELKOP_KAFKA_SASL_USERNAME"]["value"] == service
+    assert env["SIPELKOP_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"] == {
+        "name": "sipelkop-secrets", "key": f"KAFKA_PASSWORD_{service.upper()}"}
+    assert_mounts_the_kafka_ca(deployment, container, config["SIPELKOP_KAFKA_SSL_CAFILE"])
