@@ -6,7 +6,7 @@ cooperatives in all ten regencies and cities of Kalimantan Timur and managers wi
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from shared.regions import districts
@@ -134,12 +134,19 @@ class Cooperative:
     active: bool
     members_male: int
     members_female: int
+    nib: str | None = None  # NIB (OSS), 13 digits; some cooperatives have none yet
+    last_rat_year: int | None = None  # year of the last RAT, consistent with the grade
+    syariah: bool = False
+    managers_count: int = 0
+    employees_count: int = 0
 
     def body(self) -> dict:
         return {"name": self.name, "registration_number": self.registration_number,
                 "legal_entity_number": self.legal_entity_number, "district_code": self.district,
                 "address": self.address, "kind": self.kind, "sector": self.sector, "active": self.active,
-                "grade": self.grade, "members_male": self.members_male, "members_female": self.members_female}
+                "grade": self.grade, "members_male": self.members_male, "members_female": self.members_female,
+                "nib": self.nib, "last_rat_year": self.last_rat_year, "syariah": self.syariah,
+                "managers_count": self.managers_count, "employees_count": self.employees_count}
 
 
 @dataclass(frozen=True)
@@ -316,7 +323,7 @@ def scenario(today: date, seed: int = 2023) -> Scenario:
         start = _tuesday(today + timedelta(weeks=n - 6))  # next week, the week after
         batches.append(Batch(f"{stem}-{year}-{n:02d}", title, venue, start, start + timedelta(days=2), "planned",
                              codes, CAPACITY, _budget(rng), trainer, topics, nominated))
-    cooperatives, people = _people(rng, batches)
+    cooperatives, people = _people(rng, batches, year)
     for batch in batches:
         _attendance(rng, batch, [p for p in people if p.batch == batch.code], today)
     programme = {"name": f"Peningkatan Kapasitas SDM Koperasi (DAK Non-Fisik {year})", "fiscal_year": year,
@@ -325,7 +332,7 @@ def scenario(today: date, seed: int = 2023) -> Scenario:
     return Scenario(today, year, programme, batches, cooperatives, people)
 
 
-def _people(rng: random.Random, batches: list[Batch]) -> tuple[list[Cooperative], list[Person]]:
+def _people(rng: random.Random, batches: list[Batch], year: int) -> tuple[list[Cooperative], list[Person]]:
     """Each batch's seats shared evenly among its districts; most cooperatives send one manager, some two (ketua
     and bendahara, same batch); a few registered cooperatives are not nominated yet, one per district is inactive.
     No cooperative is sent to two batches in one year, and no two people share a name."""
@@ -355,6 +362,12 @@ def _people(rng: random.Random, batches: list[Batch]) -> tuple[list[Cooperative]
         coop = Cooperative(f"K{n:03d}", district, name, kind, sector, f"{district.replace('.', '')}{10000000 + n * 37:08d}",
                            legal, f"{rng.choice(STREETS)} No. {rng.randrange(1, 120)}, {place}",
                            rng.choice(["A", "A", "B", "B", "B", "C1", "C2"]) if active else "D", active, male, female)
+        # The registry fields beyond the basics, from the counter (not the random stream, so the rest of the
+        # scenario stays as it was): a RAT inside the 3-year window for A-C2, before it for D.
+        coop = replace(coop, nib=f"91{district.replace('.', '')}{n:07d}" if n % 3 else None,
+                       last_rat_year=year - (n % 2 if coop.grade in ("A", "B") else 0) if active else year - 4 - n % 3,
+                       syariah=sector == "simpan pinjam" and n % 4 == 0, managers_count=3 + n % 3,
+                       employees_count=n % 6 if active else 0)
         cooperatives.append(coop)
         return coop
 

@@ -8,11 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from services.registration.adapters.spreadsheet import FORMULA_STARTS
 from shared.web.format import tanggal
-
-# A cell starting with one of these is read as a formula by a spreadsheet (OWASP "CSV injection"): a cooperative
-# named =HYPERLINK(...) would become a live link in the office's Excel.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("No", "Nama koperasi", "Nomor Induk Koperasi", "NIB", "Jenis", "Sektor usaha", "Status", "Grade ODS",
            "Tahun RAT terakhir", "Pola syariah", "Anggota L", "Anggota P", "Pengurus", "Karyawan")
 

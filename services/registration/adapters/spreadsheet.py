@@ -143,11 +143,21 @@ def template(columns: list[Column], *, sheet_title: str, choices: dict[str, list
     return out.getvalue()
 
 
+# A cell starting with one of these is read as a formula by a spreadsheet (OWASP "CSV injection"): a name sent as
+# =HYPERLINK(...) would come back as a live link in the officer's Excel.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value: str) -> str:
+    """A value a spreadsheet would take for a formula, written with a leading apostrophe (shown as typed)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def error_report(columns: list[Column], rejected: list[tuple[Row, list[str]]]) -> bytes:
     """CSV of the rejected rows as sent, with their row numbers and reasons: fix them and upload this file again."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["baris", "alasan", *[c.header for c in columns]])
     for row, reasons in rejected:
-        writer.writerow([row.number, "; ".join(reasons), *[row.values.get(c.field, "") for c in columns]])
+        writer.writerow([row.number, "; ".join(reasons), *[as_text(row.values.get(c.field, "")) for c in columns]])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8

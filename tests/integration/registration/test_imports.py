@@ -149,3 +149,18 @@ async def test_a_csv_with_bytes_no_encoding_reads_is_a_422_in_bahasa(registratio
     assert error["fields"][0]["field"] == "file" and "bukan teks UTF-8 atau Windows-1252" in error["message"]
     people = await upload(officer, "participants", "pengurus.csv", b"nik,nama_lengkap\n\x8f\x9d,Budi\n")
     assert people.status_code == 422 and "CSV tidak dapat dibaca" in people.json()["error"]["message"]
+
+
+async def test_a_rejected_row_that_looks_like_a_formula_comes_back_as_text(registration):
+    import csv as csvlib
+
+    from services.registration.adapters.spreadsheet import error_report
+    from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS
+    from services.registration.adapters.spreadsheet import Row
+
+    rows = [Row(2, {"name": '=HYPERLINK("http://contoh.invalid","klik")', "address": "-12", "sector": "tambang"})]
+    report = list(csvlib.reader(error_report(COOPERATIVE_COLUMNS, [(rows[0], ["sektor_usaha: tidak dikenal"])])
+                                .decode("utf-8-sig").splitlines(), delimiter=";"))
+    named = dict(zip(report[0], report[1]))
+    assert named["nama_koperasi"] == "'=HYPERLINK(\"http://contoh.invalid\",\"klik\")" and named["alamat"] == "'-12"
+    assert named["sektor_usaha"] == "tambang"  # plain values stay as sent
