@@ -126,3 +126,28 @@ def add_users(bootstrap: str, passwords: dict[str, str]) -> None:
         admin.close()
     if refused := {user: error for user, error in errors.items() if error}:
         raise RuntimeError(f"SCRAM users refused by the broker: {refused}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m shared.infra.kafka_access SERVICE [KAFKA_DATA_DIR]`: export lines that make a shell (e.g. for
+    `sipelkop reporting rebuild`) sign in to `sipelkop up`'s broker as SERVICE."""
+    import shlex
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in (ADMIN, *SERVICES):
+        print(f"pakai: python -m shared.infra.kafka_access {{{'|'.join((ADMIN, *SERVICES))}}} [FOLDER_DATA_KAFKA]",
+              file=sys.stderr)
+        return 2
+    data_dir = Path(args[1]) if len(args) > 1 else Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")) / "kafka"
+    path = data_dir / "credentials.json"
+    if not path.exists():
+        print(f"{path} belum ada: nyalakan dulu `sipelkop up` atau `sipelkop kafka` sekali", file=sys.stderr)
+        return 1
+    for name, value in client_env(args[0], json.loads(path.read_text())[args[0]]).items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
