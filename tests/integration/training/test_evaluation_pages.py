@@ -79,3 +79,26 @@ async def test_admins_edit_the_template_and_a_batch_keeps_its_snapshot(training)
     kept = await training.client(None).get(first, headers=HTML)
     assert "Kesesuaian pelatihan dengan kebutuhan koperasi Anda" in kept.text  # the batch's own questionnaire
     assert (await pages(training).get("/konsol/evaluasi/templat")).status_code == 403  # a trainer may not edit
+
+
+async def test_a_narasumber_code_and_consent_are_set_on_the_narasumber_page(training):
+    admin = training.client()
+    one = (await admin.post("/api/v1/trainers", json={"name": "Dr. Satu", "nik": "6402011507800011"})).json()
+    two = (await admin.post("/api/v1/trainers", json={"name": "Dr. Dua", "nik": "6402011507800012"})).json()
+    console = pages(training, role="training_staff", subject="staf-1")
+    assert "diberikan otomatis" in (await console.get("/konsol/narasumber/baru")).text
+    shown = await console.get(f"/konsol/narasumber/{one['id']}/ubah")
+    assert f'value="{one["code"]}"' in shown.text and "bersedia disebut namanya" in shown.text
+    url = f"/konsol/narasumber/{one['id']}/evaluasi"
+    saved = await console.post(url, data={"csrf": console.csrf, "code": "NS-A1", "named_in_reports": "true"})
+    assert saved.status_code == 303
+    after = (await admin.get(f"/api/v1/trainers/{one['id']}")).json()
+    assert (after["code"], after["named_in_reports"]) == ("NS-A1", True)
+    assert "NS-A1" in (await console.get("/konsol/narasumber")).text
+    unticked = await console.post(url, data={"csrf": console.csrf, "code": "NS-A1"})
+    assert unticked.status_code == 303
+    assert (await admin.get(f"/api/v1/trainers/{one['id']}")).json()["named_in_reports"] is False
+    taken = await console.post(url, data={"csrf": console.csrf, "code": two["code"]})
+    assert taken.status_code == 409 and "sudah dipakai narasumber lain" in taken.text
+    bad = await console.post(url, data={"csrf": console.csrf, "code": "NS 01 !"})
+    assert bad.status_code == 422 and "isi 1–40 huruf" in bad.text and 'value="NS 01 !"' in bad.text
