@@ -86,3 +86,24 @@ async def test_a_participant_can_be_a_dps_or_a_member(registration):
         assert made.status_code == 201 and made.json()["position"] == position.lower(), made.text
     bad = await officer.post("/api/v1/participants", json=factories.participant(coop["id"], position="direktur"))
     assert bad.status_code == 422 and "dewan pengawas syariah" in fields_of(bad)["position"]
+
+
+async def test_the_cooperative_form_points_at_a_bad_nib_and_a_future_rat_year(registration):
+    from tests.integration.registration.test_substitution_pages import browser
+
+    officer, csrf = browser(registration, role="district_officer", district="64.02", subject="dinas-kukar")
+    body = factories.cooperative("64.02", name="Koperasi Syariah Loa Kulu")
+    form = {"csrf": csrf, **{k: str(v) for k, v in body.items()}, "active": "aktif", "syariah": "ya",
+            "nib": "91200", "last_rat_year": str(business_today().year + 1), "managers_count": "5",
+            "employees_count": "3"}
+    refused = await officer.post("/koperasi/baru", data=form)
+    assert refused.status_code == 422
+    assert 'id="nib-error">NIB harus 13 angka' in refused.text
+    assert 'id="last_rat_year-error">tahun RAT terakhir tidak boleh di masa depan' in refused.text
+    assert 'value="Koperasi Syariah Loa Kulu"' in refused.text  # what was typed is kept
+    saved = await officer.post("/koperasi/baru", data={**form, "nib": "9120 0012 34569", "last_rat_year": "2019"})
+    assert saved.status_code == 303, saved.text
+    listed = (await officer.get("/koperasi", params={"q": "Loa Kulu"})).text
+    assert "NIB 9120001234569" in listed and ">syariah<" in listed and ">2019<" in listed
+    stored = (await registration.client("admin").get("/api/v1/cooperatives", params={"q": "Loa Kulu"})).json()
+    assert (stored["items"][0]["grade"], stored["items"][0]["managers_count"]) == ("D", 5)
