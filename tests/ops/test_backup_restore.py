@@ -1,7 +1,7 @@
-"""Drill: the seed scenario over SQLite stores as `sipelkop up` keeps them and the real broker; `sipelkop backup`
-while a district office keeps enrolling; everything wiped (databases, keys, topics); `sipelkop restore`; the
-services start again on the restored data: same figures, same rosters, certificates that verify, reconcile clean,
-and a new enrolment flows to training and reporting."""
+"""Drill: the seed scenario over SQLite stores as `sipelkop up` keeps them (and over PostgreSQL) and the real
+broker; `sipelkop backup` while a district office keeps enrolling; everything wiped (databases, keys, topics);
+`sipelkop restore`; the services start again on the restored data: same figures, same rosters, certificates that
+verify, reconcile clean, and a new enrolment flows to training and reporting."""
 import asyncio
 import json
 import os
@@ -10,6 +10,8 @@ import sys
 import tarfile
 import threading
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from tests.e2e.reporting.test_seed_scenario import reconcile_account, run_seed_scenario
 from tests.fixtures import factories
@@ -75,10 +77,26 @@ def wipe_topics(kafka, prefix):
     asyncio.run(wipe())
 
 
-def test_backup_while_enrolling_then_wipe_restore_and_carry_on(kafka, topic_prefix, tmp_path):
+def wipe_databases(store, urls, data, postgres):
+    if store == "sqlite":
+        for path in data.glob("*.db*"):
+            path.unlink()
+        return
+    admin = postgres.admin_url.replace("+asyncpg", "").replace("+psycopg2", "")
+    for url in urls.values():
+        name = url.rsplit("/", 1)[1]
+        for sql in (f'DROP DATABASE "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+            subprocess.run(["psql", admin, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, kafka, topic_prefix, tmp_path):
+    """SQLite as `sipelkop up` keeps it (files in the data folder), or one PostgreSQL database per service."""
     data = tmp_path / "data"
     data.mkdir()
-    urls = {n: f"sqlite+aiosqlite:///{data / (n + '.db')}" for n in NAMES}
+    postgres = request.getfixturevalue("postgres") if store == "postgresql" else None
+    urls = ({n: f"sqlite+aiosqlite:///{data / (n + '.db')}" for n in NAMES} if store == "sqlite"
+            else {n: postgres.new_database(n[:3]) for n in NAMES})
     stack = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix, log_dir=data)
     try:
         seed = run_seed_scenario(stack)
@@ -127,8 +145,7 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(kafka, topic_pref
     finally:
         stack.stop()
 
-    for path in data.glob("*.db*"):
-        path.unlink()
+    wipe_databases(store, urls, data, postgres)
     stack.keys_file.unlink()
     wipe_topics(kafka, topic_prefix)
 
