@@ -338,6 +338,7 @@ class ImportAccepted(BaseModel):
     enrollment_status: str | None = None
     waitlist_position: int | None = None
     enrollment_refused: str | None = None
+    warnings: list[str] = Field(default_factory=list, description="Mis. koperasi sudah dilatih tahun anggaran ini")
 
 
 class ImportRejected(BaseModel):

@@ -16,7 +16,7 @@ from services.registration.adapters.spreadsheet import Column, Row
 from services.registration.domain.enrollment import EnrollmentRefused
 from services.registration.domain.nik import mask_nik
 from services.registration.schemas import CooperativeCreate, ParticipantCreate
-from services.registration.service_layer import audit
+from services.registration.service_layer import audit, planning
 from services.registration.service_layer.cooperatives import public_state, with_derived_grade
 from services.registration.service_layer.enrollments import ACTIVE, nominate
 from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS, PARTICIPANT_COLUMNS, header_of
@@ -188,9 +188,13 @@ async def _nominate_row(uow: UnitOfWork, principal: Principal, batch, person: Pa
     try:
         if current is None:
             current, _ = await nominate(uow, principal=principal, batch=batch, participant=person)
+            warnings = await planning.nomination_warnings(session, participant=person, batch=batch)
+        else:
+            warnings = []
     except (EnrollmentRefused, DomainError) as exc:
         return {"enrollment_refused": exc.message}
-    return {"enrollment_status": current.status, "waitlist_position": await position_of(session, current)}
+    return {"enrollment_status": current.status, "waitlist_position": await position_of(session, current),
+            "warnings": warnings}
 
 
 @asynccontextmanager

@@ -130,3 +130,16 @@ async def test_the_planning_page_of_the_officer_s_own_district(registration):
     staff, _ = browser(registration, role="training_staff", subject="staf-uptd")
     theirs = await staff.get("/perencanaan", params={"kabupaten": "64.74", "status": "semua"})
     assert theirs.status_code == 200 and fresh["name"] in theirs.text and trained["name"] in theirs.text
+
+
+async def test_an_import_into_a_batch_warns_on_the_row_of_a_trained_cooperative(registration):
+    from tests.integration.registration.test_imports import as_csv, upload
+
+    batch, _, trained, fresh = await a_district(registration, "64.72")
+    officer = registration.client("district_officer", "64.72")
+    rows = [factories.participant_row(trained["registration_number"], "64.72"),
+            factories.participant_row(fresh["registration_number"], "64.72")]
+    result = (await upload(officer, "participants", "pengurus.csv", as_csv(rows), batch_id=batch["id"])).json()
+    assert [a["enrollment_status"] for a in result["accepted"]] == ["enrolled", "waitlisted"], result
+    assert "sudah memiliki peserta yang lulus" in result["accepted"][0]["warnings"][0]
+    assert result["accepted"][1]["warnings"] == []
