@@ -27,8 +27,11 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers
         finally:
             await runtime.stop()
 
+    # The API's description goes with its docs: off in production unless SIPELKOP_API_DOCS=true (a map of every
+    # route is not for the front door's public).
+    docs = runtime.settings.api_docs_enabled
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan,
-                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+                  openapi_url="/openapi.json" if docs else None, docs_url=None, redoc_url=None)
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     app.state.verifier = runtime.verifier

@@ -54,3 +54,16 @@ async def test_forwarded_proto_counts_only_from_a_trusted_proxy(app):
         forged = await stranger.get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "strict-transport-security" in trusted.headers
     assert "strict-transport-security" not in forged.headers
+
+
+async def test_production_publishes_neither_docs_nor_openapi_unless_enabled(tmp_path):
+    async def status(**overrides) -> tuple[int, int]:
+        settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/p.db",
+                                        kafka_bootstrap="127.0.0.1:1", **overrides)
+        app = create_registration_app(settings, handlers={}, start_background=False)
+        async with client(app) as c:
+            return (await c.get("/openapi.json")).status_code, (await c.get("/docs")).status_code
+
+    assert await status(env="production", identity_url="https://sso.example") == (404, 404)
+    assert await status(env="production", identity_url="https://sso.example", api_docs=True) == (200, 200)
+    assert await status(env="test") == (200, 200)
