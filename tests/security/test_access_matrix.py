@@ -18,6 +18,8 @@ import httpx
 import jwt
 import pytest
 
+from services.training.config import DEV_CERTIFICATE_KEY
+from services.training.domain.certificates import verification_code
 from tests.fixtures.tokens import foreign_token, hs256_token, session_cookies, test_token
 from tests.fixtures import factories
 from tests.fixtures.services import start_stack, wait_for
@@ -219,7 +221,8 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "GET", "/api/v1/certificates"): Expect({O, OO}),  # each officer: their own district's certificates
     (TR, "POST", "/api/v1/certificates/{number}/revoke"): Expect(
         ADMIN_ONLY, path={"number": "spare_number"}, body={"json": {"reason": "uji akses"}}, ok=(200, 409)),
-    (TR, "GET", "/api/v1/certificates/{number}"): Expect(PUBLIC),  # public verification: genuine or not
+    (TR, "GET", "/api/v1/certificates/{number}"): Expect(  # public verification: with the number and its code
+        PUBLIC, body=lambda world: {"params": {"kode": verification_code(DEV_CERTIFICATE_KEY, world["number"])}}),
     # Pre-test and post-test: the batch's staff and its assigned trainer.
     (TR, "GET", "/api/v1/batches/{batch_id}/scores"): Expect(STAFF),
     (TR, "PUT", "/api/v1/batches/{batch_id}/scores"): Expect(STAFF, body=scores_body),

@@ -13,6 +13,8 @@ from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.e2e.training.conftest import enrol_through_registration, roster_of
 from tests.fixtures import factories
 from tests.fixtures.browser import LAYOUT_PROBLEMS, MONTHS, PHONE, screenshot
+from services.training.config import DEV_CERTIFICATE_KEY
+from services.training.domain.certificates import verification_code
 from shared.web.format import business_today
 
 
@@ -139,12 +141,12 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     context.close()
 
     public = browser.new_context(**PHONE).new_page()
-    public.goto(f"{base}/verifikasi?nomor={number}")
+    public.goto(f"{base}/verifikasi?nomor={number}&kode={verification_code(DEV_CERTIFICATE_KEY, number)}")
     assert "ASLI" in public.inner_text("#hasil") and batch["title"] in public.inner_text("#hasil")
     assert re.search(rf"\d{{1,2}} ({MONTHS}) \d{{4}} s\.d\. \d{{1,2}} ({MONTHS}) \d{{4}}", public.inner_text("#hasil"))
     look(public, "training-verification")
-    public.goto(f"{base}/verifikasi?nomor=UPTD-KUKM/1999/9999")
-    assert "tidak terdaftar" in public.inner_text("#hasil")
+    public.goto(f"{base}/verifikasi?nomor=UPTD-KUKM/1999/9999&kode=AAAAAAAAAA")
+    assert "tidak cocok" in public.inner_text("#hasil")
     look(public, "training-verification-unknown")
     public.context.close()
 

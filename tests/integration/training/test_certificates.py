@@ -4,6 +4,8 @@ import io
 import zipfile
 from urllib.parse import quote
 
+from services.training.config import DEV_CERTIFICATE_KEY
+from services.training.domain.certificates import verification_code
 from services.training.service_layer.certificates import take_numbers
 from tests.integration.training.conftest import PUBLIC_URL, day_at, scheduled
 
@@ -56,24 +58,26 @@ async def test_anyone_can_verify_a_genuine_certificate_and_sees_a_revoked_one_as
     await trainer.post(f"/api/v1/batches/{batch['id']}/sessions/1/complete")
     certs = (await trainer.get(f"/api/v1/batches/{batch['id']}/certificates")).json()
     number = certs[0]["number"]
-    assert certs[0]["verification_url"] == f"{PUBLIC_URL}/verifikasi?nomor={quote(number, safe='')}"
+    code = verification_code(DEV_CERTIFICATE_KEY, number)
+    assert certs[0]["verification_url"] == f"{PUBLIC_URL}/verifikasi?nomor={quote(number, safe='')}&kode={code}"
     assert certs[0]["signing_official"] == "Drs. Contoh Pejabat, M.Si."
 
-    genuine = await public.get(f"/api/v1/certificates/{number}")
+    genuine = await public.get(f"/api/v1/certificates/{number}", params={"kode": code})
     assert genuine.status_code == 200
     assert genuine.json() == {"number": number, "genuine": True, "status": "valid",
                               "full_name": certs[0]["full_name"], "batch_title": batch["title"],
                               "start_date": batch["start_date"], "end_date": batch["end_date"],
                               "revoked_reason": None}
-    encoded = await public.get(f"/api/v1/certificates/{quote(number, safe='')}")
+    encoded = await public.get(f"/api/v1/certificates/{quote(number, safe='')}", params={"kode": code})
     assert encoded.json()["number"] == number
-    unknown = await public.get("/api/v1/certificates/UPTD-KUKM/1999/0001")
-    assert unknown.status_code == 404 and unknown.json()["error"]["fields"][0]["field"] == "number"
+    unknown = await public.get("/api/v1/certificates/UPTD-KUKM/1999/0001",
+                               params={"kode": verification_code(DEV_CERTIFICATE_KEY, "UPTD-KUKM/1999/0001")})
+    assert unknown.status_code == 404 and unknown.json()["error"]["fields"][0]["field"] == "kode"
 
     assert (await trainer.post(f"/api/v1/certificates/{number}/revoke", json={"reason": "data salah"})).status_code == 403
     revoked = await admin.post(f"/api/v1/certificates/{number}/revoke", json={"reason": "nama peserta tertukar"})
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
-    seen = (await public.get(f"/api/v1/certificates/{number}")).json()
+    seen = (await public.get(f"/api/v1/certificates/{number}", params={"kode": code})).json()
     assert (seen["genuine"], seen["status"], seen["revoked_reason"]) == (False, "revoked", "nama peserta tertukar")
     again = await admin.post(f"/api/v1/certificates/{number}/revoke", json={"reason": "lagi"})
     assert again.status_code == 409
