@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.registration.adapters.orm import (BatchReplica, CompletionRecord, Cooperative, Participant,
                                                 ProgrammeTargets)
+from services.registration.domain.reference import GRADES, normalise_kind, normalise_sector
 from services.registration.service_layer.cooperatives import ensure_district, to_read
 from shared.auth import Principal, Role
 from shared.db import is_postgres
@@ -58,6 +59,16 @@ def planning_district(principal: Principal, requested: str | None) -> str:
     return requested
 
 
+def _checked(normalise, value: str | None, name: str) -> str | None:
+    """A filter as officers type it ("Pertanian", "KSP"), or a 422 naming it."""
+    if not value:
+        return None
+    try:
+        return normalise(value)
+    except ValueError as exc:
+        raise Invalid(str(exc).capitalize() + ".", fields=[field_error(name, str(exc))]) from exc
+
+
 async def trainings_of(session, *, fiscal_year: int, district: str | None = None,
                        cooperative_ids: list[uuid.UUID] | None = None) -> dict[uuid.UUID, list[dict]]:
     """Per cooperative, the batches of this fiscal year in which someone of it completed, earliest first."""
@@ -91,6 +102,10 @@ async def planning_list(session, *, principal: Principal, district: str | None, 
                         kind: str | None = None, page: int = 1, page_size: int = 100) -> dict:
     """The district's cooperatives for planning: trained this year (any status), and active ones not yet trained."""
     code = planning_district(principal, district)
+    sector, kind = _checked(normalise_sector, sector, "sector"), _checked(normalise_kind, kind, "kind")
+    if grade and grade.upper() not in GRADES:
+        raise Invalid("Grade ODS tidak dikenal.",
+                      fields=[field_error("grade", "pilih salah satu: " + ", ".join(GRADES))])
     trainings = await trainings_of(session, fiscal_year=fiscal_year, district=code)
     cooperatives = (await session.scalars(select(Cooperative).where(Cooperative.district_code == code)
                                           .order_by(Cooperative.name, Cooperative.id))).all()

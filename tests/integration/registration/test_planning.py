@@ -110,9 +110,11 @@ async def test_the_planning_list_of_kutai_kartanegara_after_a_year_of_training(c
     todo = await listing(trained="false")
     assert {c["name"] for c in todo["items"]} == {f"Koperasi Mahakam {n:02d}" for n in range(5, 13)}
     assert all(c["trained"] is False and c["active"] for c in todo["items"])
-    fish = await listing(trained="false", sector="perikanan")
+    fish = await listing(trained="false", sector="Perikanan")
     assert fish["items"] == [] and (await listing(trained="true", sector="perikanan"))["total"] == 4
     assert (await listing(fiscal_year=year - 1))["trained_count"] == 1
+    unknown = await officer.get("/api/v1/planning/cooperatives", params={"sector": "tambang", "grade": "Z"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "sector"
 
     # Another district is refused to the officer; the UPTD's training staff choose any district.
     assert (await officer.get("/api/v1/planning/cooperatives", params={"district": "64.08"})).status_code == 403

@@ -43,9 +43,9 @@ def test_the_registry_fields_migration_keeps_existing_cooperatives(tmp_path):
         async with engine.begin() as conn:
             await conn.execute(text(
                 "INSERT INTO cooperatives (id, name, registration_number, district_code, kind, sector, active, grade,"
-                " members_male, members_female, version, created_at, created_by) VALUES ('0b3f2c1e9a8d4f7e8c6b5a4d3e2f1a0b',"
-                " 'Koperasi Lama Tenggarong', '6402000001', '64.02', 'produsen', 'pertanian', 1, 'B', 31, 27, 3,"
-                " '2025-01-02 03:04:05', 'dinas-kukar')"))
+                " members_male, members_female, version, created_at, created_by) VALUES ("
+                "'0b3f2c1e9a8d4f7e8c6b5a4d3e2f1a0b', 'Koperasi Lama Tenggarong', '6402000001', '64.02', 'produsen',"
+                " 'pertanian', 1, 'B', 31, 27, 3, '2025-01-02 03:04:05', 'dinas-kukar')"))
         await aio.to_thread(command.upgrade, config, "heads")
         async with engine.connect() as conn:
             row = (await conn.execute(text(
