@@ -29,7 +29,8 @@ def run(target_metadata: MetaData) -> None:
 
     async def run_async():
         engine = async_engine_from_config(
-            config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+            config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool,
+            hide_parameters=True,  # a failed migration's log shows the statement, never the rows' values
         )
         async with engine.connect() as connection:
             await connection.run_sync(do_run)

@@ -114,9 +114,11 @@ def test_a_trainer_marks_a_session_on_a_phone_even_when_the_connection_drops(bro
     look(page, "training-session-corrected")
     assert page.locator(f'.row[data-participant="{ids[names[2]]}"] input[value=terlambat]').is_checked()
 
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("#close")
     page.wait_for_url("**/sesi/1")
+    assert asked == ["Tutup sesi 1? Kehadiran tidak dapat diubah lagi."]  # asked first, under the pages' CSP
     assert "Sesi sudah ditutup" in page.inner_text("#status")
 
     # Day 2 (the API, as a second trainer's phone would), then the trainer closes it on the page.

@@ -7,6 +7,11 @@
   var statusBox = document.getElementById("status"), saveButton = document.getElementById("save");
   var closeButton = document.getElementById("close");
   var retryTimer = null, retryDelay = 3000, sending = false;
+  // Closing a session is final: ask first (a listener, not an inline onsubmit, which the pages' CSP refuses).
+  var closeForm = document.getElementById("close-form");
+  if (closeForm) closeForm.addEventListener("submit", function (e) {
+    if (!window.confirm(closeForm.dataset.confirm)) e.preventDefault();
+  });
 
   function show(kind, text) { statusBox.className = "notice " + kind; statusBox.textContent = text; }
   // The hall's clock (WITA) whatever zone the phone is set to, written as the rest of SIPELKOP writes it: "14.30 WITA".
