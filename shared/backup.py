@@ -47,15 +47,23 @@ def _settings(service: str):
 
 
 def _kafka(settings):
+    """The broker as its admin principal: the backup reads every topic and group, the restore creates topics and
+    writes every service's. Credentials from SIPELKOP_KAFKA_SASL_* (the deployment's admin), else, next to
+    `sipelkop up`'s broker, its generated admin password (<data dir>/kafka/credentials.json)."""
     from shared.backup_topics import Topics
+    from shared.messaging.broker import kafka_options
 
-    try:  # SASL credentials where the deployment has them (shared/messaging/broker.py), none on PLAINTEXT
-        from shared.messaging.broker import kafka_options
+    local = settings.data_dir.resolve() / "kafka" / "credentials.json"
+    if settings.kafka_security_protocol == "PLAINTEXT" and local.is_file():
+        import json
 
-        options = kafka_options(settings)
-    except (ImportError, AttributeError):
-        options = {}
-    return Topics(settings.kafka_bootstrap, settings.topic_prefix, options)
+        from shared.infra.kafka_access import ADMIN, client_env
+        from shared.settings import ServiceSettings
+
+        env = client_env(ADMIN, json.loads(local.read_text())[ADMIN])
+        settings = ServiceSettings(kafka_bootstrap=settings.kafka_bootstrap, topic_prefix=settings.topic_prefix,
+                                   **{k.removeprefix("SIPELKOP_").lower(): v for k, v in env.items()})
+    return Topics(settings.kafka_bootstrap, settings.topic_prefix, kafka_options(settings))
 
 
 def _generation_db(generation: int) -> Database:
@@ -182,7 +190,15 @@ def prune(target_dir: Path, keep: int) -> list[Path]:
     return removed
 
 
+def _quiet_kafka_client() -> None:
+    import logging
+
+    # aiokafka logs each retry (a broker just started, a coordinator moving) as a warning: noise on a terminal.
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+
+
 def cmd_backup(args) -> int:
+    _quiet_kafka_client()
     passphrase = os.environ.get(PASSPHRASE_ENV, "")
     if not passphrase:
         print(NO_PASSPHRASE, file=sys.stderr)
@@ -301,13 +317,15 @@ def _local_kafka_if_stopped(settings):
             return None
     from shared.infra.kafka_local import LocalKafka
 
-    kafka = LocalKafka(settings.data_dir.resolve() / "kafka", port=int(port))
+    kafka = LocalKafka(settings.data_dir.resolve() / "kafka", port=int(port), sasl=True,
+                       topic_prefix=settings.topic_prefix)  # as `sipelkop up` starts it
     say(f"Menyalakan Kafka lokal untuk pemulihan (port {port}) ...")
     kafka.start()
     return kafka
 
 
 def cmd_restore(args) -> int:
+    _quiet_kafka_client()
     if running := _running_services():
         print(NOT_STOPPED.format(names=", ".join(running)), file=sys.stderr)
         return 1

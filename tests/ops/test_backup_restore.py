@@ -29,7 +29,7 @@ def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
 def operator_env(stack, data, kafka, prefix, urls) -> dict:
     """What the operator's shell holds: the same settings as the services."""
     return {**os.environ, "SIPELKOP_ENV": "test", "SIPELKOP_DATA_DIR": str(data),
-            "SIPELKOP_KAFKA_BOOTSTRAP": kafka.bootstrap, "SIPELKOP_TOPIC_PREFIX": prefix,
+            **admin_env(kafka), "SIPELKOP_TOPIC_PREFIX": prefix,
             "IDENTITY_SIGNING_KEYS_FILE": str(stack.keys_file), "SIPELKOP_BACKUP_PASSPHRASE": PASSPHRASE,
             **{f"{n.upper()}_DATABASE_URL": u for n, u in urls.items()},
             **{f"{n.upper()}_PORT": str(stack[n].port) for n in NAMES}}
@@ -68,11 +68,16 @@ def enrolments(stack, batch_id) -> int:
         f"/api/v1/batches/{batch_id}").json()["seats_taken"]
 
 
+def admin_env(kafka) -> dict:
+    """The operator runs backup and restore as the broker's admin principal (SASL when the suite's broker has it)."""
+    return kafka.env("admin") if hasattr(kafka, "env") else {"SIPELKOP_KAFKA_BOOTSTRAP": kafka.bootstrap}
+
+
 def wipe_topics(kafka, prefix):
     from shared.backup_topics import Topics
 
     async def wipe():
-        topics = Topics(kafka.bootstrap, prefix, {})
+        topics = Topics(kafka.bootstrap, prefix, kafka.options("admin") if hasattr(kafka, "options") else {})
         await topics.delete(sorted(await topics.layout()))
     asyncio.run(wipe())
 
