@@ -45,8 +45,8 @@ def prefix(sasl_kafka) -> str:
 
 async def produce(broker: LocalKafka, topic: str, opts: dict) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, request_timeout_ms=5_000, **opts)
-    await producer.start()
     try:
+        await producer.start()
         await producer.send_and_wait(topic, b'{"forged": true}', key=b"k")
     finally:
         await producer.stop()
@@ -89,8 +89,8 @@ def test_training_can_write_its_own_topic_and_not_another_prefix(sasl_kafka, pre
 async def first_event(broker: LocalKafka, topic: str, group: str, opts: dict):
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker.bootstrap, group_id=group,
                                 auto_offset_reset="earliest", request_timeout_ms=5_000, **opts)
-    await consumer.start()
     try:
+        await consumer.start()
         return await asyncio.wait_for(consumer.getone(), 30)
     finally:
         await consumer.stop()
@@ -115,3 +115,21 @@ def test_a_consumer_cannot_use_another_services_group(sasl_kafka, prefix):
     with pytest.raises(GroupAuthorizationFailedError):
         asyncio.run(first_event(sasl_kafka, f"{prefix}sipelkop.registration.participant",
                                 f"{prefix}sipelkop-reporting", options(sasl_kafka, "training")))
+
+
+def test_a_data_dir_from_before_sasl_gets_its_users_on_the_first_sasl_start(tmp_path):
+    """`sipelkop up` on a .data/kafka formatted by an older version (no SCRAM users): the services can sign in."""
+    port = free_port()
+    old = LocalKafka(tmp_path, port=port)
+    old.start()
+    old.stop()
+    assert not (tmp_path / "credentials.json").exists()
+    broker = LocalKafka(tmp_path, port=port, sasl=True)
+    broker.start()
+    try:
+        asyncio.run(ensure_topics(broker.bootstrap, "", options=options(broker, "admin")))
+        asyncio.run(produce(broker, "sipelkop.registration.participant", options(broker, "registration")))
+        with pytest.raises(KafkaConnectionError):  # and it requires them now
+            asyncio.run(produce(broker, "sipelkop.registration.participant", {}))
+    finally:
+        broker.stop()
