@@ -18,6 +18,7 @@ from pathlib import Path
 
 from shared import cli_messages as msg
 from shared.cli_messages import fit, wrap
+from shared.infra.processes import die_with_parent
 
 SERVICES = {
     "identity": "services.identity.bootstrap:create_identity_app",
@@ -130,8 +131,6 @@ def _check_token(parser: argparse.ArgumentParser, args) -> None:
 def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: int) -> subprocess.Popen:
     """One service as a child process; its JSON log lines go to its file (and, with --verbose, to the terminal,
     each cut to the terminal's width; the file keeps them whole)."""
-    from shared.infra.processes import die_with_parent
-
     log = open(log_path, "ab", buffering=0)
     # SIGTERM when `sipelkop up` dies, even by SIGKILL: no service outlives it (and holds its port).
     dies = die_with_parent(signal.SIGTERM)
@@ -273,7 +272,8 @@ def cmd_up(args) -> int:
             return 1
         if args.demo and not stop["now"]:
             say("Memuat data demo lewat API layanan ...")
-            subprocess.run([sys.executable, "-m", "shared.demo"], env=env, check=False)
+            subprocess.run([sys.executable, "-m", "shared.demo"], env=env, check=False,
+                           preexec_fn=die_with_parent(signal.SIGTERM))
         for line in guide_lines(urls, data_dir, log_dir, present=lambda url, path: _answers(url, path) != 404):
             say(line)
         while not stop["now"] and all(c.poll() is None for c in children.values()):
