@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from importlib import resources
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import segno
 from fpdf import FPDF
@@ -228,6 +229,11 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     pdf.font(7)
     pdf.set_xy(20, sign_y + 35)
     pdf.cell(46, 3.5, "Pindai untuk memeriksa keaslian", align="C")
+    if code := parse_qs(urlsplit(paper.verification_url).query).get("kode", [""])[0]:
+        # For whoever types the number into the verification page instead of scanning: both are needed there.
+        pdf.set_xy(20, sign_y + 39)
+        pdf.font(7, "B")
+        pdf.cell(46, 3.5, f"Kode verifikasi: {code[:5]}-{code[5:]}", align="C")
     pdf.set_xy(20, pdf.h - 20)
     pdf.cell(200, 3.5, _text(paper.verification_url[:120]))
     _agenda_page(pdf, paper)

@@ -41,7 +41,7 @@ def certificate(full_name: str = NAMES[1], signers=(OFFICIAL, CO_SIGNER), **over
     values = dict(number="UPTD-KUKM/2023/0007", full_name=full_name, cooperative_name="Koperasi Sawit Makmur",
                   district="Kabupaten Kutai Timur", batch_title="Digitalisasi Usaha Koperasi", venue="Samarinda",
                   start_date=date(2023, 7, 4), end_date=date(2023, 7, 6), signers=signers, agenda=AGENDA,
-                  verification_url="https://sipelkop.example/verifikasi?nomor=UPTD-KUKM%2F2023%2F0007",
+                  verification_url="https://sipelkop.example/verifikasi?nomor=UPTD-KUKM%2F2023%2F0007&kode=K7QM2XR9TA",
                   letterhead=HEAD)
     return pdf.CertificatePaper(**{**values, **overrides})
 
@@ -63,7 +63,9 @@ def test_the_certificate_states_the_batch_its_jp_and_who_signs_and_lists_the_age
                      "“Digitalisasi Usaha Koperasi”", "di Samarinda pada tanggal 4–6 Juli 2023",
                      "selama 8 jam pelajaran (JP)", "Samarinda, 6 Juli 2023", OFFICIAL.position, OFFICIAL.name,
                      f"NIP {NIP}", "Mengetahui,", CO_SIGNER.position, CO_SIGNER.name, f"NIP {CO_NIP}",
-                     "Pindai untuk memeriksa keaslian", "https://sipelkop.example/verifikasi?nomor=UPTD-KUKM%2F2023%2F0007"):
+                     "Pindai untuk memeriksa keaslian", "https://sipelkop.example/verifikasi?nomor=UPTD-KUKM%2F2023%2F0007",
+                     # typed by whoever does not scan: the page asks for the number and this code
+                     "Kode verifikasi: K7QM2-XR9TA"):
         assert expected in front, (expected, front)
     back = text_of(content, page=2)
     for expected in ("MATERI PELATIHAN", "Selasa, 4 Juli 2023", "08.00–09.30 WITA", f"Kebijakan pemberdayaan koperasi {NAMES[0]} 2",
