@@ -75,7 +75,7 @@ def test_an_officer_registers_nominates_cancels_and_imports_through_the_pages(re
     page.click("#picker button[aria-label='Calonkan Siti Aminah']")
     expect(page.locator("[role=status]")).to_have_text("Terdaftar di angkatan.")
     expect(page.locator("#seats-left")).to_have_text("1")
-    expect(page.locator("tbody")).to_contain_text("terdaftar")
+    expect(page.locator("#nominations tbody")).to_contain_text("terdaftar")  # beside it the picker's table
     screenshot(page, "registration-batch-nominated")
     page.click("button[aria-label='Batalkan Siti Aminah']")
     expect(page.locator("[role=status]")).to_have_text("Pencalonan dibatalkan.")
