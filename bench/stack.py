@@ -85,20 +85,22 @@ def token(role: str = "admin", subject: str = "bench-admin") -> str:
                                    ttl=timedelta(minutes=MAX_ACCESS_MINUTES)))
 
 
-def service_env(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path) -> dict:
+def service_env(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path,
+                kafka_env: dict | None = None) -> dict:
+    """kafka_env: the service's SIPELKOP_KAFKA_* on a broker with SASL (LocalKafka.client_env(name))."""
     return {**os.environ, "SIPELKOP_JWKS_URL": f"file://{_KEYS / 'jwks.json'}",
             "SIPELKOP_IDENTITY_URL": ISSUER, "SIPELKOP_ENV": "test", "SIPELKOP_KAFKA_BOOTSTRAP": bootstrap,
             "SIPELKOP_TOPIC_PREFIX": prefix, "SIPELKOP_DATA_DIR": str(log_dir), "SIPELKOP_LOG_LEVEL": "WARNING",
-            f"{name.upper()}_DATABASE_URL": sa_url(db), "PYTHONPATH": str(ROOT)}
+            f"{name.upper()}_DATABASE_URL": sa_url(db), "PYTHONPATH": str(ROOT), **(kafka_env or {})}
 
 
-def start(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path) -> Service:
+def start(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path, kafka_env: dict | None = None) -> Service:
     port = free_port()
     log = log_dir / f"{name}.log"
+    env = service_env(name, bootstrap=bootstrap, db=db, prefix=prefix, log_dir=log_dir, kafka_env=kafka_env)
     with open(log, "ab") as out:
         process = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
-                                   env=service_env(name, bootstrap=bootstrap, db=db, prefix=prefix, log_dir=log_dir),
-                                   cwd=ROOT, stdout=out, stderr=out)
+                                   env=env, cwd=ROOT, stdout=out, stderr=out)
     service = Service(name, process, port, log)
     service.wait_ready()
     return service
