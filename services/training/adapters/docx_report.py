@@ -54,6 +54,8 @@ def _para(doc, words: str = "", *, bold: bool = False, size: float = 11, align=N
 
 
 def _table(doc, table: Table) -> None:
+    if table.lead:
+        _para(doc, table.lead)
     grid = doc.add_table(rows=1, cols=len(table.head))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER

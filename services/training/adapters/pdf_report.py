@@ -52,6 +52,8 @@ def _paragraph(pdf: Paper, words: str) -> None:
 
 
 def _table(pdf: Paper, table: Table, *, size: float = 9) -> None:
+    if table.lead:
+        _paragraph(pdf, table.lead)
     pdf.font(size)
     width = pdf.epw
     relative = table.widths or tuple(1 for _ in table.head)

@@ -20,6 +20,7 @@ class Table:
     foot: tuple[str, ...] | None = None
     widths: tuple[float, ...] | None = None  # relative
     numeric: tuple[int, ...] = ()
+    lead: str = ""  # a sentence printed just above the table (a part's paragraphs all come before its tables)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ on the report page. Rendering is the adapters' (pdf_report, docx_report, xlsx)."
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import uuid
 from collections import Counter
@@ -18,7 +17,8 @@ from services.training.adapters.orm_evidence import Evidence, ReportText
 from services.training.adapters.pdf import STATUS_LABELS, AgendaItem, Signer, short_district
 from services.training.adapters.report_model import (NO_DATA, Chapter, Part, Photo, Report, SheetAppendix,
                                                      Table, agenda_table)
-from services.training.service_layer import audit, closing
+from services.training.domain import scores as score_rules
+from services.training.service_layer import audit, closing, evaluation, scores
 from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of, trainer_names
 from services.training.service_layer.certificates import CertificateSettings
 from services.training.service_layer.evidence import KINDS, batch_evidence
@@ -29,7 +29,7 @@ from shared.budget import DEFAULT_COMPONENTS
 from shared.errors import Forbidden, Invalid, field_error
 from shared.regions import district_name
 from shared.unit_of_work import UnitOfWork
-from shared.web.format import angka, rupiah, tanggal
+from shared.web.format import angka, persen, rupiah, tanggal
 
 log = logging.getLogger("sipelkop.training.report")
 TEXT_FIELDS = {"background": "Latar belakang", "aims": "Maksud dan tujuan", "conclusions": "Kesimpulan dan saran"}
@@ -176,8 +176,9 @@ async def report_model(session, store, *, principal: Principal, batch_id: uuid.U
         Part("A. Jadwal Acara, Narasumber dan Materi", tables=(agenda_table(agenda),) if agenda else ()),
         _participants(people, batch),
         _attendance(rows, people, marks, completed),
-        await _optional_part(session, "D. Hasil Pre-test dan Post-test", "scores", batch_id),
-        await _optional_part(session, "E. Evaluasi Penyelenggaraan", "evaluation", batch_id),
+        _learning(await _read("scores", scores.results_of, session, batch_id), batch.completion_min_post_test),
+        results_part("E. Evaluasi Penyelenggaraan", await _read("evaluation", evaluation.batch_results, session,
+                                                               batch_id)),
         _budget(batch, proposal),
         Part("G. Dokumentasi"),
     ))
@@ -247,22 +248,59 @@ def _attendance(rows, people, marks, completed) -> Part:
                                          widths=(14, 26, 13, 16, 11, 11, 11, 17), numeric=(2, 3, 4, 5, 6, 7)),))
 
 
-async def _optional_part(session, heading: str, module: str, batch_id: uuid.UUID) -> Part:
-    """The scores' and evaluation's results, from their own use cases once those exist (issue 15); "Belum ada
-    data." until then, and when a batch has none."""
+async def _read(what: str, read, session, batch_id: uuid.UUID):
+    """The scores' or evaluation's results; None (so "Belum ada data.") when they cannot be read: a report is
+    printed even then, and the log says why."""
     try:
-        found = importlib.import_module(f"services.training.service_layer.{module}")
-    except ModuleNotFoundError:
+        return await read(session, batch_id)
+    except Exception:  # noqa: BLE001 - the rest of the report does not depend on these results
+        log.exception("report: %s results unreadable for batch %s", what, batch_id)
+        return None
+
+
+def _learning(found: score_rules.BatchResults | None, minimum: int | None) -> Part:
+    """Section II.D: average pre, post and gain, the share improved, the distribution by range, and who fell below
+    the post-test minimum (the report is the UPTD's own document: by name, as in the daftar nominatif)."""
+    heading = "D. Hasil Pre-test dan Post-test"
+    if found is None or not (found.with_pre or found.with_post):
         return Part(heading, (NO_DATA,))
-    results = getattr(found, "batch_results", None)
-    if results is None:
-        return Part(heading, (NO_DATA,))
-    try:
-        data = await results(session, batch_id)
-    except Exception:  # noqa: BLE001 - a report is printed even when a later feature's read fails
-        log.exception("report: %s results unreadable for batch %s", module, batch_id)
-        return Part(heading, (NO_DATA,))
-    return results_part(heading, data)
+    written = score_rules.written
+    share = "–" if found.share_improved is None else persen(found.share_improved * 100)
+    figures = [("Peserta dengan nilai pre-test", f"{found.with_pre} dari {found.roster_size}"),
+               ("Peserta dengan nilai post-test", f"{found.with_post} dari {found.roster_size}"),
+               ("Rata-rata pre-test", _two(found.average_pre)),
+               ("Rata-rata post-test", _two(found.average_post)),
+               ("Rata-rata peningkatan (post − pre)", _two(found.average_gain, signed=True)),
+               ("Peserta yang nilainya naik", f"{found.improved} dari {found.with_both} ({share})")]
+    below = [] if minimum is None else [p for p in found.participants
+                                        if p.post_test is not None and p.post_test < minimum]
+    if minimum is not None:
+        figures.append((f"Post-test di bawah minimal {minimum}", f"{len(below)} orang"))
+    paragraphs = [f"Nilai pre-test dan post-test (0–100) dari {found.roster_size} peserta; peningkatan dihitung dari "
+                  f"{found.with_both} peserta yang mengikuti keduanya."]
+    tables = [Table(("Uraian", "Nilai"), tuple(figures), widths=(70, 30), numeric=(1,)),
+              Table(("Rentang nilai", "Pre-test (orang)", "Post-test (orang)"),
+                    tuple((label, str(found.pre_distribution[label]), str(found.post_distribution[label]))
+                          for label, _ in score_rules.RANGES),
+                    foot=("Jumlah", str(found.with_pre), str(found.with_post)), widths=(40, 30, 30), numeric=(1, 2),
+                    lead="Sebaran nilai menurut rentang:")]
+    if minimum is None:
+        paragraphs.append("Angkatan ini tidak mensyaratkan nilai post-test minimal untuk kelulusan.")
+    elif below:
+        tables.append(Table(("No", "Nama", "Koperasi", "Pre-test", "Post-test"),
+                            tuple((str(i), p.full_name, p.cooperative_name, written(p.pre_test), written(p.post_test))
+                                  for i, p in enumerate(below, start=1)),
+                            widths=(8, 50, 50, 16, 16), numeric=(3, 4),
+                            lead=f"Peserta dengan nilai post-test di bawah minimal {minimum}:"))
+    else:
+        paragraphs.append(f"Semua peserta yang mengikuti post-test mencapai nilai minimal {minimum}.")
+    return Part(heading, tuple(paragraphs), tuple(tables))
+
+
+def _two(value, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    return ("+" if signed and value > 0 else "") + angka(value, 2)
 
 
 def results_part(heading: str, data) -> Part:

@@ -265,9 +265,14 @@ async def template_rows(session, *, principal: Principal, batch_id: uuid.UUID) -
 
 
 async def batch_results(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.BatchResults:
-    """The batch's learning results for the report (no permission check: the caller has made it), over the
-    active roster: per participant pre, post and gain; averages, share improved, counts, distribution by range."""
-    session = uow.session
+    """The learning results inside a unit of work (the results page and API)."""
+    return await results_of(uow.session, batch_id)
+
+
+async def results_of(session, batch_id: uuid.UUID) -> rules.BatchResults:
+    """The batch's learning results (no permission check: the caller has made it), over the active roster: per
+    participant pre, post and gain; averages, share improved, counts, distribution by range. A read: the laporan
+    calls it with the session it reads everything else with."""
     await get_batch(session, batch_id)
     people, found = await _scored(session, batch_id)
     return rules.batch_results([rules.ParticipantResult(
