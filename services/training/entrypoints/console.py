@@ -18,8 +18,8 @@ from services.training.entrypoints.pages import templates
 from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, BatchUpdate, ProgrammeCreate,
                                        ProgrammeUpdate, SessionCreate)
 from services.training.schemas_people import OfficialCreate, TrainerCreate, TrainerUpdate
-from services.training.service_layer import (batches, certificates, closing, completion, officials, programmes,
-                                             roster, scores, sessions, trainers)
+from services.training.service_layer import (batches, certificates, closing, completion, evaluation, officials,
+                                             programmes, roster, scores, sessions, trainers)
 from shared import pages
 from shared.auth import Principal, Role
 from shared.clock import business_today
@@ -226,6 +226,9 @@ async def _batch_page(request, session, principal, batch_id, *, status_code: int
     score_sheet = await scores.score_sheet(session, principal=principal, batch_id=batch_id)
     context.setdefault("score_rows", {str(r["participant_id"]): r for r in score_sheet["scores"]})
     context.setdefault("score_sheet", score_sheet)
+    found = await evaluation.results(session, batch_id)
+    context.setdefault("evaluation_summary", evaluation.results_read(
+        batch, found, await scores.results_of(session, batch_id)) if found is not None else None)
     return render(request, "angkatan.html", principal, status_code=status_code, batch=batch, agenda=agenda,
                   people=people, certificates=certs, officials=names, overview=overview, closing=proposal,
                   total_jp=sum(s["jp"] or 0 for s in agenda), narasumber=await trainers.list_trainers(

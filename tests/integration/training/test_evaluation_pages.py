@@ -102,3 +102,26 @@ async def test_a_narasumber_code_and_consent_are_set_on_the_narasumber_page(trai
     assert taken.status_code == 409 and "sudah dipakai narasumber lain" in taken.text
     bad = await console.post(url, data={"csrf": console.csrf, "code": "NS 01 !"})
     assert bad.status_code == 422 and "isi 1–40 huruf" in bad.text and 'value="NS 01 !"' in bad.text
+
+
+async def test_the_console_s_batch_page_summarises_the_results(training):
+    batch, people, named, coded = await evaluated_batch(training, participants=4, absent=1)
+    console = pages(training, role="training_staff", subject="staf-1")
+    before = words(await console.get(f"/konsol/angkatan/{batch['id']}"))
+    assert "Hasil ringkas tampil di sini setelah tautan dibuat." in before
+    public = training.client(None)
+    for n, url in enumerate(list((await links(training, batch)).values())[:2]):
+        answered = await public.post(url, data={"q_P1": str(4 + n), "q_S1": "3", f"q_N1@{coded['id']}": "5"},
+                                     headers=HTML)
+        assert answered.status_code == 200
+    sheet = await training.client("trainer", "pelatih-1").put(f"/api/v1/batches/{batch['id']}/scores", json={
+        "scores": [{"participant_id": p["participant_id"], "pre_test": 50, "post_test": 60 + 5 * i}
+                   for i, p in enumerate(people[:3])]})
+    assert sheet.status_code == 200, sheet.text
+
+    shown = words(await console.get(f"/konsol/angkatan/{batch['id']}"))
+    summary = shown[shown.index("Ringkasan hasil"):]
+    for line in ("2 dari 3 peserta yang diundang sudah mengisi (66,7%)",
+                 "Penyelenggaraan 4,50 2", "Tempat dan konsumsi 3,00 2", "Narasumber (semua) 5,00 2",
+                 "Kenaikan nilai rata-rata (post − pre): 15,00 dari 3 peserta; nilai naik 3 peserta (100,0%)"):
+        assert line in summary, line
