@@ -53,7 +53,7 @@ async def test_the_picker_finds_by_name_cooperative_or_nik_digits_and_shows_who_
     assert "belum dilatih" in picker.split(people["fresh"]["full_name"])[1].split("</tr>")[0]
 
     for text, expected in ((people["fresh"]["full_name"].split()[1].lower(), "fresh"),
-                           (trained["name"].split()[-1], "trained"), (people["fresh"]["nik"][-4:], "fresh")):
+                           (" ".join(trained["name"].split()[1:]), "trained"), (people["fresh"]["nik"][-4:], "fresh")):
         found = await officer.post(f"/angkatan/{batch['id']}/cari", data={"csrf": csrf, "cari": text})
         assert found.status_code == 200 and "?cari" not in str(found.url)
         table = found.text.split('id="picker"')[1].split("</table>")[0]
