@@ -1,10 +1,12 @@
 """Drill: the seed scenario over SQLite stores as `sipelkop up` keeps them (and over PostgreSQL) and the real
-broker; `sipelkop backup` while a district office keeps enrolling; everything wiped (databases, keys, topics);
-`sipelkop restore`; the services start again on the restored data: same figures, same rosters, certificates that
-verify, reconcile clean, and a new enrolment flows to training and reporting."""
+broker; `sipelkop backup` while a district office keeps enrolling; everything wiped (databases, keys, evidence,
+topics); `sipelkop restore` (refused a second time without --force, accepted with it); the services start again
+on the restored data: same figures, same rosters, the same evidence photograph, certificates that verify,
+reconcile clean, and a new enrolment flows to training and reporting."""
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -110,6 +112,12 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
         seeded_roster = roster(stack, closed)
         certificates = stack.client("training", "admin").get(f"/api/v1/batches/{closed}/certificates").json()
         assert len(certificates) == 28
+        staff = stack.client("training", "training_staff")
+        shown = staff.post(f"/api/v1/batches/{closed}/evidence", data={"kind": "foto", "caption": "Peserta berdiskusi"},
+                           files={"file": ("diskusi.png", photograph(), "application/octet-stream")})
+        assert shown.status_code == 201, shown.text
+        photo_url = f"/api/v1/batches/{closed}/evidence/{shown.json()['id']}"
+        photo = staff.get(photo_url).content
         opened = stack.client("training", "admin").post("/api/v1/batches", json=factories.batch(
             fiscal_year=year, capacity=1000, eligible_districts=["64.09"])).json()
         wait_for(lambda: stack.client("registration", "district_officer", "64.09").get(
@@ -133,7 +141,7 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
             names = tar.getnames()
             manifest = json.load(tar.extractfile(next(n for n in names if n.endswith("/manifest.json"))))
         kinds = {p["kind"] for p in manifest["parts"]}
-        assert kinds >= {"database", "topic", "groups", "signing_keys"}, kinds
+        assert kinds >= {"database", "topic", "groups", "signing_keys", "evidence"}, kinds
         assert {p["service"] for p in manifest["parts"] if p["kind"] == "database"} == set(NAMES)
         assert all(len(p["sha256"]) == 64 for p in manifest["parts"])
         assert all(p["bytes"] > 0 for p in manifest["parts"] if p["kind"] == "database")
@@ -152,6 +160,7 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
 
     wipe_databases(store, urls, data, postgres)
     stack.keys_file.unlink()
+    shutil.rmtree(data / "training-evidence")
     wipe_topics(kafka, topic_prefix)
 
     done = cli(env, "restore", str(archive))
@@ -159,6 +168,9 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
     assert "Pemulihan selesai" in done.stdout
     again = cli(env, "restore", str(archive))
     assert again.returncode == 1 and "tidak kosong" in again.stderr and "--force" in again.stderr, again.stderr
+    if store == "sqlite":  # told to, it overwrites what is there (topics deleted and refilled)
+        forced = cli(env, "restore", "--force", str(archive))
+        assert forced.returncode == 0, forced.stdout + forced.stderr
 
     stack = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=topic_prefix, log_dir=data)
     try:
@@ -176,6 +188,8 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
                                                               params={"kode": code})
             assert verified.status_code == 200 and verified.json()["genuine"] is True, verified.text
 
+        assert stack.client("training", "training_staff").get(photo_url).content == photo
+
         reconcile_env = {**stack["reporting"].env, "REPORTING_REGISTRATION_URL": stack["registration"].url,
                          "REPORTING_TRAINING_URL": stack["training"].url, **account}
         reconciled = cli(reconcile_env, "reporting", "reconcile", "--json")
@@ -192,6 +206,16 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
         assert summary(stack, year)["participants_enrolled"] == 31 + restored  # nothing applied twice on the way
     finally:
         stack.stop()
+
+
+def photograph() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (640, 480), "seagreen").save(out, "PNG")
+    return out.getvalue()
 
 
 def tar_bytes(archive, suffix: str) -> bytes:
