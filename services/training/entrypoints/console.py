@@ -378,7 +378,28 @@ async def _act(request, batch_id, uow, done: str, action):
 # --- narasumber and officials -------------------------------------------------------------------------------------
 
 TRAINER_FIELDS = ("name", "institution", "nip", "nik", "npwp", "phone", "bank_name", "bank_account", "rate_per_jp",
-                  "account_id")
+                  "account_id", "code")
+CODE_RULE = "isi 1–40 huruf, angka, titik, garis bawah atau tanda hubung, mis. NS-01"
+
+
+def _trainer_values(form) -> dict:
+    """The form's narasumber fields; the consent is a checkbox (unticked: not named in the evaluation's reports)."""
+    values = {key: _blank(form.get(key)) for key in TRAINER_FIELDS}
+    if values["code"] is not None:
+        values["code"] = str(values["code"]).strip() or None
+    return {**values, "named_in_reports": form.get("named_in_reports") == "true"}
+
+
+def _trainer_errors(exc) -> tuple[dict[str, str], str]:
+    errors, problem = pages.form_errors(exc)
+    if "code" in errors and isinstance(exc, ValidationError):
+        errors["code"] = CODE_RULE
+    return errors, problem
+
+
+def _status(exc) -> int:
+    """A taken code is a conflict (409), as the API says; the rest of a refused form is 422."""
+    return exc.status if isinstance(exc, DomainError) else 422
 
 
 @router.get("/narasumber")
@@ -399,15 +420,15 @@ async def trainer_new(request: Request):
 async def trainer_create(request: Request, uow: UowDep):
     principal = await staff(request)
     form, _ = await _form(request, principal)
-    values = {key: _blank(form.get(key)) for key in TRAINER_FIELDS}
+    values = _trainer_values(form)
     try:
         data = TrainerCreate.model_validate({k: v for k, v in values.items() if v is not None})
         async with uow:
             await trainers.register_trainer(uow, principal=principal, data=data)
     except (ValidationError, DomainError) as exc:
-        errors, problem = pages.form_errors(exc)
-        return render(request, "narasumber_form.html", principal, status_code=422, trainer=None, values=values,
-                      errors=errors, problem=problem)
+        errors, problem = _trainer_errors(exc)
+        return render(request, "narasumber_form.html", principal, status_code=_status(exc), trainer=None,
+                      values=values, errors=errors, problem=problem)
     return see("/narasumber", f"Narasumber {values['name']} tersimpan.")
 
 
@@ -423,17 +444,18 @@ async def trainer_edit(request: Request, trainer_id: uuid.UUID, uow: UowDep):
 async def trainer_update(request: Request, trainer_id: uuid.UUID, uow: UowDep):
     principal = await staff(request)
     form, _ = await _form(request, principal)
-    values = {key: _blank(form.get(key)) for key in TRAINER_FIELDS}
-    # A masked value left as shown ("****3456") is not a change: only what the person typed anew is sent.
+    values = _trainer_values(form)
+    # A masked value left as shown ("****3456") is not a change: only what the person typed anew is sent. An
+    # emptied code keeps the one given (every narasumber has one).
     sent = {k: v for k, v in values.items() if v is not None and not str(v).startswith("*")}
     try:
         data = TrainerUpdate.model_validate(sent)
         async with uow:
             await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id, data=data)
     except (ValidationError, DomainError) as exc:
-        errors, problem = pages.form_errors(exc)
-        return render(request, "narasumber_form.html", principal, status_code=422, trainer={"id": trainer_id},
-                      values=values, errors=errors, problem=problem)
+        errors, problem = _trainer_errors(exc)
+        return render(request, "narasumber_form.html", principal, status_code=_status(exc),
+                      trainer={"id": trainer_id}, values=values, errors=errors, problem=problem)
     return see("/narasumber", "Data narasumber diperbarui.")
 
 

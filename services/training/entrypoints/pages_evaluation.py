@@ -1,21 +1,20 @@
 """The console's pages of the participants' evaluation (issue 15): a batch's results (the UPTD's staff and the
 batch's trainers), the button that makes the links sheet (a form post with the session's CSRF token: it replaces
-the links not yet used), and the questionnaire template (add, edit, remove items). Without JavaScript."""
+the links not yet used), and the questionnaire template (add, edit, remove items). Without JavaScript. A
+narasumber's code and consent are on the main narasumber form (console.py)."""
 from __future__ import annotations
 
 import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from services.training.domain.evaluation import SECTION_TITLES, SECTIONS
 from services.training.entrypoints.console import render, see, staff
 from services.training.entrypoints.deps import SettingsDep, UowDep
 from services.training.entrypoints.http_evaluation import link_sheet
 from services.training.entrypoints.pages import STAFF_ROLES, templates
-from services.training.schemas_people import TrainerUpdate
-from services.training.service_layer import evaluation, scores, trainers
+from services.training.service_layer import evaluation, scores
 from shared import pages
 from shared.auth import Role
 from shared.errors import DomainError, NotFound
@@ -114,27 +113,3 @@ async def template_remove(request: Request, item_id: int, uow: UowDep):
     except DomainError as exc:
         return await _template_page(request, principal, uow, status_code=exc.status, problem=exc.message)
     return see("/evaluasi/templat", "Butir dihapus. Angkatan yang tautannya sudah dibuat tetap memakai kuesionernya.")
-
-
-# --- a narasumber in the evaluation's reports ---------------------------------------------------------------------
-
-@router.post("/narasumber/{trainer_id}/evaluasi")
-async def trainer_naming(request: Request, trainer_id: uuid.UUID, uow: UowDep):
-    """The code reports use and the consent to be named by name (an unticked box is a refusal)."""
-    principal = await staff(request)
-    form = await pages.checked_form(request, principal)
-    code = str(form.get("code", "")).strip()
-    try:
-        data = TrainerUpdate.model_validate({"code": code, "named_in_reports": form.get("named_in_reports") == "true"})
-        async with uow:
-            await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id, data=data)
-    except (ValidationError, DomainError) as exc:
-        errors, problem = pages.form_errors(exc)
-        if "code" in errors and isinstance(exc, ValidationError):
-            errors["code"] = "isi 1–40 huruf, angka, titik, garis bawah atau tanda hubung, mis. NS-01"
-        async with uow:
-            trainer = trainers.to_read(await trainers.get_trainer(uow.session, trainer_id), principal)
-        return render(request, "narasumber_form.html", principal, status_code=422 if isinstance(
-            exc, ValidationError) else exc.status, trainer=trainer, values=trainer, errors=errors, problem=problem,
-            code_value=code)
-    return see("/narasumber", "Kode dan persetujuan narasumber diperbarui.")

@@ -81,27 +81,42 @@ async def test_admins_edit_the_template_and_a_batch_keeps_its_snapshot(training)
     assert (await pages(training).get("/konsol/evaluasi/templat")).status_code == 403  # a trainer may not edit
 
 
-async def test_a_narasumber_code_and_consent_are_set_on_the_narasumber_page(training):
+async def test_a_narasumber_code_and_consent_are_set_on_the_narasumber_form(training):
     admin = training.client()
     one = (await admin.post("/api/v1/trainers", json={"name": "Dr. Satu", "nik": "6402011507800011"})).json()
     two = (await admin.post("/api/v1/trainers", json={"name": "Dr. Dua", "nik": "6402011507800012"})).json()
     console = pages(training, role="training_staff", subject="staf-1")
     assert "diberikan otomatis" in (await console.get("/konsol/narasumber/baru")).text
-    shown = await console.get(f"/konsol/narasumber/{one['id']}/ubah")
+    made = await console.post("/konsol/narasumber/baru", data={
+        "csrf": console.csrf, "name": "Dr. Tiga", "nik": "6402011507800013", "rate_per_jp": "0", "code": "",
+        "named_in_reports": "true"})
+    assert made.status_code == 303
+    three = next(t for t in (await admin.get("/api/v1/trainers")).json() if t["name"] == "Dr. Tiga")
+    assert three["code"].startswith("NS-") and three["named_in_reports"] is True
+
+    url = f"/konsol/narasumber/{one['id']}/ubah"
+    shown = await console.get(url)
     assert f'value="{one["code"]}"' in shown.text and "bersedia disebut namanya" in shown.text
-    url = f"/konsol/narasumber/{one['id']}/evaluasi"
-    saved = await console.post(url, data={"csrf": console.csrf, "code": "NS-A1", "named_in_reports": "true"})
+    form = {"csrf": console.csrf, "name": "Dr. Satu", "institution": "Unmul", "rate_per_jp": "900000"}
+    saved = await console.post(url, data={**form, "code": "NS-A1", "named_in_reports": "true"})
     assert saved.status_code == 303
     after = (await admin.get(f"/api/v1/trainers/{one['id']}")).json()
-    assert (after["code"], after["named_in_reports"]) == ("NS-A1", True)
+    assert (after["code"], after["named_in_reports"], after["institution"], after["rate_per_jp"]) == (
+        "NS-A1", True, "Unmul", 900000)
     assert "NS-A1" in (await console.get("/konsol/narasumber")).text
-    unticked = await console.post(url, data={"csrf": console.csrf, "code": "NS-A1"})
+    assert "checked" in (await console.get(url)).text.split('name="named_in_reports"')[1][:40]
+    unticked = await console.post(url, data={**form, "code": "NS-A1"})
     assert unticked.status_code == 303
     assert (await admin.get(f"/api/v1/trainers/{one['id']}")).json()["named_in_reports"] is False
-    taken = await console.post(url, data={"csrf": console.csrf, "code": two["code"]})
+    emptied = await console.post(url, data={**form, "code": ""})
+    assert emptied.status_code == 303 and (await admin.get(f"/api/v1/trainers/{one['id']}")).json()["code"] == "NS-A1"
+    taken = await console.post(url, data={**form, "code": two["code"]})
     assert taken.status_code == 409 and "sudah dipakai narasumber lain" in taken.text
-    bad = await console.post(url, data={"csrf": console.csrf, "code": "NS 01 !"})
+    bad = await console.post(url, data={**form, "code": "NS 01 !"})
     assert bad.status_code == 422 and "isi 1–40 huruf" in bad.text and 'value="NS 01 !"' in bad.text
+    # One way to set them: the separate small form is gone.
+    assert (await console.post(f"/konsol/narasumber/{one['id']}/evaluasi",
+                               data={"csrf": console.csrf, "code": "NS-B2"})).status_code in (404, 405)
 
 
 async def test_the_console_s_batch_page_summarises_the_results(training):
