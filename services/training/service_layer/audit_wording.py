@@ -15,6 +15,7 @@ from shared.audit_words import actor, new_value, old_value, role_name, uuids
 from shared.budget import label as budget_label
 from shared.regions import district_name
 from shared.web.format import angka, rupiah, tanggal
+from services.training.domain.evaluation import SECTION_TITLES
 from services.training.domain.scores import written
 
 
@@ -35,7 +36,8 @@ FIELD_LABELS = {
     # narasumber and officials
     "institution": "instansi", "nip": "NIP", "nik": "NIK", "npwp": "NPWP", "phone": "telepon",
     "bank_name": "bank", "bank_account": "nomor rekening", "rate_per_jp": "honorarium per JP",
-    "account_id": "akun pelatih", "position": "jabatan", "active_from": "mulai menjabat",
+    "account_id": "akun pelatih", "named_in_reports": "persetujuan disebut namanya di laporan evaluasi",
+    "position": "jabatan", "active_from": "mulai menjabat",
     "active_until": "akhir masa jabatan",
     # attendance
     "status": "status",
@@ -51,7 +53,8 @@ COMPLETION_BY = {"sessions": "jumlah sesi", "jp": "jumlah JP"}
 ATTENDANCE = {"hadir": "hadir", "terlambat": "terlambat", "izin": "izin", "sakit": "sakit", "alpa": "alpa"}
 ENTITY_WORDS = {"programme": "program", "batch": "angkatan", "session": "sesi", "trainer": "narasumber",
                 "official": "pejabat", "certificate": "sertifikat", "attendance": "kehadiran", "score": "nilai",
-                "scores": "nilai"}
+                "scores": "nilai", "evaluation_item": "templat kuesioner evaluasi",
+                "evaluation_links": "tautan evaluasi"}
 
 
 @dataclass
@@ -232,6 +235,31 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
         else:
             text = f"mengoreksi nilai {person} di {where}: " + "; ".join(_change(k, v, names) for k, v in tests.items())
         return text + (f" ({note})" if note else "")
+    if entity == "evaluation_item":
+        return _evaluation_item(action, entity_id, changes) or _fallback(entity, changes, names)
+    if entity == "evaluation_links" and action == "created":
+        code = names.batches.get(entity_id)
+        count = new_value(changes, "links")
+        return (f"membuat {angka(count) + ' ' if isinstance(count, int) else ''}tautan evaluasi peserta "
+                f"{'angkatan ' + code if code else 'sebuah angkatan'} (tautan yang belum dipakai diganti)")
+    return _fallback(entity, changes, names)
+
+
+def _evaluation_item(action: str, entity_id: str, changes: dict) -> str | None:
+    """A questionnaire template's item: "<section>/<code>" with its question."""
+    section, _, code = entity_id.partition("/")
+    item = f"butir {code or '(tanpa kode)'} bagian {SECTION_TITLES.get(section, 'lain')} templat kuesioner evaluasi"
+    old, new = old_value(changes, "label"), new_value(changes, "label")
+    if action == "created":
+        return f"menambah {item}" + (f": “{new}”" if new else "")
+    if action == "updated":
+        return f"mengubah pertanyaan {item}" + (f" dari “{old}” menjadi “{new}”" if old and new else "")
+    if action == "deleted":
+        return f"menghapus {item}" + (f": “{old}”" if old else "")
+    return None
+
+
+def _fallback(entity: str, changes: dict, names: Names) -> str:
     thing = ENTITY_WORDS.get(entity, "data")
     detail = "; ".join(_change(k, v, names) for k, v in changes.items())
     return f"mencatat perubahan pada {thing}" + (f": {detail}" if detail else "")
@@ -259,7 +287,7 @@ async def names_for(session, rows: list[Entry]) -> Names:
         programmes=await _lookup(session, Programme.id, Programme.name,
                                  uuids(of("programme") + _both(rows, "programme_id"))),
         batches=await _lookup(session, Batch.id, Batch.code, uuids(of("batch", "session", "attendance", "score",
-                                                                          "scores"))),
+                                                                          "scores", "evaluation_links"))),
         trainers=await _lookup(session, Trainer.id, Trainer.name, uuids(of("trainer") + _both(rows, "trainer_id"))),
         officials=await _lookup(session, Official.id, Official.name, uuids(
             of("official") + _both(rows, "signing_official_id") + _both(rows, "co_signer_id"))),

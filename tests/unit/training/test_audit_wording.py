@@ -122,7 +122,7 @@ def test_programmes_officials_revocations_and_attendance_corrections():
 
 
 @pytest.mark.parametrize("entity", ["programme", "batch", "session", "trainer", "official", "certificate",
-                                    "attendance", "something_new"])
+                                    "attendance", "evaluation_item", "evaluation_links", "something_new"])
 def test_names_that_are_gone_or_unknown_still_read_as_words(entity):
     lost = str(uuid.uuid4())
     entity_id = {"session": audit.session_key(lost, 1), "attendance": audit.session_key(lost, 1),
@@ -130,3 +130,25 @@ def test_names_that_are_gone_or_unknown_still_read_as_words(entity):
     for action in ("created", "updated", "deleted", "cancelled", "revoked", "corrected", "closed"):
         text = describe(action, entity, entity_id, {"note_field": ["a", "b"]}, None, Names(), lost)
         assert text and not UUID.search(text) and "None" not in text, text
+
+
+def test_the_evaluation_template_and_links_read_as_sentences():
+    assert (sentence("created", "evaluation_item", "penyelenggaraan/P5",
+                     {"label": [None, "Panitia menjawab pertanyaan dengan cepat"]})
+            == "menambah butir P5 bagian Penyelenggaraan templat kuesioner evaluasi: “Panitia menjawab pertanyaan "
+               "dengan cepat”")
+    assert (sentence("updated", "evaluation_item", "sarana/S2", {"label": ["Makanan enak", "Konsumsi memadai"]})
+            == "mengubah pertanyaan butir S2 bagian Tempat dan konsumsi templat kuesioner evaluasi dari “Makanan "
+               "enak” menjadi “Konsumsi memadai”")
+    assert (sentence("deleted", "evaluation_item", "narasumber/N4", {"label": ["Menjawab dengan jelas", None]})
+            == "menghapus butir N4 bagian Narasumber templat kuesioner evaluasi: “Menjawab dengan jelas”")
+    assert (sentence("created", "evaluation_links", BATCH, {"links": [None, 29]})
+            == "membuat 29 tautan evaluasi peserta angkatan DIG-2023-01 (tautan yang belum dipakai diganti)")
+    assert sentence("created", "evaluation_links", str(uuid.uuid4()), {"links": [None, 3]}).endswith(
+        "sebuah angkatan (tautan yang belum dipakai diganti)")
+
+
+def test_a_narasumber_s_consent_reads_in_words():
+    assert (sentence("updated", "trainer", TRAINER, {"named_in_reports": [False, True]})
+            == "mengubah persetujuan disebut namanya di laporan evaluasi narasumber Dr. Andi Pratama, M.M. dari tidak "
+               "menjadi ya")
