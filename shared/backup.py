@@ -1,4 +1,5 @@
-"""`sipelkop backup --to DIR` and `sipelkop restore ARCHIVE`: the whole installation in one archive and back.
+"""`sipelkop backup --to DIR` (and the registration of `sipelkop restore`, shared/backup_restore.py): the whole
+installation in one archive.
 
 The backup runs while the services serve: consumer groups' offsets are read first, then each database (consumers
 before producers: reporting, training, registration, identity), then every topic up to its end at that moment,
@@ -12,12 +13,12 @@ import os
 import shutil
 import sys
 import tarfile
-import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
-from shared.backup_manifest import MANIFEST, Manifest
+from shared.backup_manifest import Manifest
 from shared.backup_parts import PASSPHRASE_ENV, Database
 
 # Consumers before producers: what a consumer's copy applied is always in the producers' copies and the topics.
@@ -29,11 +30,6 @@ CLOCK_MARGIN_S = 3600
 
 NO_PASSPHRASE = (f"{PASSPHRASE_ENV} belum diisi: kunci penanda tangan layanan identitas dienkripsi dengan frasa "
                  "sandi itu. Isi variabel lingkungan tersebut (simpan frasanya di luar server ini).")
-NOT_STOPPED = ("Layanan {names} masih berjalan. Pemulihan dilakukan saat semua layanan berhenti (hentikan "
-               "`sipelkop up` dengan Ctrl-C), Kafka tetap menyala.")
-NOT_EMPTY = ("Tujuan pemulihan tidak kosong: {what}. Pemulihan ditolak agar data yang ada tidak tertimpa; "
-             "tambahkan --force untuk menimpanya.")
-BROKEN = "Arsip {archive} rusak atau tidak lengkap, tidak ada yang dipulihkan: {problems}"
 
 
 def say(line: str) -> None:
@@ -74,15 +70,22 @@ def _generation_db(generation: int) -> Database:
                     store_url(s.database_url, generation, s.store_url_template))
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
-
-
 # --- backup ----------------------------------------------------------------------------------------------------
+
+def held_by_copy(outbox_ids: set[str] | None, copy_started: float, value: bytes | None, timestamp_ms: int) -> bool:
+    """Whether a message goes into the archive: always when its producer's database was not copied, when it is
+    older than CLOCK_MARGIN_S before the copy began, or when it is not one of our envelopes; else only if the
+    copy holds its outbox row (a write the copy does not hold must not reach the restored consumers)."""
+    from shared.backup_topics import event_id
+
+    if outbox_ids is None or timestamp_ms < (copy_started - CLOCK_MARGIN_S) * 1000:
+        return True
+    found = event_id(value)
+    return found is None or found in outbox_ids
+
 
 async def backup(target_dir: Path, *, as_directory: bool, passphrase: str) -> Path:
     from shared.backup_parts import copy_database, copy_evidence, seal
-    from shared.backup_topics import event_id
 
     started = time.monotonic()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -120,14 +123,7 @@ async def backup(target_dir: Path, *, as_directory: bool, passphrase: str) -> Pa
     ends = await kafka.end_offsets(layout)
     for topic, partitions in layout.items():
         producer = topic.removeprefix(common.topic_prefix).split(".")[1]
-        ids, since = outbox_ids.get(producer), (copy_started.get(producer, 0) - CLOCK_MARGIN_S) * 1000
-
-        def keep(value, timestamp, ids=ids, since=since):
-            if ids is None or timestamp < since:
-                return True
-            found = event_id(value)
-            return found is None or found in ids
-
+        keep = partial(held_by_copy, outbox_ids.get(producer), copy_started.get(producer, 0))
         part = f"topics/{topic}.jsonl"
         counts = await kafka.export(topic, partitions, ends[topic], root / part, keep)
         manifest.add(part, "topic", topic=topic, partitions=partitions, **counts)
@@ -153,10 +149,10 @@ async def backup(target_dir: Path, *, as_directory: bool, passphrase: str) -> Pa
         return root
     say("Mengemas arsip (.tar.gz) ...")
     archive = root.with_name(root.name + ".tar.gz")
-    partial = archive.with_name(archive.name + ".sebagian")
-    with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
+    unfinished = archive.with_name(archive.name + ".sebagian")
+    with tarfile.open(unfinished, "w:gz", compresslevel=6) as tar:
         tar.add(root, arcname=root.name)
-    os.replace(partial, archive)  # an interrupted run never leaves something that looks like an archive
+    os.replace(unfinished, archive)  # an interrupted run never leaves something that looks like an archive
     shutil.rmtree(root)
     return archive
 
@@ -175,9 +171,9 @@ def write_metric(metrics_dir: Path, archive: Path, duration: float) -> None:
             "# HELP sipelkop_backup_last_duration_seconds How long the last backup took.\n"
             "# TYPE sipelkop_backup_last_duration_seconds gauge\n"
             f"sipelkop_backup_last_duration_seconds {duration:.1f}\n")
-    partial = metrics_dir / "sipelkop_backup.prom.sebagian"
-    partial.write_text(text)
-    os.replace(partial, metrics_dir / "sipelkop_backup.prom")
+    unfinished = metrics_dir / "sipelkop_backup.prom.sebagian"
+    unfinished.write_text(text)
+    os.replace(unfinished, metrics_dir / "sipelkop_backup.prom")
 
 
 def prune(target_dir: Path, keep: int) -> list[Path]:
@@ -216,142 +212,10 @@ def cmd_backup(args) -> int:
     return 0
 
 
-# --- restore ---------------------------------------------------------------------------------------------------
-
-def _running_services() -> list[str]:
-    import httpx
-
-    running = []
-    for service in ORDER:
-        try:
-            if httpx.get(f"http://127.0.0.1:{_settings(service).port}/healthz", timeout=1).status_code == 200:
-                running.append(service)
-        except httpx.HTTPError:
-            pass
-    return running
-
-
-def _open(archive: Path, scratch: Path) -> Path:
-    if archive.is_dir():
-        return archive
-    with tarfile.open(archive, "r:*") as tar:
-        tar.extractall(scratch, filter="data")
-    (root,) = [p for p in scratch.iterdir() if p.is_dir()]
-    return root
-
-
-def _database_of(part: dict) -> Database:
-    if part.get("generation"):
-        return _generation_db(part["generation"])
-    return Database(part["service"], part["name"], _settings(part["service"]).database_url)
-
-
-async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
-    import json
-
-    from shared.backup_parts import holds_data, restore_database, unseal, write_private
-
-    manifest = Manifest.read(root)
-    say(f"Memeriksa arsip ({len(manifest.doc['parts'])} bagian, SHA-256) ...")
-    if problems := manifest.problems():
-        raise ValueError(BROKEN.format(archive=root, problems="; ".join(problems[:5])))
-    if manifest.parts("signing_keys") and not passphrase:
-        raise ValueError(NO_PASSPHRASE)
-    common = _settings("identity")
-    kafka = _kafka(common)
-    old_prefix, new_prefix = manifest.doc["topic_prefix"], common.topic_prefix
-    rename = lambda name: new_prefix + name.removeprefix(old_prefix)  # noqa: E731
-    databases = [(_database_of(p), root / p["path"]) for p in manifest.parts("database")]
-    keys_file, evidence = common.signing_keys_file, _settings("training").evidence_dir
-    from shared.backup_parts import evidence_files
-
-    occupied = [f"basis data {db.name}" for db, _ in databases if await holds_data(db)]
-    existing = await kafka.holding_data()
-    occupied += [f"topik {t}" for t in existing]
-    occupied += [f"kunci {keys_file}"] if keys_file.exists() and manifest.parts("signing_keys") else []
-    occupied += [f"berkas bukti di {evidence}"] if evidence_files(evidence) else []
-    if occupied and not force:
-        raise ValueError(NOT_EMPTY.format(what=", ".join(occupied[:8]) + (" ..." if len(occupied) > 8 else "")))
-
-    if force:
-        await kafka.delete(sorted(set(existing) | set(await kafka.layout())))
-    replication = common.topic_replication
-    originals = {}
-    for part in manifest.parts("topic"):
-        topic = rename(part["topic"])
-        await kafka.create(topic, part["partitions"], replication)
-        originals[topic] = await kafka.refill(topic, root / part["path"])
-        say(f"Topik {topic}: {part['messages']} pesan dikembalikan.")
-    groups = json.loads((root / manifest.parts("groups")[0]["path"]).read_text())
-    groups = {rename(g): {rename(t): o for t, o in topics.items()} for g, topics in groups.items()}
-    await kafka.commit(groups, originals)
-    say(f"Offset {len(groups)} grup konsumen dikembalikan.")
-    for db, source in databases:
-        say(f"Memulihkan basis data {db.name} ({'PostgreSQL, pg_restore' if db.engine == 'postgresql' else 'SQLite'}) ...")
-        await restore_database(db, source)
-    for part in manifest.parts("signing_keys"):
-        write_private(keys_file, unseal((root / part["path"]).read_bytes(), passphrase))
-        say(f"Kunci penanda tangan dikembalikan ke {keys_file} (mode 0600).")
-    files = manifest.parts("evidence")
-    if force and evidence.is_dir():
-        shutil.rmtree(evidence)
-    for part in files:
-        target = evidence / part["path"].removeprefix("evidence/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / part["path"], target)
-    say(f"Berkas bukti kegiatan: {len(files)} berkas dikembalikan ke {evidence}.")
-    return manifest.doc
-
-
-def _local_kafka_if_stopped(settings):
-    """`sipelkop up` runs its own broker and stops it with the services: start that one for the restore when
-    nothing answers at a local bootstrap address (a remote broker that does not answer fails further on)."""
-    import socket
-
-    host, _, port = settings.kafka_bootstrap.split(",")[0].rpartition(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=2).close()
-        return None
-    except OSError:
-        if host not in ("127.0.0.1", "localhost"):
-            return None
-    from shared.infra.kafka_local import LocalKafka
-
-    kafka = LocalKafka(settings.data_dir.resolve() / "kafka", port=int(port), sasl=True,
-                       topic_prefix=settings.topic_prefix)  # as `sipelkop up` starts it
-    say(f"Menyalakan Kafka lokal untuk pemulihan (port {port}) ...")
-    kafka.start()
-    return kafka
-
-
-def cmd_restore(args) -> int:
-    _quiet_kafka_client()
-    if running := _running_services():
-        print(NOT_STOPPED.format(names=", ".join(running)), file=sys.stderr)
-        return 1
-    started = time.monotonic()
-    archive = args.archive.resolve()
-    if not archive.exists():
-        print(f"Gagal: arsip {archive} tidak ada.", file=sys.stderr)
-        return 1
-    scratch = Path(tempfile.mkdtemp(prefix=".sipelkop-pulih-", dir=archive.parent))
-    kafka = _local_kafka_if_stopped(_settings("identity"))
-    try:
-        root = _open(archive, scratch)
-        doc = asyncio.run(restore(root, force=args.force, passphrase=os.environ.get(PASSPHRASE_ENV, "")))
-    except (ValueError, tarfile.TarError) as exc:
-        print(f"Gagal: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        if kafka is not None:
-            kafka.stop()
-    say(f"Pemulihan selesai dalam {time.monotonic() - started:.1f} detik (cadangan {doc['created_at']}). "
-        "Nyalakan lagi dengan `sipelkop up`.")
-    return 0
-
-
 def register(sub) -> None:
+    from shared.backup_restore import cmd_restore  # that module reuses this one's helpers
+    from shared.cli_messages import whole_number
+
     p = sub.add_parser("backup", help="cadangkan semua basis data, topik Kafka, kunci dan berkas bukti ke satu arsip",
                        description="Cadangkan seluruh instalasi selagi layanan berjalan: basis data tiap layanan, "
                                    "semua topik Kafka (JSON lines), offset grup konsumen, kunci penanda tangan "
@@ -359,8 +223,6 @@ def register(sub) -> None:
                                    "manifes (versi, waktu, ukuran, SHA-256). Baris terakhir: lokasi arsip.")
     p.add_argument("--to", type=Path, required=True, metavar="FOLDER", help="folder tempat arsip dibuat")
     p.add_argument("--directory", action="store_true", help="arsip berupa folder, bukan berkas .tar.gz")
-    from shared.cli_messages import whole_number
-
     p.add_argument("--keep", type=whole_number(1), default=0, metavar="N",
                    help="simpan hanya N arsip terbaru di FOLDER, hapus yang lebih lama (bawaan: tidak menghapus)")
     p.add_argument("--metrics-dir", type=Path, metavar="FOLDER",

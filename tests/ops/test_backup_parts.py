@@ -99,3 +99,16 @@ def test_restore_refuses_a_damaged_archive_before_touching_anything(tmp_path):
     assert "rusak atau tidak lengkap" in done.stderr and "databases/registration.db: SHA-256 tidak cocok" in done.stderr
     assert not (tmp_path / "data" / "registration.db").exists()
     assert _sipelkop(tmp_path, "restore", str(tmp_path / "tidak-ada.tar.gz")).stderr.startswith("Gagal: arsip")
+
+
+def test_an_event_goes_into_the_archive_only_if_the_database_copy_holds_its_write():
+    from shared.backup import CLOCK_MARGIN_S, held_by_copy
+
+    copy_began = 1_764_750_000.0
+    now_ms, long_ago_ms = int(copy_began * 1000) + 500, int((copy_began - CLOCK_MARGIN_S - 60) * 1000)
+    envelope = lambda event_id: json.dumps({"id": event_id, "type": "x"}).encode()  # noqa: E731
+    assert held_by_copy({"e1"}, copy_began, envelope("e1"), now_ms)
+    assert not held_by_copy({"e1"}, copy_began, envelope("e2"), now_ms)  # written after the copy: left out
+    assert held_by_copy({"e1"}, copy_began, envelope("e2"), long_ago_ms)  # its outbox row pruned long since
+    assert held_by_copy({"e1"}, copy_began, b"not json", now_ms)  # poison stays as it was
+    assert held_by_copy(None, copy_began, envelope("e2"), now_ms)  # a producer whose database was not copied
