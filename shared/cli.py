@@ -81,7 +81,12 @@ def cmd_kafka(args) -> int:
                   file=sys.stderr)
             return 1
         print(f"Kafka {kafka.version} siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).", flush=True)
-        _create_topics(kafka)
+        try:
+            _create_topics(kafka)
+        except Exception as exc:
+            print(f"Topik Kafka tidak dapat dibuat: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                  file=sys.stderr)
+            return 1
         print(f"Data: {kafka.data_dir}; log: {kafka.log_file}. Berhenti: Ctrl-C.", flush=True)
         print(f"SASL/SCRAM-SHA-512: satu akun per layanan, kata sandinya di {kafka.credentials_file}.", flush=True)
         while kafka.is_running():
