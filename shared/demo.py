@@ -18,7 +18,6 @@ import time
 from datetime import timedelta
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
-from urllib.parse import quote
 
 import httpx
 
@@ -164,7 +163,9 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
         f"1 berjalan hari ini, {sum(b.state == 'planned' for b in scenario.batches)} direncanakan.")
     first_closed = next(b for b in scenario.batches if b.state == "closed")
     certificates = _ok(staff.get(f"/api/v1/batches/{ids[first_closed.code]}/certificates"), "sertifikat")
-    return {**expected_figures(scenario), "example_certificate": certificates[0]["number"] if certificates else None}
+    # The verification link as printed in the certificate's QR: the number and its verification code.
+    return {**expected_figures(scenario), "example_certificate": certificates[0]["number"] if certificates else None,
+            "example_verification": certificates[0]["verification_url"] if certificates else None}
 
 
 def _register_everyone(api: Api, scenario: Scenario, batch_ids: dict[str, str]) -> dict[str, str]:
@@ -238,7 +239,7 @@ def wait_for_reporting(api: Api, scenario: Scenario, expected: dict, timeout: fl
     def arrived():
         summary = viewer.get("/api/v1/reports/summary", params={"fiscal_year": scenario.fiscal_year}).json()
         return summary if all(summary.get(k) == v for k, v in expected.items()
-                              if k not in ("realised", "example_certificate")) \
+                              if k not in ("realised", "example_certificate", "example_verification")) \
             and summary["budget"]["realised"] == expected["realised"] else None
 
     return _wait(arrived, "angka di layanan pelaporan", timeout=timeout)
@@ -293,8 +294,7 @@ def run(urls: dict[str, str] | None = None, sign: Sign = dev_sign, *, wait: bool
             wait_for_reporting(api, scenario, expected)
             say(f"Data demo dimuat dalam {time.monotonic() - started:.0f} detik; dasbor: {urls['reporting']}/dasbor")
             if expected["example_certificate"]:
-                say(f"Contoh sertifikat untuk dicek: {urls['training']}/verifikasi?nomor="
-                    f"{quote(expected['example_certificate'], safe='')}")
+                say(f"Contoh sertifikat untuk dicek: {expected['example_verification']}")
     except DemoFailed as exc:
         say(f"Data demo gagal dimuat: {exc}")
         return 1

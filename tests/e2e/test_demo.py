@@ -1,6 +1,7 @@
 """The demo through the real services (what `sipelkop up --demo` loads): every figure of the dashboard is non-zero,
 the budget card shows the programme's pagu, and the demo's people have distinct names."""
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from shared import demo, demo_data
 
@@ -22,7 +23,9 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
     expected = demo.load(api, scenario, say=lambda line: None)
     summary = demo.wait_for_reporting(api, scenario, expected)
     assert demo.already_loaded(api, scenario)
-    verified = api.as_("training", "kementerian").get(f"/api/v1/certificates/{expected['example_certificate']}")
+    code = parse_qs(urlsplit(expected["example_verification"]).query)["kode"][0]  # as the printed QR link has it
+    verified = api.as_("training", "kementerian").get(f"/api/v1/certificates/{expected['example_certificate']}",
+                                                      params={"kode": code})
     assert verified.status_code == 200 and verified.json()["genuine"] is True, verified.text
 
     for figure in ("cooperatives_trained", "participants_enrolled", "participants_enrolled_women",

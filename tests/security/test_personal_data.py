@@ -112,8 +112,8 @@ def run_the_year(stack) -> tuple[list[str], list[str], dict[str, bytes], list[st
         assert made.status_code == 201, made.text
         niks.append(body["nik"]), phones.append(body["phone"]), names.append(body["full_name"])
         people.append(made.json()["id"])
-        # Looked up province-wide by NIK (it travels in a URL), and sent again (the existing person comes back).
-        assert officers["64.08"].get("/api/v1/participants", params={"nik": body["nik"]}).status_code == 200
+        # Looked up province-wide by NIK (in the body, never a URL), and sent again (the existing person comes back).
+        assert officers["64.08"].post("/api/v1/participants/lookup", json={"nik": body["nik"]}).status_code == 200
         assert officer.post("/api/v1/participants", json=body).status_code == 200
         # A form with a mistake, so the NIK also passes through the refusal path.
         assert officer.post("/api/v1/participants", json={**body, "email": "bukan-email"}).status_code == 422
