@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time,
-                        UniqueConstraint, Uuid)
+                        UniqueConstraint, Uuid, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
@@ -245,7 +245,10 @@ class Certificate(Base):
     """An issued certificate; what it says is copied at issue so later edits never change a signed paper."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("batch_id", "participant_id"), UniqueConstraint("year", "sequence"))
+    # One *valid* certificate per participant of a batch: a re-issue revokes the old one and stands beside it (0012).
+    __table_args__ = (Index("uq_certificates_valid_participant", "batch_id", "participant_id", unique=True,
+                            postgresql_where=text("status = 'valid'"), sqlite_where=text("status = 'valid'")),
+                      UniqueConstraint("year", "sequence"))
 
     number: Mapped[str] = mapped_column(String(60), primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -271,6 +274,8 @@ class Certificate(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str | None] = mapped_column(String(120))
+    replaces: Mapped[str | None] = mapped_column(String(60))  # the number this re-issue replaces
+    replaced_by: Mapped[str | None] = mapped_column(String(60))  # the number that replaced this one
 
 
 class AuditEntry(Base):

@@ -359,6 +359,17 @@ async def certificate_revoke(request: Request, batch_id: uuid.UUID, uow: UowDep)
     return await _act(request, batch_id, uow, "Sertifikat dicabut.", revoke)
 
 
+@router.post("/angkatan/{batch_id}/sertifikat/terbitkan-ulang")
+async def certificate_reissue(request: Request, batch_id: uuid.UUID, uow: UowDep):
+    async def reissue(uow, form, principal):
+        reason = BatchCancel.model_validate({"reason": form.get("reason", "")}).reason
+        return await certificates.reissue_certificate(
+            uow, principal=principal, number=form.get("number", ""), reason=reason,
+            settings=certificates.CertificateSettings.of(request.app.state.settings))
+    return await _act(request, batch_id, uow, "Sertifikat diterbitkan ulang dengan nomor baru; yang lama dicabut.",
+                      reissue)
+
+
 async def _act(request, batch_id, uow, done: str, action):
     """A one-button action on the batch page: done → back with a notice; refused → the page with the reason."""
     principal = await staff(request)

@@ -2,7 +2,7 @@
 
 A certificate number contains slashes (UPTD-KUKM/2023/0001): the routes take it with a path converter, so both
 /api/v1/certificates/UPTD-KUKM/2023/0001 and the URL-encoded /api/v1/certificates/UPTD-KUKM%2F2023%2F0001 work.
-The routes with a suffix (/pdf, /revoke) are declared before the bare one so they are matched first."""
+The routes with a suffix (/pdf, /revoke, /reissue) are declared before the bare one so they are matched first."""
 from __future__ import annotations
 
 import uuid
@@ -65,6 +65,24 @@ async def revoke_certificate(number: str, body: RevokeIn, principal: Admin, uow:
                              settings: CertificateSettingsDep):
     async with uow:
         cert = await certificates.revoke_certificate(uow, principal=principal, number=number, reason=body.reason)
+        return certificates.to_read(cert, settings)
+
+
+class ReissuedRead(CertificateRead):
+    """The new certificate, with the number it replaces. (Kept here until schemas_attendance's CertificateRead
+    carries `replaces` and `replaced_by` for every certificate.)"""
+
+    replaces: str | None = None
+    replaced_by: str | None = None
+
+
+@router.post("/certificates/{number:path}/reissue", response_model=ReissuedRead, status_code=201,
+             summary="Terbitkan ulang sertifikat (yang lama dicabut, nomor baru bagi peserta yang sama)")
+async def reissue_certificate(number: str, body: RevokeIn, principal: Admin, uow: UowDep,
+                              settings: CertificateSettingsDep):
+    async with uow:
+        cert = await certificates.reissue_certificate(uow, principal=principal, number=number, reason=body.reason,
+                                                      settings=settings)
         return certificates.to_read(cert, settings)
 
 

@@ -209,6 +209,10 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
             return f"mencatat pejabat {name}" + (f" ({position})" if position else "")
         if action == "updated":
             return _changed(f"pejabat {name}", changes, names, several=f"data pejabat {name}")
+    if entity == "certificate" and action == "reissued":
+        holder, replaced = names.certificates.get(entity_id), new_value(changes, "replaces")
+        return (f"menerbitkan ulang sertifikat {replaced or '(nomor lama)'} sebagai {entity_id}"
+                + (f" atas nama {holder}" if holder else "") + reason)
     if entity == "certificate" and action == "revoked":
         holder = names.certificates.get(entity_id)
         return f"mencabut sertifikat {entity_id}" + (f" atas nama {holder}" if holder else "") + reason

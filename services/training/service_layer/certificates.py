@@ -1,4 +1,5 @@
-"""Certificates: numbers taken from a per-year counter under a row lock, issue, revocation, public verification."""
+"""Certificates: numbers taken from a per-year counter under a row lock, issue, revocation, re-issue after a
+correction (the old one revoked, a new number for the same participant), public verification."""
 from __future__ import annotations
 
 import uuid
@@ -74,17 +75,23 @@ async def issue_certificates(uow: UnitOfWork, *, batch: Batch, completers: list[
     signers = await signers_of(uow.session, batch, settings)
     issued = []
     for entry, sequence in zip(due, await take_numbers(uow.session, year=year, count=len(due))):
-        cert = Certificate(number=format_number(settings.prefix, year, sequence), year=year, sequence=sequence,
-                           batch_id=batch.id, participant_id=entry.participant_id, full_name=entry.full_name,
-                           cooperative_name=entry.cooperative_name, batch_title=batch.title, venue=batch.venue,
-                           start_date=batch.start_date, end_date=batch.end_date,
-                           **signers, issued_at=now, status="valid")
-        uow.session.add(cert)
-        uow.emit(CertificateIssued(certificate_number=cert.number, batch_id=batch.id,
-                                   participant_id=entry.participant_id, issued_at=now),
-                 subject=cert.number, aggregate_version=1)
-        issued.append(cert)
+        issued.append(_issue(uow, batch, entry, year, sequence, signers, settings, now))
     return issued
+
+
+def _issue(uow: UnitOfWork, batch: Batch, entry: RosterEntry, year: int, sequence: int, signers: dict,
+           settings: CertificateSettings, now: datetime, replaces: str | None = None) -> Certificate:
+    """A certificate as it is printed from now on: the roster's name (corrected, if it was) and the batch."""
+    cert = Certificate(number=format_number(settings.prefix, year, sequence), year=year, sequence=sequence,
+                       batch_id=batch.id, participant_id=entry.participant_id, full_name=entry.full_name,
+                       cooperative_name=entry.cooperative_name, batch_title=batch.title, venue=batch.venue,
+                       start_date=batch.start_date, end_date=batch.end_date,
+                       **signers, issued_at=now, status="valid", replaces=replaces)
+    uow.session.add(cert)
+    uow.emit(CertificateIssued(certificate_number=cert.number, batch_id=batch.id,
+                               participant_id=entry.participant_id, issued_at=now),
+             subject=cert.number, aggregate_version=1)
+    return cert
 
 
 async def signers_of(session, batch: Batch, settings: CertificateSettings) -> dict:
@@ -101,6 +108,12 @@ async def signers_of(session, batch: Batch, settings: CertificateSettings) -> di
 
 async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: str, reason: str) -> Certificate:
     cert = await _get(uow.session, number)
+    _revoke(uow, principal, cert, reason)
+    await uow.commit()
+    return cert
+
+
+def _revoke(uow: UnitOfWork, principal: Principal, cert: Certificate, reason: str) -> None:
     if cert.status == "revoked":
         raise Conflict("Sertifikat ini sudah dicabut.", fields=[field_error("number", "sudah dicabut")])
     now = datetime.now(UTC)
@@ -110,8 +123,38 @@ async def revoke_certificate(uow: UnitOfWork, *, principal: Principal, number: s
              subject=cert.number, aggregate_version=2)
     audit.record(uow.session, principal, action="revoked", entity="certificate", entity_id=cert.number,
                  changes={"status": ["valid", "revoked"]}, note=reason)
+
+
+async def reissue_certificate(uow: UnitOfWork, *, principal: Principal, number: str, reason: str,
+                              settings: CertificateSettings) -> Certificate:
+    """After a name correction or for a reprint: the old certificate revoked with the reason, a new one with the
+    next number for the same participant (what the roster and the batch say now), saying which number it
+    replaces; both in one transaction, so the participant never holds two valid ones nor none."""
+    session = uow.session
+    cert = await _get(session, number)
+    if principal.role not in (Role.ADMIN, Role.TRAINING_STAFF):
+        raise Forbidden("Sertifikat diterbitkan ulang oleh staf pelatihan UPTD atau admin provinsi.")
+    if cert.status != "valid":
+        raise Conflict("Sertifikat ini sudah dicabut; yang diterbitkan ulang adalah sertifikat yang masih berlaku"
+                       + (f" ({cert.replaced_by})." if cert.replaced_by else "."),
+                       fields=[field_error("number", "sudah dicabut")])
+    batch = await get_batch(session, cert.batch_id)
+    entry = await session.scalar(select(RosterEntry).where(RosterEntry.batch_id == cert.batch_id,
+                                                           RosterEntry.participant_id == cert.participant_id))
+    if entry is None:
+        raise Conflict("Peserta sertifikat ini tidak ada lagi di daftar peserta angkatan.",
+                       fields=[field_error("number", "peserta tidak ada di daftar peserta")])
+    _revoke(uow, principal, cert, reason)
+    await session.flush()  # the old one stops being valid before the new one is (one valid per participant)
+    year = certificate_year(batch.end_date)
+    (sequence,) = await take_numbers(session, year=year, count=1)
+    new = _issue(uow, batch, entry, year, sequence, await signers_of(session, batch, settings), settings,
+                 datetime.now(UTC), replaces=cert.number)
+    cert.replaced_by = new.number
+    audit.record(session, principal, action="reissued", entity="certificate", entity_id=new.number,
+                 changes={"replaces": [None, cert.number]}, note=reason)
     await uow.commit()
-    return cert
+    return new
 
 
 async def _get(session, number: str) -> Certificate:
@@ -136,6 +179,13 @@ async def verify(session, number: str, code: str | None, *, key: str) -> dict:
         cert = await session.get(Certificate, number)
     if cert is None:
         raise NotFound(NO_MATCH, fields=[field_error("kode", "nomor dan kode tidak cocok")])
+    if cert.replaced_by:
+        # Replaced after a correction: the old paper names nobody (the name on it may be the wrong one) and points
+        # to the number that replaces it; the reason, which may quote a name, is not shown.
+        return {"number": cert.number, "genuine": False, "status": "replaced", "full_name": "",
+                "batch_title": cert.batch_title, "start_date": cert.start_date.isoformat(),
+                "end_date": cert.end_date.isoformat(), "replaced_by": cert.replaced_by,
+                "revoked_reason": f"Diganti dengan sertifikat nomor {cert.replaced_by} (diterbitkan ulang)."}
     return {"number": cert.number, "genuine": cert.status == "valid", "status": cert.status,
             "full_name": cert.full_name, "batch_title": cert.batch_title, "start_date": cert.start_date.isoformat(),
             "end_date": cert.end_date.isoformat(),
@@ -185,6 +235,7 @@ def to_read(cert: Certificate, settings: CertificateSettings) -> dict:
     return {**{k: getattr(cert, k) for k in ("number", "batch_id", "participant_id", "full_name", "cooperative_name",
                                              "batch_title", "signing_official", "signing_position", "signing_nip",
                                              "co_signing_official", "co_signing_position", "co_signing_nip",
-                                             "issued_at", "status", "revoked_reason")},
+                                             "issued_at", "status", "revoked_reason", "replaces",
+                                             "replaced_by")},
             "start_date": cert.start_date.isoformat(), "end_date": cert.end_date.isoformat(),
             "verification_url": settings.verification_url(cert.number)}

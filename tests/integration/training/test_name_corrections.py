@@ -5,6 +5,8 @@ import asyncio
 
 import pytest
 
+from services.training.config import DEV_CERTIFICATE_KEY
+from services.training.domain.certificates import verification_code
 from services.training.service_layer import roster
 from shared.events.envelope import Envelope
 from shared.events.registration import ParticipantEnrolled, ParticipantUpdated
@@ -69,7 +71,8 @@ async def test_a_corrected_name_reaches_roster_attendance_completion_and_later_c
     # A correction after issue: the roster follows, the certificate is a document and keeps its name.
     await apply(training, correction(fixed, "Siti Rahmawati Putri"), 3)
     assert (await names_on_roster(training, batch["id"]))[fixed["participant_id"]] == "Siti Rahmawati Putri"
-    verified = (await training.client(None).get(f"/api/v1/certificates/{issued['number']}")).json()
+    verified = (await training.client(None).get(f"/api/v1/certificates/{issued['number']}", params={
+        "kode": verification_code(DEV_CERTIFICATE_KEY, issued["number"])})).json()
     assert verified["full_name"] == "Siti Rahmawati"
 
 
