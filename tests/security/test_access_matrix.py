@@ -221,6 +221,9 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "GET", "/api/v1/certificates"): Expect({O, OO}),  # each officer: their own district's certificates
     (TR, "POST", "/api/v1/certificates/{number}/revoke"): Expect(
         ADMIN_ONLY, path={"number": "spare_number"}, body={"json": {"reason": "uji akses"}}, ok=(200, 409)),
+    # Re-issue (the old one revoked, a new number): the UPTD's staff; the spare is already revoked after the first.
+    (TR, "POST", "/api/v1/certificates/{number}/reissue"): Expect(
+        ADMIN_ONLY, path={"number": "spare_number"}, body={"json": {"reason": "uji akses"}}, ok=(201, 409)),
     (TR, "GET", "/api/v1/certificates/{number}"): Expect(  # public verification: with the number and its code
         PUBLIC, body=lambda world: {"params": {"kode": verification_code(DEV_CERTIFICATE_KEY, world["number"])}}),
     # Pre-test and post-test: the batch's staff and its assigned trainer.
