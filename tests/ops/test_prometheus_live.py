@@ -83,9 +83,12 @@ def test_prometheus_sees_every_target_and_fires_the_backlog_alert_while_kafka_is
     try:
         def every_target_up():
             try:
-                targets = httpx.get(f"{prom}/api/v1/targets", timeout=5).json()["data"]["activeTargets"]
+                answer = httpx.get(f"{prom}/api/v1/targets", timeout=5)
             except httpx.HTTPError:
                 return None
+            if answer.status_code != 200:  # 503 while Prometheus is still starting
+                return None
+            targets = answer.json()["data"]["activeTargets"]
             health = {t["labels"]["job"]: t["health"] for t in targets}
             return health if set(health) == set(ports) and set(health.values()) == {"up"} else None
 
