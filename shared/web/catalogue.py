@@ -12,6 +12,7 @@ NAV = {
     "participants": "Pengurus",
     "enrolments": "Angkatan",
     "imports": "Impor",
+    "planning": "Perencanaan",
     "certificates": "Sertifikat",
     "console": "Konsol Pelatihan",
     "trainer": "Sesi Saya",

@@ -20,6 +20,7 @@ _LINKS = (
     ("participants", "registration", "/peserta", {Role.ADMIN, Role.DISTRICT_OFFICER}),
     ("enrolments", "registration", "/angkatan", {Role.ADMIN, Role.DISTRICT_OFFICER}),
     ("imports", "registration", "/impor", {Role.ADMIN, Role.DISTRICT_OFFICER}),
+    ("planning", "registration", "/perencanaan", {Role.ADMIN, Role.DISTRICT_OFFICER, Role.TRAINING_STAFF}),
     ("certificates", "training", "/sertifikat", {Role.DISTRICT_OFFICER}),
     ("console", "training", "/konsol", {Role.ADMIN, Role.TRAINING_STAFF}),
     ("trainer", "training", "/pelatih", {Role.TRAINER, Role.TRAINING_STAFF, Role.ADMIN}),
