@@ -54,7 +54,7 @@ def _database_of(part: dict) -> Database:
 async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
     import json
 
-    from shared.backup_parts import holds_data, restore_database, unseal, write_private
+    from shared.backup_parts import evidence_files, holds_data, restore_database, unseal, write_private
 
     manifest = Manifest.read(root)
     say(f"Memeriksa arsip ({len(manifest.doc['parts'])} bagian, SHA-256) ...")
@@ -62,18 +62,18 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
         raise ValueError(BROKEN.format(archive=root, problems="; ".join(problems[:5])))
     if manifest.parts("signing_keys") and not passphrase:
         raise ValueError(NO_PASSPHRASE)
+    # Opened now: a wrong passphrase is found before anything is written.
+    keys = [unseal((root / part["path"]).read_bytes(), passphrase) for part in manifest.parts("signing_keys")]
     common = _settings("identity")
     kafka = _kafka(common)
     old_prefix, new_prefix = manifest.doc["topic_prefix"], common.topic_prefix
     rename = lambda name: new_prefix + name.removeprefix(old_prefix)  # noqa: E731
     databases = [(_database_of(p), root / p["path"]) for p in manifest.parts("database")]
     keys_file, evidence = common.signing_keys_file, _settings("training").evidence_dir
-    from shared.backup_parts import evidence_files
-
     occupied = [f"basis data {db.name}" for db, _ in databases if await holds_data(db)]
     existing = await kafka.holding_data()
     occupied += [f"topik {t}" for t in existing]
-    occupied += [f"kunci {keys_file}"] if keys_file.exists() and manifest.parts("signing_keys") else []
+    occupied += [f"kunci {keys_file}"] if keys_file.exists() and keys else []
     occupied += [f"berkas bukti di {evidence}"] if evidence_files(evidence) else []
     if occupied and not force:
         raise ValueError(NOT_EMPTY.format(what=", ".join(occupied[:8]) + (" ..." if len(occupied) > 8 else "")))
@@ -94,8 +94,8 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
     for db, source in databases:
         say(f"Memulihkan basis data {db.name} ({'PostgreSQL, pg_restore' if db.engine == 'postgresql' else 'SQLite'}) ...")
         await restore_database(db, source)
-    for part in manifest.parts("signing_keys"):
-        write_private(keys_file, unseal((root / part["path"]).read_bytes(), passphrase))
+    for key_ring in keys:
+        write_private(keys_file, key_ring)
         say(f"Kunci penanda tangan dikembalikan ke {keys_file} (mode 0600).")
     files = manifest.parts("evidence")
     if force and evidence.is_dir():

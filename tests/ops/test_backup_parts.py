@@ -112,3 +112,15 @@ def test_an_event_goes_into_the_archive_only_if_the_database_copy_holds_its_writ
     assert held_by_copy({"e1"}, copy_began, envelope("e2"), long_ago_ms)  # its outbox row pruned long since
     assert held_by_copy({"e1"}, copy_began, b"not json", now_ms)  # poison stays as it was
     assert held_by_copy(None, copy_began, envelope("e2"), now_ms)  # a producer whose database was not copied
+
+
+def test_restore_with_another_passphrase_is_refused_before_anything_is_written(tmp_path):
+    archive = tmp_path / "sipelkop-cadangan-20261203T010000Z"
+    (archive / "keys").mkdir(parents=True)
+    (archive / "keys" / "identity-signing-keys.json.enc").write_bytes(seal(b'{"keys": []}', "frasa saat mencadangkan"))
+    manifest = Manifest.new(archive, topic_prefix="")
+    manifest.add("keys/identity-signing-keys.json.enc", "signing_keys", service="identity")
+    manifest.write()
+    done = _sipelkop(tmp_path, "restore", str(archive), **{PASSPHRASE_ENV: "frasa lain"})
+    assert done.returncode == 1 and f"{PASSPHRASE_ENV} tidak sama" in done.stderr, done.stdout + done.stderr
+    assert not (tmp_path / "data" / "identity" / "signing-keys.json").exists()
