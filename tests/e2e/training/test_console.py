@@ -168,8 +168,8 @@ def test_a_staffer_builds_runs_and_closes_the_seed_batch_on_pages(browser, train
     # One certificate revoked with its reason, on the page.
     first = page.locator("#sertifikat + p + .tabel tbody tr").first
     number = first.locator("td").first.inner_text().strip()
-    first.locator("summary").click()
-    first.locator("input[name=reason]").fill("Data peserta keliru")
+    first.locator("summary:has-text('Cabut')").click()
+    first.locator("form:has(button:has-text('Cabut sertifikat')) input[name=reason]").fill("Data peserta keliru")
     first.locator("button:has-text('Cabut sertifikat')").click()
     expect(page.locator("[role=status]")).to_contain_text("Sertifikat dicabut")
     expect(page.locator(f"tr:has-text('{number}')")).to_contain_text("dicabut")
@@ -203,3 +203,23 @@ def test_a_staffer_builds_runs_and_closes_the_seed_batch_on_pages(browser, train
     assert mine.status == 200 and mine.body().startswith(b"%PDF")
     assert page.request.get(f"{base}/api/v1/certificates/{other}/pdf").status == 403
     officer.close()
+
+    # Re-issue for a reprint (issue 13): on the console's list with its reason; a new number for the same person,
+    # saying which it replaces, and the old one marked as replaced by it.
+    context = browser.new_context(**LAPTOP)
+    sign_in_browser(context, base, role="training_staff", subject="staf-1", name="Muhammad Ridwan, S.Kom.")
+    page = context.new_page()
+    page.goto(f"{base}/konsol/angkatan/{batch_id}#sertifikat")
+    row = page.locator("#sertifikat + p + .tabel tbody tr").nth(1)
+    old_number = row.locator("td").first.inner_text().strip()
+    holder = row.locator("td").nth(1).inner_text().strip()
+    row.locator("summary:has-text('Terbitkan ulang')").click()
+    row.locator("form:has(button:has-text('Terbitkan ulang')) input[name=reason]").fill("Cetak ulang: kertas rusak")
+    row.locator("button:has-text('Terbitkan ulang')").click()
+    expect(page.locator("[role=status]")).to_contain_text("Sertifikat diterbitkan ulang")
+    expect(page.locator(f"#sertifikat + p + .tabel tr:has-text('{old_number}')").first).to_contain_text("dicabut")
+    replacement = page.locator(f"#sertifikat + p + .tabel tr:has-text('menggantikan {old_number}')")
+    expect(replacement).to_contain_text(holder)
+    expect(replacement).to_contain_text("berlaku")
+    screenshot(page, "training-console-certificate-reissued")
+    context.close()
