@@ -1,5 +1,6 @@
 """Drill: the seed scenario over SQLite stores as `sipelkop up` keeps them (and over PostgreSQL) and the real
-broker; `sipelkop backup` while a district office keeps enrolling; everything wiped (databases, keys, evidence,
+broker (SQLite: with reporting rebuilt first, its live store in generation 1); `sipelkop backup` while a district
+office keeps enrolling; everything wiped (databases, keys, evidence,
 topics); `sipelkop restore` (refused a second time without --force, accepted with it); the services start again
 on the restored data: same figures, same rosters, the same evidence photograph, certificates that verify,
 reconcile clean, and a new enrolment flows to training and reporting."""
@@ -123,6 +124,11 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
         wait_for(lambda: stack.client("registration", "district_officer", "64.09").get(
             f"/api/v1/batches/{opened['id']}").status_code == 200, message="open batch in registration")
         env = operator_env(stack, data, kafka, topic_prefix, urls)
+        if store == "sqlite":  # a rebuilt reporting: its live projections are in generation 1 (reporting.g1.db)
+            rebuilt = cli(stack["reporting"].env, "reporting", "rebuild")
+            assert rebuilt.returncode == 0 and "generasi 1 aktif" in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
+            wait_for(lambda: "sipelkop_reporting_store_generation 1.0" in stack.client("reporting", "viewer").get(
+                "/metrics").text, message="reporting on generation 1", timeout=30)
 
         writer = Enrolling(stack, opened["id"])
         writer.start()
@@ -143,6 +149,8 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
         kinds = {p["kind"] for p in manifest["parts"]}
         assert kinds >= {"database", "topic", "groups", "signing_keys", "evidence"}, kinds
         assert {p["service"] for p in manifest["parts"] if p["kind"] == "database"} == set(NAMES)
+        if store == "sqlite":
+            assert [p["generation"] for p in manifest["parts"] if p.get("generation")] == [1]
         assert all(len(p["sha256"]) == 64 for p in manifest["parts"])
         assert all(p["bytes"] > 0 for p in manifest["parts"] if p["kind"] == "database")
         exported = {p["topic"].removeprefix(topic_prefix): p["messages"] for p in manifest["parts"]
@@ -180,6 +188,8 @@ def test_backup_while_enrolling_then_wipe_restore_and_carry_on(store, request, k
                            timeout=120, message="reporting caught up with the restored enrolments")
         assert figures["participants_completed"] == 28 and figures["certificates_issued"] == 28
         assert figures["batches_closed"] == 1 and figures["budget"]["realised"] == 56_000_000
+        if store == "sqlite":
+            assert "sipelkop_reporting_store_generation 1.0" in stack.client("reporting", "viewer").get("/metrics").text
         assert roster(stack, closed) == seeded_roster
         wait_for(lambda: len(roster(stack, opened["id"])) == restored, message="open batch's roster")
         for certificate in certificates[:3]:
