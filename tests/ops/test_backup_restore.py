@@ -1,9 +1,9 @@
 """Drill: the seed scenario over SQLite stores as `sipelkop up` keeps them (and over PostgreSQL) and the real
 broker (SQLite: with reporting rebuilt first, its live store in generation 1); `sipelkop backup` while a district
-office keeps enrolling; everything wiped (databases, keys, evidence,
-topics); `sipelkop restore` (refused a second time without --force, accepted with it); the services start again
-on the restored data: same figures, same rosters, the same evidence photograph, certificates that verify,
-reconcile clean, and a new enrolment flows to training and reporting."""
+office keeps enrolling; everything wiped (databases, keys, evidence, topics); `sipelkop restore` (refused a second
+time without --force, accepted with it); the services start again on the restored data: same figures, same
+rosters, the same evidence photograph, certificates that verify, reconcile clean, and a new enrolment flows to
+training and reporting."""
 import asyncio
 import json
 import os
