@@ -122,6 +122,8 @@ class CertificateRead(BaseModel):
     issued_at: datetime
     status: str
     revoked_reason: str | None
+    replaces: str | None = None  # re-issued after a correction: the number it replaces
+    replaced_by: str | None = None  # replaced by a re-issue: the new number
     verification_url: str
 
 
@@ -136,6 +138,7 @@ class CertificateVerification(BaseModel):
     start_date: str
     end_date: str
     revoked_reason: str | None = None
+    replaced_by: str | None = None  # status "replaced": the number that replaces it (the old one names nobody)
 
 
 class RevokeIn(Strict):

@@ -66,6 +66,7 @@ class CertificatePaper:
     agenda: tuple[AgendaItem, ...]
     verification_url: str
     letterhead: Letterhead
+    replaces: str | None = None  # re-issued after a correction: the number this paper replaces
 
     @property
     def total_jp(self) -> int:
@@ -208,6 +209,10 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     pdf.set_text_color(0, 0, 0)
     pdf.font(11)
     pdf.centred(top + 18, 6, f"Nomor: {paper.number}")
+    if paper.replaces:
+        pdf.font(8)
+        pdf.centred(top + 23, 4, f"Menggantikan sertifikat nomor {paper.replaces}")
+        pdf.font(11)
     pdf.centred(top + 27, 6, "Diberikan kepada:")
     pdf.fit(paper.full_name, pdf.epw, 21, "B")
     pdf.centred(top + 34, 11, paper.full_name)

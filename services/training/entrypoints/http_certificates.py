@@ -68,15 +68,7 @@ async def revoke_certificate(number: str, body: RevokeIn, principal: Admin, uow:
         return certificates.to_read(cert, settings)
 
 
-class ReissuedRead(CertificateRead):
-    """The new certificate, with the number it replaces. (Kept here until schemas_attendance's CertificateRead
-    carries `replaces` and `replaced_by` for every certificate.)"""
-
-    replaces: str | None = None
-    replaced_by: str | None = None
-
-
-@router.post("/certificates/{number:path}/reissue", response_model=ReissuedRead, status_code=201,
+@router.post("/certificates/{number:path}/reissue", response_model=CertificateRead, status_code=201,
              summary="Terbitkan ulang sertifikat (yang lama dicabut, nomor baru bagi peserta yang sama)")
 async def reissue_certificate(number: str, body: RevokeIn, principal: Admin, uow: UowDep,
                               settings: CertificateSettingsDep):

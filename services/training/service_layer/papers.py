@@ -65,7 +65,7 @@ def certificate_read_model(cert: Certificate, *, district: str, agenda: tuple[pd
         number=cert.number, full_name=cert.full_name, cooperative_name=cert.cooperative_name, district=district,
         batch_title=cert.batch_title, venue=cert.venue, start_date=cert.start_date, end_date=cert.end_date,
         signers=signers(cert), agenda=agenda, verification_url=settings.verification_url(cert.number),
-        letterhead=letterhead(settings, cert.signing_title))
+        letterhead=letterhead(settings, cert.signing_title), replaces=cert.replaces)
 
 
 async def attendance_sheet(session, *, principal: Principal, batch_id: uuid.UUID, number: int,

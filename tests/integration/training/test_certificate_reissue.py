@@ -44,7 +44,8 @@ async def test_a_corrected_name_gets_a_new_number_and_the_old_one_says_it_was_re
 
     listed = (await admin.get(f"/api/v1/batches/{batch['id']}/certificates")).json()
     mine = [c for c in listed if c["participant_id"] == person["participant_id"]]
-    assert sorted((c["number"], c["status"]) for c in mine) == [(old["number"], "revoked"), (new["number"], "valid")]
+    assert sorted((c["number"], c["status"], c["replaces"], c["replaced_by"]) for c in mine) == [
+        (old["number"], "revoked", None, new["number"]), (new["number"], "valid", old["number"], None)]
     again = await admin.post(f"/api/v1/certificates/{old['number']}/reissue", json={"reason": REASON})
     assert again.status_code == 409 and new["number"] in again.json()["error"]["message"]
 
@@ -53,17 +54,19 @@ async def test_a_corrected_name_gets_a_new_number_and_the_old_one_says_it_was_re
                             params={"kode": verification_code(DEV_CERTIFICATE_KEY, old["number"])})
     assert seen.status_code == 200
     body = seen.json()
-    assert (body["genuine"], body["status"], body["full_name"]) == (False, "replaced", "")
+    assert (body["genuine"], body["status"], body["full_name"], body["replaced_by"]) == (
+        False, "replaced", "", new["number"])
     assert new["number"] in body["revoked_reason"] and "Siti" not in seen.text and person["full_name"] not in seen.text
     page = await public.get("/verifikasi", params={"nomor": old["number"], "kode": verification_code(
         DEV_CERTIFICATE_KEY, old["number"])}, headers={"accept": "text/html"})
     assert page.status_code == 200 and new["number"] in page.text and "Siti" not in page.text
+    assert "DIGANTI" in page.text and "DICABUT" not in page.text and "<dt>Nama</dt>" not in page.text
     fresh = (await public.get(f"/api/v1/certificates/{new['number']}",
                               params={"kode": verification_code(DEV_CERTIFICATE_KEY, new["number"])})).json()
     assert (fresh["genuine"], fresh["full_name"]) == (True, "Siti Rahmawati")
     paper = await admin.get(f"/api/v1/certificates/{new['number']}/pdf")
     printed = subprocess.run(["pdftotext", "-", "-"], input=paper.content, capture_output=True).stdout.decode()
-    assert "Siti Rahmawati" in printed
+    assert "Siti Rahmawati" in printed and f"Menggantikan sertifikat nomor {old['number']}" in printed
     assert (await admin.get(f"/api/v1/certificates/{old['number']}/pdf")).status_code == 409
 
     revoked = await training.outbox("sipelkop.training.certificate.revoked.v1")

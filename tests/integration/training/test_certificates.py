@@ -67,7 +67,7 @@ async def test_anyone_can_verify_a_genuine_certificate_and_sees_a_revoked_one_as
     assert genuine.json() == {"number": number, "genuine": True, "status": "valid",
                               "full_name": certs[0]["full_name"], "batch_title": batch["title"],
                               "start_date": batch["start_date"], "end_date": batch["end_date"],
-                              "revoked_reason": None}
+                              "revoked_reason": None, "replaced_by": None}
     encoded = await public.get(f"/api/v1/certificates/{quote(number, safe='')}", params={"kode": code})
     assert encoded.json()["number"] == number
     unknown = await public.get("/api/v1/certificates/UPTD-KUKM/1999/0001",
