@@ -14,6 +14,7 @@ from services.reporting.entrypoints import columns
 from shared.web.format import LOCALE, rupiah
 
 BLUE, GREEN, GREY, ORANGE = "#1f4e79", "#2e7d32", "#d9dee4", "#c25e00"
+PALE = "#9fbbd6"  # a plan beside its realisation in BLUE
 
 
 def _bar(share: float, fill: str, height: int) -> str:
@@ -46,6 +47,27 @@ def bar_chart(items: list[tuple[str, float, str]], *, color: str = BLUE, highlig
         rows.append(f'<li><span class="bar-label">{escape(shown)}</span> <span class="bar-note">{escape(note)}</span>'
                     f'{_bar(value / top, fill, 14)}</li>')
     return Markup(f'<ul class="bars" aria-label="{escape(title)}">{"".join(rows)}</ul>')
+
+
+def plan_bars(items: list[tuple[str, int, int]], *, title: str = "") -> Markup:
+    """One row per budget line (label, planned, realised): the plan as a light bar, what was realised drawn over
+    it, both on one scale (the largest plan or realisation), the rupiah in words beside the label."""
+    items = [(label, planned, realised) for label, planned, realised in items if planned or realised]
+    if not items:
+        return Markup('<p class="empty">Belum ada data.</p>')
+    top = max(max(planned, realised) for _, planned, realised in items) or 1
+    rows = []
+    for label, planned, realised in items:
+        rate = f" ({columns.percent(realised / planned)})" if planned else ""
+        note = f"{rupiah(realised)} dari {rupiah(planned)}{rate}"
+        rows.append(f'<li><span class="bar-label">{escape(label)}</span> <span class="bar-note">{escape(note)}</span>'
+                    f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" width="100%" height="16" '
+                    f'aria-hidden="true" focusable="false"><rect width="100" height="10" fill="{GREY}"/>'
+                    f'<rect width="{min(planned / top, 1) * 100:.1f}" height="10" fill="{PALE}"/>'
+                    f'<rect y="2" width="{min(realised / top, 1) * 100:.1f}" height="6" fill="{BLUE}"/></svg></li>')
+    legend = (f'<ul class="legend"><li><span class="key line" style="background:{PALE};height:.6rem"></span>Rencana'
+              f'</li><li><span class="key line" style="background:{BLUE};height:.4rem"></span>Realisasi</li></ul>')
+    return Markup(f'<ul class="bars" aria-label="{escape(title)}">{"".join(rows)}</ul>{legend}')
 
 
 def month_name(month: str, pattern: str = "MMM") -> str:

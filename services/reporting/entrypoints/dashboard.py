@@ -11,7 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from services.reporting.entrypoints import charts
 from services.reporting.entrypoints import columns
+from services.reporting.domain.satisfaction import SECTION_LABELS, SECTIONS
 from services.reporting.entrypoints.http import report_args
+from services.reporting.service_layer.cooperatives import GRADES
 from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
 from shared import pages
@@ -101,5 +103,47 @@ async def dashboard(request: Request, fiscal_year: str | None = Query(default=No
                                                     year),
         "batch_chart": charts.bar_chart(batch_items, title="Kelulusan per angkatan"),
         "principal": principal,
+        **_budget_cards(report["budget_report"]), **_learning_cards(report),
+        **_cooperative_cards(report["cooperatives_report"]),
     }
     return templates.TemplateResponse(request, "dashboard.html", context, headers={"Cache-Control": "no-store"})
+
+
+def _short(label: str) -> str:
+    return label.removeprefix("Kabupaten ")
+
+
+def _budget_cards(budget: dict) -> dict:
+    """The DAK budget of closed batches by component (plan against realisation) and by triwulan; nothing closed
+    yet is "Belum ada data.", never a row of zeros."""
+    closed = budget["batches_closed"] > 0
+    quarters = [{**q, "absorption": q["realised"] / q["planned"] if q["planned"] else None}
+                for q in budget["quarters"]] if closed else []
+    return {"budget": budget, "quarters": quarters,
+            "component_chart": charts.plan_bars([(c["label"], c["planned"], c["realised"])
+                                                 for c in budget["components"]] if closed else [],
+                                                title="Rencana dan realisasi per komponen DAK"),
+            "budget_districts": [d for d in budget["districts"] if d["planned"] or d["realised"]]}
+
+
+def _learning_cards(report: dict) -> dict:
+    """Pre/post-test averages with the kabupaten/kota that gained most, and the participants' evaluation."""
+    learning, satisfaction = report["learning_report"], report["satisfaction_report"]
+    scored = [d for d in learning["districts"] if d["participants_with_pre"] or d["participants_with_post"]]
+    scored.sort(key=lambda d: (d["average_gain"] is None, -(d["average_gain"] or 0), d["label"]))
+    sections = [(SECTION_LABELS[name], satisfaction[f"mean_{name}"]) for name in SECTIONS]
+    people = sorted(satisfaction["narasumber"], key=lambda p: (-(p["mean"] or 0), p["label"]))
+    return {"learning": learning, "learning_districts": [{**d, "label": _short(d["label"])} for d in scored[:5]],
+            "satisfaction": satisfaction, "sections": sections, "narasumber": people}
+
+
+def _cooperative_cards(cooperatives: dict) -> dict:
+    """Registered cooperatives: active and inactive, members by sex, ODS grades, per kabupaten/kota."""
+    grades = [(f"Nilai {g}", cooperatives[f"grade_{g.lower()}"], f'{show(cooperatives[f"grade_{g.lower()}"], "int")}'
+               f' koperasi') for g in GRADES] + [("Tanpa nilai", cooperatives["grade_none"],
+                                                  f'{show(cooperatives["grade_none"], "int")} koperasi')]
+    registered = cooperatives["registered"] > 0
+    return {"cooperatives": cooperatives,
+            "grade_chart": charts.bar_chart(grades if registered else [], color=charts.GREEN,
+                                            title="Sebaran nilai ODS koperasi"),
+            "cooperative_rows": [{**r, "label": _short(r["label"])} for r in cooperatives["rows"] if r["registered"]]}
