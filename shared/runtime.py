@@ -16,7 +16,7 @@ from shared.events.catalogue import ALL_TOPICS
 from shared.messaging.broker import kafka_options, own_topics, start_when_reachable
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.messaging.inbox import EventConsumer
-from shared.messaging.relay import PRODUCER_SETTINGS, OutboxRelay
+from shared.messaging.relay import OutboxRelay
 from shared.messaging.tables import MessagingTables
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
@@ -99,29 +99,6 @@ async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
     return False
 
 
-class AuthenticatedRelay(OutboxRelay):
-    """The outbox relay with its producer signed in as the service's principal.
-
-    (Stands in until shared/messaging/relay.py's new_producer takes the client options itself.)"""
-
-    def __init__(self, *, options: dict, **kwargs):
-        super().__init__(**kwargs)
-        self._options = options
-
-    async def _ensure_producer(self):
-        from aiokafka import AIOKafkaProducer
-
-        if self._producer is None:
-            producer = AIOKafkaProducer(bootstrap_servers=self._bootstrap, **PRODUCER_SETTINGS, **self._options)
-            try:
-                await producer.start()
-            except Exception:
-                await producer.stop()
-                raise
-            self._producer = producer
-        return self._producer
-
-
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
                   handlers: dict, registry: CollectorRegistry | None = None, relay: bool = True,
                   verifier: TokenVerifier | None = None) -> ServiceRuntime:
@@ -139,9 +116,9 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
                              registry=registry, migrations=migrations)
     options = kafka_options(settings)
     if relay:
-        relay_args = dict(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
-                          registry=registry, batch_size=settings.relay_batch_size, interval=settings.relay_interval_s)
-        runtime.relay = AuthenticatedRelay(options=options, **relay_args) if options else OutboxRelay(**relay_args)
+        runtime.relay = OutboxRelay(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
+                                    registry=registry, batch_size=settings.relay_batch_size,
+                                    interval=settings.relay_interval_s, kafka_options=options)
     runtime.dead_letters = DeadLetterStore(sessions, tables)
     runtime.verifier = verifier or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.identity_url,
                                                  revocations=RevocationList(lambda: runtime.sessions, tables))

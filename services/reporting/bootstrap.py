@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 from services.reporting.adapters.kafka_topics import events_behind
+from shared.messaging.broker import kafka_options
 from services.reporting.adapters.live_store import LiveStore
 from services.reporting.adapters.orm import messaging
 from services.reporting.config import ReportingSettings
@@ -57,7 +58,8 @@ async def refresh_metrics(runtime: ServiceRuntime, metrics: ReportingMetrics, *,
         await metrics.refresh_figures(session, default_target=settings.default_target_cooperatives)
         data_as_of = (await freshness(session))["data_as_of"]
     if with_lag and runtime.consumer is not None:
-        behind = await events_behind(settings.kafka_bootstrap, consumer_group(settings), runtime.consumer.topics)
+        behind = await events_behind(settings.kafka_bootstrap, consumer_group(settings), runtime.consumer.topics,
+                                     kafka_options(settings))
         metrics.set_lag(behind, data_as_of)
 
 

@@ -40,15 +40,17 @@ PRODUCER_SETTINGS = dict(acks="all", enable_idempotence=True, linger_ms=5, reque
                          max_batch_size=1024 * 1024, compression_type=None)
 
 
-def new_producer(bootstrap: str) -> AIOKafkaProducer:
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS)
+def new_producer(bootstrap: str, options: dict | None = None) -> AIOKafkaProducer:
+    """options: the service's client arguments (shared.messaging.broker.kafka_options: its SASL principal)."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_SETTINGS, **(options or {}))
 
 
 class OutboxRelay:
     def __init__(self, *, engine: AsyncEngine, tables: MessagingTables, bootstrap: str, service: str,
-                 registry: CollectorRegistry, batch_size: int = 500, interval: float = 0.2):
+                 registry: CollectorRegistry, batch_size: int = 500, interval: float = 0.2,
+                 kafka_options: dict | None = None):
         self._engine, self._outbox = engine, tables.outbox
-        self._bootstrap, self._service = bootstrap, service
+        self._bootstrap, self._service, self._kafka_options = bootstrap, service, kafka_options or {}
         self._batch_size, self._interval = batch_size, interval
         self.metrics = RelayMetrics(registry, service)
         self._producer: AIOKafkaProducer | None = None
@@ -121,7 +123,7 @@ class OutboxRelay:
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = new_producer(self._bootstrap)
+            producer = new_producer(self._bootstrap, self._kafka_options)
             try:
                 await producer.start()
             except Exception:

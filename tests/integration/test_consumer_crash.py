@@ -40,11 +40,11 @@ def duplicates(reporting) -> float:
     return sum(float(v) for v in found)
 
 
-async def rewind_group(bootstrap: str, prefix: str, group: str) -> int:
+async def rewind_group(bootstrap: str, prefix: str, group: str, options: dict) -> int:
     """Move the group's committed offsets back to the start of its topics, as a kill between the database commit
     and the offset commit leaves them (that window is milliseconds wide: a timed kill cannot aim at it). Waits until
     the coordinator has noticed that the killed member is gone (the group is empty); returns the partitions moved."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         for _ in range(240):
@@ -59,14 +59,14 @@ async def rewind_group(bootstrap: str, prefix: str, group: str) -> int:
     finally:
         await admin.close()
     partitions = [tp for tp in committed if tp.topic.startswith(prefix)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False, **options)
     await consumer.start()
     try:
         consumer.assign(partitions)
         await consumer.commit({tp: 0 for tp in partitions})
     finally:
         await consumer.stop()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         after = await admin.list_consumer_group_offsets(group)
@@ -100,7 +100,8 @@ def test_reporting_killed_mid_stream_loses_and_doubles_nothing(stack, kafka, top
     wait_for(lambda: applied_events(reporting) >= held + 10, message="reporting applying after the restart")
     reporting.kill()
     applied_before = applied_events(reporting)
-    assert asyncio.run(rewind_group(kafka.bootstrap, topic_prefix, f"{topic_prefix}sipelkop-reporting")) > 0
+    assert asyncio.run(rewind_group(kafka.bootstrap, topic_prefix, f"{topic_prefix}sipelkop-reporting",
+                                    kafka.options("admin"))) > 0
     reporting.start()
     writer.join(180)
     assert len(accepted) == UNITS

@@ -20,7 +20,8 @@ from tests.fixtures.tokens import test_token
 
 @pytest.fixture
 async def registration(pg_url, kafka, topic_prefix):
-    settings = RegistrationSettings(database_url=pg_url, env="test", kafka_bootstrap=kafka.bootstrap,
+    kafka.prepare(topic_prefix)  # with SASL: the prefix's ACLs and topics
+    settings = RegistrationSettings(database_url=pg_url, env="test", **kafka.settings("registration"),
                                     topic_prefix=topic_prefix)
     app = create_registration_app(settings, start_background=False)
     await app.state.runtime.start(run_relay=False, run_consumers=True)
@@ -48,7 +49,9 @@ async def eventually(check, message: str, timeout: float = 60):
 async def test_forged_events_are_parked_and_the_batch_keeps_its_real_state(registration, kafka, topic_prefix):
     body = factories.batch_scheduled(capacity=30)
     key = str(body["batch_id"]).encode()
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    # As the admin: with ACLs no service's principal may write both training's and identity's topics; the
+    # consumer's own checks are what this test is about (the ACLs' are tests/integration/test_kafka_acl.py).
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, **kafka.options("admin"))
     await producer.start()
     try:
         await producer.send_and_wait(topic_prefix + BATCH_TOPIC, batch_event(BatchScheduled, body, 1), key=key)
@@ -77,7 +80,7 @@ async def test_forged_events_are_parked_and_the_batch_keeps_its_real_state(regis
     assert batch["capacity"] == 30
 
     # Training's next real update applies: the forged version left nothing behind.
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, **kafka.options("training"))
     await producer.start()
     try:
         await producer.send_and_wait(topic_prefix + BATCH_TOPIC,

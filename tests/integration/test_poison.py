@@ -41,7 +41,7 @@ async def test_poison_is_parked_on_every_consumed_topic_and_traffic_flows_on(sta
     topics = sorted({t for ts in consumed.values() for t in ts})
     assert len(topics) >= 6, topics
 
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, max_request_size=2_000_000)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, max_request_size=2_000_000, **kafka.options("admin"))
     await producer.start()
     try:
         for topic in topics:

@@ -57,9 +57,9 @@ def archive_text(content: bytes) -> str:
                          for n in archive.namelist())
 
 
-async def every_event(bootstrap: str, prefix: str) -> dict[str, list[bytes]]:
+async def every_event(bootstrap: str, prefix: str, options: dict) -> dict[str, list[bytes]]:
     """All records of every topic of this run, read from the beginning."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **options)
     await admin.start()
     try:
         topics = sorted(t for t in await admin.list_topics() if t.startswith(prefix))
@@ -67,7 +67,7 @@ async def every_event(bootstrap: str, prefix: str) -> dict[str, list[bytes]]:
     finally:
         await admin.close()
     partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None, **options)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -200,7 +200,7 @@ async def test_nik_and_phone_appear_in_no_log_event_report_or_export(stack, kafk
     for name, text in texts.items():
         leaks += [f"export {name}: {m.group(0)}" for m in found.finditer(text)]
 
-    events = await every_event(kafka.bootstrap, topic_prefix)
+    events = await every_event(kafka.bootstrap, topic_prefix, kafka.options("admin"))
     assert len(events) >= 6 and sum(map(len, events.values())) >= 15, {t: len(v) for t, v in events.items()}
     for topic, values in events.items():
         for value in values:

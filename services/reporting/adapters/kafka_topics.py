@@ -17,10 +17,11 @@ async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[Top
             for p in sorted(d["partitions"], key=lambda p: p["partition"])]
 
 
-async def events_behind(bootstrap: str, group_id: str, topics: list[str]) -> dict[str, int]:
+async def events_behind(bootstrap: str, group_id: str, topics: list[str], options: dict | None = None) -> dict[str, int]:
     """Per topic: events at the topic end that the consumer group has not yet committed as applied."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5_000)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5_000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5_000, **(options or {}))
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5_000,
+                                **(options or {}))
     await admin.start()
     await consumer.start()
     try:
@@ -42,16 +43,16 @@ class TopicReplay:
     """Reads every partition of `topics` from the beginning, without a consumer group, up to the end offsets
     seen at the start of each pass; a rebuild calls `read_to_end` until it is caught up."""
 
-    def __init__(self, bootstrap: str, topics: list[str], *, batch: int = 2000):
-        self._bootstrap = bootstrap
+    def __init__(self, bootstrap: str, topics: list[str], *, batch: int = 2000, options: dict | None = None):
+        self._bootstrap, self._options = bootstrap, options or {}
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                           auto_offset_reset="earliest", max_poll_records=batch,
-                                          fetch_max_bytes=32 * 1024 * 1024)
+                                          fetch_max_bytes=32 * 1024 * 1024, **self._options)
         self._topics = topics
         self._partitions: list[TopicPartition] = []
 
     async def start(self) -> None:
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap, request_timeout_ms=10_000, **self._options)
         await admin.start()
         try:
             self._partitions = await _partitions(admin, self._topics)

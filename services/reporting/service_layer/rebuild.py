@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry
 
 from services.reporting.adapters.kafka_topics import TopicReplay
+from shared.messaging.broker import kafka_options
 from services.reporting.adapters.orm import messaging
 from services.reporting.adapters.store import (create_store_database, drop_store_database, read_generation,
                                                store_url, write_generation)
@@ -60,7 +61,7 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
         topic_prefix=settings.topic_prefix, batch_handler=apply_batch if set_based else None,
         uow_factory=lambda: uow_class(sessions, messaging, source="/sipelkop/reporting",
                                       topic_prefix=settings.topic_prefix))
-    replay = TopicReplay(settings.kafka_bootstrap, consumer.topics)
+    replay = TopicReplay(settings.kafka_bootstrap, consumer.topics, options=kafka_options(settings))
     read = 0
 
     async def apply(records):

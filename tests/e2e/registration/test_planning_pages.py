@@ -35,7 +35,7 @@ def training_completes(stack, kafka, batch_id: str, cooperative: dict) -> None:
     prefix = stack["registration"].env["SIPELKOP_TOPIC_PREFIX"]
 
     async def send():
-        producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+        producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, **kafka.options("training"))
         await producer.start()
         try:
             await producer.send_and_wait(prefix + event.topic, envelope.model_dump_json().encode(),

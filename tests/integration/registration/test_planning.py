@@ -24,7 +24,8 @@ KUKAR = "64.02"
 
 @pytest.fixture
 async def consuming(pg_url, kafka, topic_prefix):
-    settings = RegistrationSettings(database_url=pg_url, kafka_bootstrap=kafka.bootstrap, topic_prefix=topic_prefix,
+    kafka.prepare(topic_prefix)  # with SASL: the prefix's ACLs and topics
+    settings = RegistrationSettings(database_url=pg_url, **kafka.settings("registration"), topic_prefix=topic_prefix,
                                     env="test")
     app = create_registration_app(settings, start_background=False)
     await app.state.runtime.start(run_relay=False, run_consumers=True)
@@ -34,7 +35,7 @@ async def consuming(pg_url, kafka, topic_prefix):
 
 async def publish(kafka, prefix: str, events: list) -> None:
     """As training's outbox relay publishes them: an envelope per event, keyed by its subject."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, **kafka.options("training"))
     await producer.start()
     try:
         for event, subject in events:

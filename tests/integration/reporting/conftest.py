@@ -13,14 +13,17 @@ from shared.messaging.broker import ensure_topics
 
 @pytest.fixture
 def settings(kafka, pg_url, topic_prefix):
-    return ReportingSettings(database_url=pg_url, kafka_bootstrap=kafka.bootstrap, topic_prefix=topic_prefix,
+    kafka.prepare(topic_prefix)  # with SASL: the prefix's ACLs and topics
+    return ReportingSettings(database_url=pg_url, **kafka.settings("reporting"), topic_prefix=topic_prefix,
                              store_poll_s=0.3, metrics_interval_s=0.5)
 
 
 @pytest.fixture
-async def publish(settings):
-    await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
+async def publish(settings, kafka):
+    await ensure_topics(settings.kafka_bootstrap, settings.topic_prefix, options=kafka.options("admin"))
+    # As the admin: the test stands in for every producing service.
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5,
+                                **kafka.options("admin"))
     await producer.start()
 
     async def publish(records):

@@ -18,7 +18,7 @@ async def test_the_results_reach_the_topic_without_names_or_comments(relaying, k
                                                 "comment": f"Komentar rahasia {n}"})
         assert answered.status_code == 200
     consumer = AIOKafkaConsumer(relaying.prefix + EVALUATION_TOPIC, bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+                                auto_offset_reset="earliest", group_id=None, **kafka.options("admin"))
     await consumer.start()
     try:
         messages = [await asyncio.wait_for(consumer.getone(), timeout=60) for _ in range(2)]

@@ -16,8 +16,9 @@ from tests.integration.training.conftest import PUBLIC_URL, TrainingService, sch
 @pytest.fixture
 async def relaying(pg_url, kafka):
     prefix = f"s{uuid.uuid4().hex[:8]}."
+    kafka.prepare(prefix)  # with SASL: the prefix's ACLs and topics
     settings = TrainingSettings(database_url=pg_url, env="test", public_base_url=PUBLIC_URL,
-                                kafka_bootstrap=kafka.bootstrap, topic_prefix=prefix)
+                                **kafka.settings("training"), topic_prefix=prefix)
     app = create_training_app(settings, start_background=False, handlers={})
     await app.state.runtime.start(run_relay=True, run_consumers=False)
     service = TrainingService(app)
@@ -32,7 +33,7 @@ async def test_the_sheet_reaches_the_topic_without_names(relaying, kafka):
         "scores": [{"participant_id": p["participant_id"], "pre_test": 50, "post_test": 70.5} for p in people]})
     assert saved.status_code == 200, saved.text
     consumer = AIOKafkaConsumer(relaying.prefix + SCORE_TOPIC, bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+                                auto_offset_reset="earliest", group_id=None, **kafka.options("admin"))
     await consumer.start()
     try:
         message = await asyncio.wait_for(consumer.getone(), timeout=60)
