@@ -127,6 +127,7 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
         document_publishers(runtime.broker, name, settings.topic_prefix)
     if handlers:
         runtime.consumer = EventConsumer(name=name, uow_factory=runtime.uow, dead_letters=runtime.dead_letters,
-                                         handlers=handlers, registry=registry, topic_prefix=settings.topic_prefix)
+                                         handlers=handlers, registry=registry, topic_prefix=settings.topic_prefix,
+                                         version_margin=settings.event_version_margin)
         subscribe(runtime.broker, runtime.consumer, group_id=f"{settings.topic_prefix}sipelkop-{name}")
     return runtime

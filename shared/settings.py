@@ -56,6 +56,9 @@ class ServiceSettings(BaseSettings):
     # Outbox relay: how often to poll and how many rows per round.
     relay_interval_s: float = 0.2
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    # How far an event's aggregate_version may be ahead of the highest its consumer applied for that subject
+    # before it is parked as forged (shared/messaging/inbox.py).
+    event_version_margin: int = _common("event_version_margin", default=1000, ge=1)
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")

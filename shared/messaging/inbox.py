@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -42,7 +41,7 @@ PERMANENT_ATTEMPTS = 3
 # How far ahead of what a consumer holds an event's aggregate_version may be (SIPELKOP_EVENT_VERSION_MARGIN).
 # Real producers count one per change; an aggregate that changed more often than this between two events a
 # consumer saw does not happen in this domain (a batch is edited tens of times, not thousands).
-EVENT_VERSION_MARGIN = int(os.environ.get("SIPELKOP_EVENT_VERSION_MARGIN", "1000"))
+EVENT_VERSION_MARGIN = 1000
 
 # The highest aggregate_version each consumer applied per (topic without prefix, subject). The consumer's own
 # bookkeeping, like Alembic's alembic_version: it creates the table itself on first use (IF NOT EXISTS) in the

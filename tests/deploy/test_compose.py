@@ -303,3 +303,16 @@ def test_the_reporting_dashboard_is_a_dashboard():
     dashboard = DEPLOY / "grafana" / "sipelkop-reporting.json"
     doc = json.loads(dashboard.read_text())
     assert doc.get("uid") and doc.get("panels")
+
+
+def test_services_believe_x_forwarded_for_from_the_front_door_only(compose):
+    import ipaddress
+
+    gateway = ipaddress.ip_address(compose["services"]["gateway"]["networks"]["default"]["ipv4_address"])
+    [subnet] = [ipaddress.ip_network(c["subnet"]) for c in compose["networks"]["default"]["ipam"]["config"]]
+    assert gateway in subnet
+    for service in SERVICES:
+        trusted = compose["services"][service]["environment"]["SIPELKOP_TRUSTED_PROXIES"]
+        assert "*" not in trusted, service
+        networks = [ipaddress.ip_network(part.strip()) for part in trusted.split(",")]
+        assert networks == [ipaddress.ip_network(f"{gateway}/32")], (service, trusted)

@@ -59,6 +59,7 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
     consumer = EventConsumer(
         name="reporting-rebuild", dead_letters=dead_letters, handlers=handlers, registry=CollectorRegistry(),
         topic_prefix=settings.topic_prefix, batch_handler=apply_batch if set_based else None,
+        version_margin=settings.event_version_margin,
         uow_factory=lambda: uow_class(sessions, messaging, source="/sipelkop/reporting",
                                       topic_prefix=settings.topic_prefix))
     replay = TopicReplay(settings.kafka_bootstrap, consumer.topics, options=kafka_options(settings))

@@ -210,3 +210,19 @@ async def test_the_margin_counts_from_what_the_consumer_holds(runtime):
     assert await capacities(runtime) == [31]
     [letter] = await runtime.dead_letters.list()
     assert letter["offset"] == 3 and "(20)" in letter["error"]
+
+
+async def test_the_margin_is_a_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIPELKOP_EVENT_VERSION_MARGIN", "7")
+    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    rt = bootstrap(settings)
+    await migrate(rt.migrations, settings.database_url)
+    try:
+        batch_id = uuid.uuid4()
+        await rt.consumer.handle_records([record(batch_event(batch_id, 1), 1)])
+        await rt.consumer.handle_records([record(batch_event(batch_id, 9, BatchUpdated, capacity=31), 2)])
+        assert await capacities(rt) == [30]  # 9 is more than 7 ahead of 1: parked
+        [letter] = await rt.dead_letters.list()
+        assert "batasnya 7" in letter["error"]
+    finally:
+        await rt.engine.dispose()
