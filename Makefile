@@ -22,8 +22,10 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/sipelkop up --demo
 
-## Every test: unit, integration (real Kafka + PostgreSQL started by the suite), end-to-end, browser.
+## Every test: unit, integration (real Kafka + PostgreSQL started by the suite), end-to-end, browser. First installs
+## from Debian what the suite needs and the machine lacks (PostgreSQL, Chromium, kcat, poppler-utils, prometheus).
 test: $(STAMP)
+	bash .ci/install-deps
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
