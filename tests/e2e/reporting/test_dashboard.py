@@ -84,9 +84,11 @@ def test_a_viewer_signs_in_and_reads_the_dashboard(served, browser):
     assert page.inner_text("#budget-realised") == "Rp 86.000.000"
     assert "35 dari 600 koperasi" in page.inner_text("section[aria-labelledby=progress]")
     assert re.fullmatch(rf"\d{{1,2}} ({MONTHS}) \d{{4}} \d{{2}}\.\d{{2}} WITA", page.inner_text("#data-as-of"))
-    kukar = page.locator("tr[data-district='64.02'] td")
+    kukar = page.locator("section[aria-labelledby=district-table] tr[data-district='64.02'] td")
     assert kukar.all_inner_texts()[:5] == ["Kabupaten Kutai Kartanegara", "12", "10", "5", "10"]
-    assert page.locator(".bars").count() == 3 and page.locator(".line-chart svg").count() == 1
+    for chart in ("by-district", "by-sector", "by-batch", "by-component"):
+        assert page.locator(f"section[aria-labelledby={chart}] .bars").count() == 1, chart
+    assert page.locator(".line-chart svg").count() == 1
     assert page.locator("section[aria-labelledby=by-district] .bars li").count() == 10
     assert "DIG-2023-02" in page.inner_text("section[aria-labelledby=by-batch]")
     absorption = page.inner_text("section[aria-labelledby=absorption]")

@@ -4,6 +4,7 @@ import io
 import time
 import zipfile
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -75,11 +76,13 @@ def test_thirty_enrolled_three_sessions_two_missing_a_day_make_28_certificates(t
 
     # Anyone can check a certificate, without a token; a revoked one says so.
     public = httpx.Client(base_url=stack["training"].url, timeout=10)
-    genuine = public.get(f"/api/v1/certificates/{numbers[0]}").json()
+    codes = {c["number"]: parse_qs(urlsplit(c["verification_url"]).query)["kode"][0] for c in certificates}
+    genuine = public.get(f"/api/v1/certificates/{numbers[0]}", params={"kode": codes[numbers[0]]}).json()
     assert genuine["genuine"] and genuine["batch_title"] == batch["title"] and "cooperative_name" not in genuine
     assert admin.post(f"/api/v1/certificates/{numbers[1]}/revoke",
                       json={"reason": "diterbitkan untuk orang yang salah"}).status_code == 200
-    assert public.get(f"/api/v1/certificates/{numbers[1]}").json()["status"] == "revoked"
+    assert public.get(f"/api/v1/certificates/{numbers[1]}",
+                      params={"kode": codes[numbers[1]]}).json()["status"] == "revoked"
 
     closed_batch = admin.post(f"/api/v1/batches/{batch['id']}/close", json={"realised_cost": 57_500_000})
     assert closed_batch.status_code == 200 and closed_batch.json()["status"] == "closed"
