@@ -3,8 +3,8 @@ closed; reporting shows 28/600, reconcile finds no difference, and a rebuild giv
 import json
 import subprocess
 import sys
-from datetime import date
 
+from shared.clock import business_today
 from tests.fixtures import factories
 from tests.fixtures.services import ROOT, wait_for
 
@@ -34,7 +34,7 @@ def sipelkop(stack, *args, env: dict | None = None) -> subprocess.CompletedProce
 def run_seed_scenario(stack) -> dict:
     admin = stack.client("training", "admin")
     trainer = stack.client("training", "trainer", subject="pelatih-1")
-    year = date.today().year
+    year = business_today().year
     programme = admin.post("/api/v1/programmes", json=factories.programme(year, district_targets={"64.02": 100}))
     assert programme.status_code == 201, programme.text
     batch = admin.post("/api/v1/batches", json=factories.batch(

@@ -7,11 +7,12 @@ import json
 import random
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 
 from openpyxl import load_workbook
 
 from services.training.domain.evaluation import code_hash
+from shared.clock import business_today
 from tests.integration.training.conftest import PUBLIC_URL, day_at, scheduled
 
 HTML = {"accept": "text/html"}
@@ -32,7 +33,7 @@ async def evaluated_batch(training, participants: int = 30, absent: int = 1):
     `absent`, who attended nothing (alpa in both)."""
     named = await narasumber(training, "Dr. Siti Rahmawati, M.M.", 1, named_in_reports=True)
     coded = await narasumber(training, "Ir. Bambang Wijaya", 2, code="NS-77")
-    start = date.today()
+    start = business_today()  # the province's day (WITA), as the batch's pages use
     sessions = [{"date": (start + timedelta(days=d)).isoformat(), "start_time": "08:00", "end_time": "12:00",
                  "topic": topic, "trainer_id": who["id"]}
                 for d, topic, who in ((0, "Tata kelola koperasi", named), (1, "Literasi digital", coded))]
