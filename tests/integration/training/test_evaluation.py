@@ -56,7 +56,7 @@ async def links(training, batch) -> dict[str, str]:
     # In the order drawn, card by card: the name, then its link (wrapped over two lines).
     text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=sheet.content, capture_output=True,
                           check=True).stdout.decode()
-    found, parts = {}, re.split(r"(Peserta Nomor \d{3})", text)
+    found, parts = {}, re.split(r"(Peserta Nomor \d{3,})", text)
     for name, card in zip(parts[1::2], parts[2::2]):
         url = re.search(re.escape(PUBLIC_URL) + r"/evaluasi/[A-Za-z0-9_-]{35}", card.replace("\n", ""))
         found[name] = url.group(0).removeprefix(PUBLIC_URL) if url else None  # None: "Sudah mengisi"
