@@ -11,7 +11,6 @@ Demo accounts are created at identity with made-up passwords printed once. Token
 identity's local key (development only), each in the name of the demo account doing the work."""
 from __future__ import annotations
 
-import argparse
 import secrets
 import sys
 import time

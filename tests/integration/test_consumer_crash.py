@@ -6,7 +6,7 @@ import subprocess
 import threading
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 from tests.fixtures import factories

@@ -37,7 +37,7 @@ FORM_LIMIT = Depends(app_rate_limited("evaluasi", limit=120, window_s=60))
 async def _read(uow, principal, batch_id: uuid.UUID) -> dict:
     async with uow:
         batch, found = await evaluation.batch_evaluation(uow.session, principal=principal, batch_id=batch_id)
-        return evaluation.results_read(batch, found, await scores.batch_results(uow, batch_id))
+        return evaluation.results_read(batch, found, await scores.results_of(uow.session, batch_id))
 
 
 @router.get("/api/v1/batches/{batch_id}/evaluation", response_model=EvaluationRead,

@@ -36,7 +36,7 @@ async def results_page(request: Request, batch_id: str, uow: UowDep, pesan: str 
     bid = _batch_id(batch_id)
     async with uow:
         batch, found = await evaluation.batch_evaluation(uow.session, principal=principal, batch_id=bid)
-        read = evaluation.results_read(batch, found, await scores.batch_results(uow, bid))
+        read = evaluation.results_read(batch, found, await scores.results_of(uow.session, bid))
         # Rendered inside the unit of work: leaving it rolls back, which expires the batch the page shows.
         return templates.TemplateResponse(request, "evaluasi_hasil.html", {
             "principal": principal, "csrf": pages.csrf_token(principal), "batch": batch, "read": read,

@@ -280,7 +280,7 @@ def _num(value) -> float | None:
 
 def results_read(batch: Batch, found: rules.Results | None, learning) -> dict:
     """The results as the API, the page and the workbook show them: evaluation per section, item and narasumber
-    (names: the UPTD's own page), response rate and comments; the learning results beside them (scores.batch_results)."""
+    (names: the UPTD's own page), response rate and comments; the learning results beside them (scores.results_of)."""
     found = found or rules.Results(0, 0, (), ())
     sections = []
     for name in rules.SECTIONS:

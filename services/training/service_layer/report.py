@@ -4,7 +4,6 @@ on the report page. Rendering is the adapters' (pdf_report, docx_report, xlsx)."
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
@@ -31,7 +30,6 @@ from shared.regions import district_name
 from shared.unit_of_work import UnitOfWork
 from shared.web.format import angka, persen, rupiah, tanggal
 
-log = logging.getLogger("sipelkop.training.report")
 TEXT_FIELDS = {"background": "Latar belakang", "aims": "Maksud dan tujuan", "conclusions": "Kesimpulan dan saran"}
 TEXT_MAX = 10_000
 UNWRITTEN = "(Belum diisi. Lengkapi di halaman laporan angkatan di konsol.)"
@@ -176,9 +174,8 @@ async def report_model(session, store, *, principal: Principal, batch_id: uuid.U
         Part("A. Jadwal Acara, Narasumber dan Materi", tables=(agenda_table(agenda),) if agenda else ()),
         _participants(people, batch),
         _attendance(rows, people, marks, completed),
-        _learning(await _read("scores", scores.results_of, session, batch_id), batch.completion_min_post_test),
-        results_part("E. Evaluasi Penyelenggaraan", await _read("evaluation", evaluation.batch_results, session,
-                                                               batch_id)),
+        _learning(await scores.results_of(session, batch_id), batch.completion_min_post_test),
+        results_part("E. Evaluasi Penyelenggaraan", await evaluation.batch_results(session, batch_id)),
         _budget(batch, proposal),
         Part("G. Dokumentasi"),
     ))
@@ -246,16 +243,6 @@ def _attendance(rows, people, marks, completed) -> Part:
     return Part(heading, (note,), (Table(("Sesi", "Tanggal", *(STATUS_LABELS[s] for s in STATUSES),
                                           "Belum ditandai"), tuple(lines),
                                          widths=(14, 26, 13, 16, 11, 11, 11, 17), numeric=(2, 3, 4, 5, 6, 7)),))
-
-
-async def _read(what: str, read, session, batch_id: uuid.UUID):
-    """The scores' or evaluation's results; None (so "Belum ada data.") when they cannot be read: a report is
-    printed even then, and the log says why."""
-    try:
-        return await read(session, batch_id)
-    except Exception:  # noqa: BLE001 - the rest of the report does not depend on these results
-        log.exception("report: %s results unreadable for batch %s", what, batch_id)
-        return None
 
 
 def _learning(found: score_rules.BatchResults | None, minimum: int | None) -> Part:

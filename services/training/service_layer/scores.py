@@ -264,11 +264,6 @@ async def template_rows(session, *, principal: Principal, batch_id: uuid.UUID) -
                    for e in people]
 
 
-async def batch_results(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.BatchResults:
-    """The learning results inside a unit of work (the results page and API)."""
-    return await results_of(uow.session, batch_id)
-
-
 async def results_of(session, batch_id: uuid.UUID) -> rules.BatchResults:
     """The batch's learning results (no permission check: the caller has made it), over the active roster: per
     participant pre, post and gain; averages, share improved, counts, distribution by range. A read: the laporan

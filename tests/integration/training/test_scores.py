@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from services.training.service_layer.scores import batch_results
+from services.training.service_layer.scores import results_of
 from tests.integration.training.conftest import day_at, scheduled
 
 MINIMUM = 60
@@ -63,7 +63,7 @@ async def test_thirty_scored_two_below_the_minimum_do_not_complete_despite_full_
 
     # What the report bundle reads equals a computation by hand over the sheet sent.
     async with training.runtime.uow() as uow:
-        results = await batch_results(uow, batch["id"])
+        results = await results_of(uow.session, batch["id"])
     pre = [Decimal(str(s["pre_test"])) for s in sent]
     post = [Decimal(str(s["post_test"])) for s in sent]
     gains = [b - a for a, b in zip(pre, post)]
