@@ -1,9 +1,15 @@
 """The seed scenario through the real services: 30 enrolled from three regencies, 28 complete, the batch is
-closed; reporting shows 28/600, reconcile finds no difference, and a rebuild gives identical figures."""
+closed; reporting shows 28/600, reconcile finds no difference, a rebuild gives identical figures, and a figure
+that drifts afterwards makes reconcile name it and exit 1."""
+import asyncio
 import json
 import subprocess
 import sys
 
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from services.reporting.adapters.store import store_url
 from shared.clock import business_today
 from tests.fixtures import factories
 from tests.fixtures.services import ROOT, wait_for
@@ -100,7 +106,8 @@ def test_seed_scenario_figures_reconcile_and_rebuild(full_stack):
         "64.02": (12, 10, 10), "64.08": (10, 10, 10), "64.09": (8, 8, 8)}
     assert districts["64.02"]["progress"] == 0.1
 
-    reconciled = sipelkop(stack, "reporting", "reconcile", "--json", env=reconcile_account(stack))
+    account = reconcile_account(stack)
+    reconciled = sipelkop(stack, "reporting", "reconcile", "--json", env=account)
     result = json.loads(reconciled.stdout)
     assert reconciled.returncode == 0 and result["differences"] == [] and result["not_checked"] == [], \
         reconciled.stdout + reconciled.stderr
@@ -115,3 +122,22 @@ def test_seed_scenario_figures_reconcile_and_rebuild(full_stack):
              message="service on generation 1", timeout=30)
     after = {name: viewer.get(f"/api/v1/reports/{name}", params=params).json() for name in REPORTS}
     assert after == before
+
+    # A projection that has drifted from its source (here: the batch's status edited in reporting's active store, as
+    # a lost event would leave it): reconcile names the figure and exits 1, in words and as JSON.
+    async def drift() -> None:
+        engine = create_async_engine(store_url(stack["reporting"].env["REPORTING_DATABASE_URL"], 1))
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE batches SET status = 'scheduled' WHERE id = :id"),
+                                     {"id": seeded["batch"]["id"]})
+        await engine.dispose()
+
+    asyncio.run(drift())
+    drifted = sipelkop(stack, "reporting", "reconcile", "--json", env=account)
+    assert drifted.returncode == 1, drifted.stdout + drifted.stderr
+    assert json.loads(drifted.stdout)["differences"] == [{
+        "what": "status angkatan", "key": seeded["batch"]["id"], "reporting": "scheduled", "source": "training",
+        "source_value": "closed"}]
+    in_words = sipelkop(stack, "reporting", "reconcile", env=account)
+    assert in_words.returncode == 1 and "BEDA  status angkatan" in in_words.stdout, in_words.stdout
+    assert in_words.stdout.strip().endswith("1 berbeda"), in_words.stdout
