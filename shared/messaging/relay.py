@@ -16,8 +16,13 @@ from shared.messaging.tables import MessagingTables
 
 log = logging.getLogger("sipelkop.relay")
 
-# Published rows are kept a while for forensics, then pruned.
-KEEP_PUBLISHED = timedelta(days=7)
+# Published rows are kept this long (the relay's `retention`): `sipelkop kafka recover` republishes the rows
+# published since a backup's time, so the retention must exceed the time between two backups (docs/OPERATIONS.md).
+OUTBOX_RETENTION = timedelta(days=30)
+# Pruning deletes at most this many rows per statement (short transactions, no long lock on a busy outbox), one
+# statement a second while a backlog of expired rows lasts, else once every PRUNE_EVERY_S.
+PRUNE_BATCH = 5000
+PRUNE_EVERY_S = 60.0
 # A round that cannot reach Kafka gives up after this and starts again (the rows stay unpublished).
 SEND_TIMEOUT_S = 15.0
 
@@ -33,6 +38,13 @@ class RelayMetrics:
                                  registry=registry).labels(**labels)
         self.failures = Counter("sipelkop_outbox_publish_failures", "Failed publishing rounds (Kafka unreachable)",
                                 ["service"], registry=registry).labels(**labels)
+        self.kept = Gauge("sipelkop_outbox_kept", "Published outbox rows kept for `sipelkop kafka recover`",
+                          ["service"], registry=registry).labels(**labels)
+        self.oldest_kept = Gauge("sipelkop_outbox_oldest_kept_timestamp_seconds",
+                                 "When the oldest kept published row was published (0: none kept)", ["service"],
+                                 registry=registry).labels(**labels)
+        self.pruned = Counter("sipelkop_outbox_pruned", "Published outbox rows deleted after the retention",
+                              ["service"], registry=registry).labels(**labels)
 
 
 # acks=all + idempotence: the broker writes each event once per partition, in order, even when we retry.
@@ -48,10 +60,12 @@ def new_producer(bootstrap: str, options: dict | None = None) -> AIOKafkaProduce
 class OutboxRelay:
     def __init__(self, *, engine: AsyncEngine, tables: MessagingTables, bootstrap: str, service: str,
                  registry: CollectorRegistry, batch_size: int = 500, interval: float = 0.2,
-                 kafka_options: dict | None = None):
+                 kafka_options: dict | None = None, retention: timedelta = OUTBOX_RETENTION,
+                 prune_batch: int = PRUNE_BATCH):
         self._engine, self._outbox = engine, tables.outbox
         self._bootstrap, self._service, self._kafka_options = bootstrap, service, kafka_options or {}
         self._batch_size, self._interval = batch_size, interval
+        self._retention, self._prune_batch = retention, prune_batch
         self.metrics = RelayMetrics(registry, service)
         self._producer: AIOKafkaProducer | None = None
         self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
@@ -65,9 +79,41 @@ class OutboxRelay:
             metrics.cancel()
 
     async def _metrics_loop(self) -> None:
+        # Pruning shares this beat: a relay waiting for Kafka still deletes what has expired.
+        next_prune = 0.0
+        loop = asyncio.get_running_loop()
         while True:
             await self._refresh_metrics(force=True, swallow=True)
+            if loop.time() >= next_prune:
+                try:
+                    full = await self.prune_once() == self._prune_batch
+                    await self.refresh_kept()
+                except Exception as exc:  # the database away: the next beat tries again
+                    log.warning("outbox pruning failed (%s: %s)", type(exc).__name__, exc)
+                    full = False
+                next_prune = loop.time() + (0 if full else PRUNE_EVERY_S)
             await asyncio.sleep(1.0)
+
+    async def prune_once(self, now: datetime | None = None) -> int:
+        """Delete up to prune_batch rows published longer ago than the retention, oldest first; returns how many."""
+        outbox = self._outbox
+        cutoff = (now or datetime.now(UTC)) - self._retention
+        expired = (select(outbox.c.seq).where(outbox.c.published_at < cutoff).order_by(outbox.c.seq)
+                   .limit(self._prune_batch))
+        async with self._engine.begin() as conn:
+            deleted = (await conn.execute(outbox.delete().where(outbox.c.seq.in_(expired)))).rowcount
+        self.metrics.pruned.inc(deleted)
+        return deleted
+
+    async def refresh_kept(self) -> None:
+        """Kept rows and the oldest one's time: counted at the pruning beat, not every second (a month of rows)."""
+        outbox = self._outbox
+        async with self._engine.connect() as conn:
+            count, oldest = (await conn.execute(
+                select(func.count(), func.min(outbox.c.published_at)).where(outbox.c.published_at.is_not(None))
+            )).one()
+        self.metrics.kept.set(count)
+        self.metrics.oldest_kept.set(_aware(oldest).timestamp() if oldest else 0)
 
     async def _publish_loop(self) -> None:
         backoff = 0.5
@@ -147,13 +193,13 @@ class OutboxRelay:
                 count, oldest = (await conn.execute(
                     select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.published_at.is_(None))
                 )).one()
-                await conn.execute(outbox.delete().where(
-                    outbox.c.published_at < datetime.now(UTC) - KEEP_PUBLISHED))
         except Exception:
             if swallow:
                 return
             raise
         self.metrics.backlog.set(count)
-        if oldest is not None and oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
-        self.metrics.oldest_age.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0)
+        self.metrics.oldest_age.set((datetime.now(UTC) - _aware(oldest)).total_seconds() if oldest else 0)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive datetimes
