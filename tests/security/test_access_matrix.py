@@ -176,6 +176,11 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     # Planning the year's target: the officer's own district; admins (and the UPTD's training staff) any district.
     (R, "GET", "/api/v1/planning/cooperatives"): Expect(REGISTRARS, query={"district": OWN}),
     (R, "GET", "/api/v1/planning/cooperatives.xlsx"): Expect(REGISTRARS, query={"district": OWN}),
+    # Invitations: an officer sends to and reads their own district's participants (the other district's officer
+    # gets their own, none of OWN's); the public confirmation page (the code is the only credential).
+    (R, "POST", "/api/v1/batches/{batch_id}/invitations"): Expect(REGISTRARS | {OO}),
+    (R, "GET", "/api/v1/batches/{batch_id}/confirmations"): Expect(REGISTRARS | {OO}),
+    (R, "POST", "/konfirmasi/{code}"): Expect(PUBLIC),
     # Training: the UPTD's staff; a trainer only the batches assigned.
     (TR, "POST", "/api/v1/programmes"): Expect(ADMIN_ONLY, body=lambda w: {"json": factories.programme()}, ok=(201,)),
     (TR, "GET", "/api/v1/programmes"): Expect({A, T, TO}),
