@@ -17,3 +17,6 @@ Substituter = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STA
 # The planning list: officers (their district), the UPTD's training staff and admins (any district).
 Planner = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.DISTRICT_OFFICER))]
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+# Invitations and confirmations of a batch: the district officer (own district's participants), the UPTD's training
+# staff and admins (everyone in the batch).
+Inviter = Annotated[Principal, Depends(require(Role.ADMIN, Role.TRAINING_STAFF, Role.DISTRICT_OFFICER))]

@@ -109,6 +109,8 @@ def describe(action: str, entity: str, entity_id: str, changes: dict | None, not
                     + (f"; alasan: {note}" if note else ""))
         if action == "promoted":
             return f"menaikkan {person} dari daftar tunggu ke kursi {where}"
+        if action == "confirmed":
+            return f"mencatat konfirmasi kehadiran {person} di {where} (lewat tautan undangan)"
         if action == "substituted":
             reason = f": alasan {note}" if note else ""
             previous = old_value(changes, "participant_id")
