@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-PROVINCE_CODE = "64"
-
-
 @dataclass(frozen=True)
 class District:
     code: str  # Kemendagri, e.g. "64.02"

@@ -13,9 +13,6 @@ from sqlalchemy.engine import make_url
 
 from services.reporting.adapters.orm import StorePointer
 
-PG_DRIVERS = ("postgresql", "postgresql+asyncpg")
-
-
 def store_url(database_url: str, generation: int, template: str = "") -> str:
     """The URL of a generation's store; generation 0 is the configured database."""
     if generation == 0:

@@ -13,9 +13,6 @@ from sqlalchemy import and_, case, distinct, exists, func, select
 from services.reporting.adapters.orm import AttendanceView, CompletionView, CooperativeView, EnrollmentView
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS, UNKNOWN, Scope
 
-DIMENSIONS = ("district", "sector", "kind", "sex", "batch")
-
-
 @dataclass
 class Tally:
     enrolled: int = 0

@@ -21,8 +21,8 @@ from shared.unit_of_work import UnitOfWork
 
 async def get_session(session, batch_id: uuid.UUID, number: int, *, for_update: bool = False) -> Session:
     query = select(Session).where(Session.batch_id == batch_id, Session.number == number)
-    if for_update and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()  # marks and completion of one session never interleave
+    if for_update:
+        query = query.with_for_update()  # marks and completion of one session never interleave (SQLite omits it)
     row = await session.scalar(query)
     if row is None:
         raise NotFound(f"Sesi {number} tidak ada di angkatan ini.", fields=[field_error("no", "tidak ada")])
