@@ -25,7 +25,8 @@ from shared.backup_parts import PASSPHRASE_ENV, Database
 ORDER = ("reporting", "training", "registration", "identity")
 NAME = "sipelkop-cadangan-"
 # An event published within this long before a database copy began is kept only if that copy holds its outbox
-# row; older ones are kept whatever (outbox rows are pruned after 7 days). Covers clocks a little apart.
+# row; older ones are kept whatever (outbox rows are pruned after the relay's retention, 30 days by
+# default). Covers clocks a little apart; `sipelkop kafka recover` republishes from this margin before a backup.
 CLOCK_MARGIN_S = 3600
 
 NO_PASSPHRASE = (f"{PASSPHRASE_ENV} belum diisi: kunci penanda tangan layanan identitas dienkripsi dengan frasa "
@@ -236,3 +237,7 @@ def register(sub) -> None:
     p.add_argument("archive", type=Path, metavar="ARSIP", help="berkas .tar.gz atau folder cadangan")
     p.add_argument("--force", action="store_true", help="timpa basis data, topik dan berkas yang sudah ada")
     p.set_defaults(func=cmd_restore)
+    if "kafka" in sub.choices:  # `sipelkop kafka recover --from ARSIP` (shared/backup_recover.py)
+        from shared.backup_recover import register as register_recover
+
+        register_recover(sub.choices["kafka"])

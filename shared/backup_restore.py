@@ -51,9 +51,26 @@ def _database_of(part: dict) -> Database:
     return Database(part["service"], part["name"], _settings(part["service"]).database_url)
 
 
-async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
+async def refill_topics(kafka, root: Path, manifest: Manifest, *, new_prefix: str, replication: int) -> None:
+    """Create the archive's topics (under this installation's prefix), refill them in order, and put the consumer
+    groups' offsets back, translated to the refilled offsets (also `sipelkop kafka recover`'s first step)."""
     import json
 
+    old_prefix = manifest.doc["topic_prefix"]
+    rename = lambda name: new_prefix + name.removeprefix(old_prefix)  # noqa: E731
+    originals = {}
+    for part in manifest.parts("topic"):
+        topic = rename(part["topic"])
+        await kafka.create(topic, part["partitions"], replication)
+        originals[topic] = await kafka.refill(topic, root / part["path"])
+        say(f"Topik {topic}: {part['messages']} pesan dikembalikan.")
+    groups = json.loads((root / manifest.parts("groups")[0]["path"]).read_text())
+    groups = {rename(g): {rename(t): o for t, o in topics.items()} for g, topics in groups.items()}
+    await kafka.commit(groups, originals)
+    say(f"Offset {len(groups)} grup konsumen dikembalikan.")
+
+
+async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
     from shared.backup_parts import evidence_files, holds_data, restore_database, unseal, write_private
 
     manifest = Manifest.read(root)
@@ -66,8 +83,7 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
     keys = [unseal((root / part["path"]).read_bytes(), passphrase) for part in manifest.parts("signing_keys")]
     common = _settings("identity")
     kafka = _kafka(common)
-    old_prefix, new_prefix = manifest.doc["topic_prefix"], common.topic_prefix
-    rename = lambda name: new_prefix + name.removeprefix(old_prefix)  # noqa: E731
+    new_prefix = common.topic_prefix
     databases = [(_database_of(p), root / p["path"]) for p in manifest.parts("database")]
     keys_file, evidence = common.signing_keys_file, _settings("training").evidence_dir
     occupied = [f"basis data {db.name}" for db, _ in databases if await holds_data(db)]
@@ -80,17 +96,7 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
 
     if force:
         await kafka.delete(sorted(set(existing) | set(await kafka.layout())))
-    replication = common.topic_replication
-    originals = {}
-    for part in manifest.parts("topic"):
-        topic = rename(part["topic"])
-        await kafka.create(topic, part["partitions"], replication)
-        originals[topic] = await kafka.refill(topic, root / part["path"])
-        say(f"Topik {topic}: {part['messages']} pesan dikembalikan.")
-    groups = json.loads((root / manifest.parts("groups")[0]["path"]).read_text())
-    groups = {rename(g): {rename(t): o for t, o in topics.items()} for g, topics in groups.items()}
-    await kafka.commit(groups, originals)
-    say(f"Offset {len(groups)} grup konsumen dikembalikan.")
+    await refill_topics(kafka, root, manifest, new_prefix=new_prefix, replication=common.topic_replication)
     for db, source in databases:
         say(f"Memulihkan basis data {db.name} ({'PostgreSQL, pg_restore' if db.engine == 'postgresql' else 'SQLite'}) ...")
         await restore_database(db, source)
