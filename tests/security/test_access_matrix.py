@@ -180,6 +180,7 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     # gets their own, none of OWN's); the public confirmation page (the code is the only credential).
     (R, "POST", "/api/v1/batches/{batch_id}/invitations"): Expect(REGISTRARS | {OO}),
     (R, "GET", "/api/v1/batches/{batch_id}/confirmations"): Expect(REGISTRARS | {OO}),
+    (R, "GET", "/api/v1/batches/{batch_id}/invitation.pdf"): Expect(REGISTRARS | {OO}),  # one's own district
     (R, "POST", "/konfirmasi/{code}"): Expect(PUBLIC),
     # Training: the UPTD's staff; a trainer only the batches assigned.
     (TR, "POST", "/api/v1/programmes"): Expect(ADMIN_ONLY, body=lambda w: {"json": factories.programme()}, ok=(201,)),
