@@ -7,12 +7,16 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from services.registration.adapters.invitation_pdf import invitation_pdf
 
 from services.registration.entrypoints.deps import Inviter, UowDep
 from services.registration.entrypoints.page_kit import templates
 from services.registration.schemas_invitations import ConfirmationsRead, InvitationsRead
-from services.registration.service_layer import delivery, invitations
+from services.registration.service_layer import delivery, invitations, letters
 from shared.errors import Conflict, DomainError
+from shared.http import file_download
 from shared.rate_limit import app_rate_limited
 from shared.web.kit import wants_html
 
@@ -109,3 +113,14 @@ async def confirmation_answer(request: Request, code: str, uow: UowDep, settings
         return _page(request, 200, opened=opened, code=code, done=done)
     return {"status": done, "message": ANSWERED[done]}
 
+
+
+@router.get("/api/v1/batches/{batch_id}/invitation.pdf",
+            summary="Surat undangan untuk dinas (PDF): satu surat per kabupaten/kota angkatan (petugas dinas: "
+                    "wilayahnya) dengan hari, tempat, yang perlu dibawa, blok tanda tangan dan lampiran daftar peserta",
+            **file_download("application/pdf", "Surat undangan (PDF)"))
+async def invitation_letter(batch_id: uuid.UUID, principal: Inviter, uow: UowDep):
+    async with uow:
+        letter = await letters.letter_of(uow.session, principal=principal, batch_id=batch_id)
+    return Response(invitation_pdf(letter), media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="undangan-{letter.file_code}.pdf"', "Cache-Control": "no-store"})

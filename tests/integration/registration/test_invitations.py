@@ -208,3 +208,43 @@ async def test_the_reminder_job_run_twice_and_after_a_restart_sends_once(registr
         await restarted.state.runtime.stop()
     assert third.sent == 0
     assert len([m for m in smtp_server.received() if m["Subject"].startswith("Pengingat")]) == 4
+
+
+async def test_the_undangan_letter_names_the_batch_days_venue_and_the_districts_participants(registration, tmp_path):
+    import subprocess
+
+    admin, officer = registration.client("admin"), registration.client("district_officer", "64.08")
+    batch = await registration.schedule_batch(capacity=10, title="Digitalisasi Usaha Koperasi", venue="Aula UPTD, "
+                                              "Samarinda", eligible_districts=["64.02", "64.08"])
+    own = await people(admin, 2, district="64.08")
+    other = await people(admin, 1, district="64.02")
+    await enrol(admin, batch, own + other)
+
+    answer = await officer.get(f"/api/v1/batches/{batch['id']}/invitation.pdf")
+
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    assert f'undangan-{batch["code"]}.pdf' in answer.headers["content-disposition"]
+    (tmp_path / "undangan.pdf").write_bytes(answer.content)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "undangan.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    start = date.fromisoformat(batch["start_date"])
+    for words in ("PEMERINTAH PROVINSI KALIMANTAN TIMUR", "Undangan Pelatihan Digitalisasi Usaha Koperasi",
+                  "Kutai Timur", "Aula UPTD, Samarinda", tanggal(start), "Surat tugas", "Kepala UPTD Pelatihan",
+                  "NIP", own[0]["full_name"], own[1]["full_name"], "2 orang"):
+        assert words in text, words
+    assert other[0]["full_name"] not in text  # another district's people are not the officer's to print
+    assert not [p["nik"] for p in own + other if p["nik"] in text]
+    everyone = await admin.get(f"/api/v1/batches/{batch['id']}/invitation.pdf")  # one letter per district
+    (tmp_path / "semua.pdf").write_bytes(everyone.content)
+    both = subprocess.run(["pdftotext", str(tmp_path / "semua.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Kutai Kartanegara" in both and "Kutai Timur" in both and other[0]["full_name"] in both
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "undangan.pdf"),
+                    str(tmp_path / "undangan")], check=True)
+    import shutil
+    from pathlib import Path
+
+    keep = Path("test-artifacts/registration")
+    keep.mkdir(parents=True, exist_ok=True)
+    for png in sorted(tmp_path.glob("undangan*.png")):
+        shutil.copy(png, keep / png.name)
