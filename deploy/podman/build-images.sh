@@ -97,18 +97,18 @@ build_kafka() {
 }
 
 build_service() {
-  # deploy/Dockerfile from the repository root on the python stand-in. The build installs requirements.lock from
-  # PyPI: an ignore file that is the repository's .dockerignore plus the lock lets it into the context, and this
-  # machine reaches PyPI through a TLS proxy, so its CA bundle is lent to pip for the build only.
+  # deploy/Dockerfile from the repository root on the python stand-in. An ignore file that is the repository's
+  # .dockerignore plus requirements.lock lets the lock into the context; its files (and setuptools, to build the
+  # project's wheel) are downloaded here with the host's pip, checked against the lock's hashes and cached, and
+  # lent to the build, which installs them with no index.
   have "${TAG[python]}" || build python "$ROOT/deploy/images/python/Containerfile" "$ROOT/deploy/images/python"
-  local ignore="$CACHE/service.dockerignore" extra=()
-  mkdir -p "$CACHE"
+  local ignore="$CACHE/service.dockerignore" wheels="$CACHE/wheels"
+  mkdir -p "$wheels"
   { cat "$ROOT/.dockerignore"; echo '!requirements.lock'; } > "$ignore"
-  if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
-    extra=(--volume /etc/ssl/certs/ca-certificates.crt:/run/host-ca.crt:ro --build-arg PIP_CERT=/run/host-ca.crt)
-  fi
+  "$PY" -m pip download -q --no-deps --require-hashes -r "$ROOT/requirements.lock" -d "$wheels"
+  "$PY" -m pip download -q --no-deps "setuptools>=68" -d "$wheels"
   build service "$ROOT/deploy/Dockerfile" "$ROOT" --build-arg "PYTHON_IMAGE=${TAG[python]}" --ignorefile "$ignore" \
-    "${extra[@]}"
+    --volume "$wheels:/run/wheels:ro" --build-arg PIP_WHEELS=/run/wheels
 }
 
 main() {

@@ -1,13 +1,13 @@
 #!/bin/bash
-# First start (no PG_VERSION in $PGDATA): initdb with the superuser's password, then the init scripts over the
-# Unix socket only, so no client reaches a half-made server. Every start: postgres in the foreground.
+# First start (no PG_VERSION in $PGDATA): initdb with the superuser's password, then the init scripts over a
+# private Unix socket only, so no client (nor the healthcheck's pg_isready) reaches a half-made server. Every start: postgres in the foreground.
 #   POSTGRES_PASSWORD   the superuser's (postgres) password (required on the first start)
 #   POSTGRES_DB         an extra database to create on the first start (optional, as the official image)
 set -euo pipefail
 PGDATA="${PGDATA:-/var/lib/postgresql/data}"
 
 if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
-  : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD: the superuser's password on the first start}"
+  : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD, the password of the superuser, for the first start}"
   pwfile="$(mktemp)"
   printf '%s\n' "$POSTGRES_PASSWORD" > "$pwfile"
   initdb -D "$PGDATA" -U postgres --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 \
@@ -15,7 +15,9 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   rm -f "$pwfile"
   # Clients come over the container network, each with its role's password.
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
+  init_socket="$(mktemp -d)"
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$init_socket" -w start >/dev/null
+  export PGHOST="$init_socket"
   if [[ -n "${POSTGRES_DB:-}" && "${POSTGRES_DB}" != postgres ]]; then
     psql -v ON_ERROR_STOP=1 -U postgres -d postgres -c "CREATE DATABASE \"${POSTGRES_DB}\""
   fi
@@ -25,6 +27,7 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
     psql -v ON_ERROR_STOP=1 -U postgres -d postgres -f "$script"
   done
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
+  unset PGHOST
   echo "sipelkop-postgres: cluster made in $PGDATA"
 fi
 exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"
