@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import logging
 import os
 import signal
 import subprocess
@@ -26,6 +27,8 @@ SERVICES = {
     "training": "services.training.bootstrap:create_training_app",
     "reporting": "services.reporting.bootstrap:create_reporting_app",
 }
+DEVELOPMENT_MODE = ("Mode pengembangan: SIPELKOP_ENV=development (kunci contoh, Kafka lokal dan basis data tanpa "
+                    "TLS diterima; jangan untuk data sungguhan).")
 PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
 PAGES = {"identity": "/masuk", "registration": "/koperasi", "training": "/pelatih", "reporting": "/dasbor"}
 # What `sipelkop up` tells people to open, by who they are: (who, service, path, more). A path that the running
@@ -54,9 +57,16 @@ def cmd_serve(args) -> int:
     import uvicorn
 
     from shared.observability import setup_logging
+    from shared.settings import production_problems
 
     settings = _settings_for(args.service)
+    if settings.env == "production" and (problems := production_problems(settings)):
+        print(f"Layanan {args.service} tidak dinyalakan (SIPELKOP_ENV=production): {'; '.join(problems)}.",
+              file=sys.stderr)
+        return 1
     setup_logging(args.service, settings.log_level)
+    if settings.env == "development":
+        logging.getLogger("sipelkop.cli").warning(DEVELOPMENT_MODE)
     uvicorn.run(SERVICES[args.service], factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, log_config=None, timeout_graceful_shutdown=10,
                 proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
@@ -231,6 +241,11 @@ def cmd_up(args) -> int:
     def say(line: str = "") -> None:
         print("\n".join(wrap(line, width)), flush=True)
 
+    # One machine, SQLite, a loopback broker and the development keys: development, said explicitly (the default is
+    # production), for this process and every service it starts. A test run that asked for test keeps it.
+    os.environ["SIPELKOP_ENV"] = "test" if os.environ.get("SIPELKOP_ENV") == "test" else "development"
+    if os.environ["SIPELKOP_ENV"] == "development":
+        say(DEVELOPMENT_MODE)
     data_dir = _data_dir()
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -417,7 +432,9 @@ def _explain(exc: Exception) -> str | None:
     if isinstance(exc, DomainError):
         return msg.FAILED.format(message=exc.message)
     if isinstance(exc, pydantic.ValidationError) and exc.title.endswith("Settings"):
-        problems = "; ".join(msg.setting_problem(e) for e in exc.errors())
+        # A rule across settings (a model validator: no one field) says its own sentence, naming the variable.
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") if e["type"] == "value_error" and not e["loc"]
+                             else msg.setting_problem(e) for e in exc.errors())
         return msg.BAD_SETTING.format(problems=problems)
     try:
         import httpx

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,7 +15,9 @@ def _common(name: str, **kwargs):
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    env: Literal["development", "test", "production"] = _common("env", default="development")
+    # Production unless said otherwise: a forgotten variable must not accept the secrets published in this
+    # repository. `make run` and `sipelkop up` say development, the test suite says test or development.
+    env: Literal["development", "test", "production"] = _common("env", default="production")
     # Identity: the issuer of every access token and the public address of its sign-in page (/masuk).
     identity_url: str = _common("identity_url", default="http://127.0.0.1:8004", pattern=r"^https?://[^/]+(/.*)?$")
     # Where identity's public keys are fetched (default: identity_url's /.well-known/jwks.json); inside a cluster
@@ -73,9 +75,100 @@ class ServiceSettings(BaseSettings):
                              f"SIPELKOP_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}")
         return self
 
+    # Secret values published in this repository (templates' placeholders, the local PostgreSQL's password):
+    # refused in production whatever setting holds them; a service adds its own development defaults.
+    published_secrets: ClassVar[frozenset[str]] = frozenset({"GANTI", "sipelkop", "admin-lokal-saja"})
+
+    def secret_values(self) -> dict[str, str]:
+        """The secrets this service holds, by the variable that sets them (a subclass adds its own)."""
+        found = {}
+        if self.kafka_security_protocol != "PLAINTEXT":
+            found["SIPELKOP_KAFKA_SASL_PASSWORD"] = self.kafka_sasl_password.get_secret_value()
+        for variable, url in self.database_urls().items():
+            password = _remote_password(url)
+            if password is not None:
+                found[f"{variable} (kata sandi)"] = password
+        return found
+
+    def database_urls(self) -> dict[str, str]:
+        """The databases this service connects to, by the variable that sets each."""
+        if not self.database_url:  # the shared settings alone (a command that opens no database)
+            return {}
+        return {f"{self.model_config.get('env_prefix', '').upper()}DATABASE_URL": self.database_url}
+
     @property
     def api_docs_enabled(self) -> bool:
         return self.api_docs if self.api_docs is not None else self.env != "production"
 
     def sqlite_url(self, name: str) -> str:
         return f"sqlite+aiosqlite:///{(self.data_dir / f'{name}.db').resolve()}"
+
+
+# --- what a production start refuses (no I/O: the settings in, the problems out) ---------------------------------
+
+MIN_SECRET_LENGTH = 16  # as identity's one-time passwords (22) and the local broker's (32); examples make 64
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# The TLS modes that refuse a server without TLS ("prefer" and "allow" fall back to plain text silently).
+TLS_MODES = frozenset({"require", "verify-ca", "verify-full"})
+
+
+def production_problems(settings: ServiceSettings) -> list[str]:
+    """Why this service must not start with SIPELKOP_ENV=production (empty: it may), each naming its setting."""
+    problems = secret_problems(settings.secret_values(), settings.published_secrets)
+    if settings.kafka_security_protocol == "PLAINTEXT":
+        problems.append("SIPELKOP_KAFKA_SECURITY_PROTOCOL=PLAINTEXT: Kafka tanpa autentikasi; pakai SASL_SSL dengan "
+                        "SIPELKOP_KAFKA_SASL_USERNAME dan SIPELKOP_KAFKA_SASL_PASSWORD")
+    for variable, url in settings.database_urls().items():
+        if (problem := database_tls_problem(url)) is not None:
+            problems.append(f"{variable}: {problem}")
+    return problems
+
+
+def secret_problems(secrets: dict[str, str], published: frozenset[str]) -> list[str]:
+    problems = []
+    for variable, value in secrets.items():
+        if value.strip() in published:
+            problems.append(f"{variable} masih bernilai contoh yang diterbitkan di repositori; isi dengan rahasia "
+                            f"acak (openssl rand -hex 32)")
+        elif len(value) < MIN_SECRET_LENGTH:
+            problems.append(f"{variable} terlalu pendek ({len(value)} karakter; paling sedikit {MIN_SECRET_LENGTH})")
+    return problems
+
+
+def database_tls_problem(url: str) -> str | None:
+    """None for SQLite, a local or Unix-socket server, or TLS required; else what is wrong and how to fix it."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "alamat basis data tidak dapat dibaca"
+    if parsed.get_backend_name() == "sqlite" or _is_local(parsed):
+        return None
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in parsed.query.items()}
+    if parsed.get_driver_name() == "asyncpg":
+        if query.get("ssl", "").lower() in TLS_MODES | {"true"}:
+            return None
+        return f"basis data di {parsed.host} tanpa TLS; tambahkan ?ssl=require (atau verify-full) pada alamatnya"
+    if query.get("sslmode", "").lower() in TLS_MODES:
+        return None
+    return f"basis data di {parsed.host} tanpa TLS; tambahkan ?sslmode=require (atau verify-full) pada alamatnya"
+
+
+def _is_local(parsed) -> bool:
+    host = parsed.query.get("host") or parsed.host  # ?host=/run/postgresql: a Unix socket
+    if isinstance(host, tuple):
+        host = host[-1]
+    return not host or host.startswith("/") or host.lower() in LOCAL_HOSTS
+
+
+def _remote_password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return None
+    if parsed.get_backend_name() == "sqlite" or _is_local(parsed) or parsed.password is None:
+        return None
+    return str(parsed.password)

@@ -7,7 +7,11 @@ import uuid
 
 import pytest
 
-from tests.fixtures.infra import start_kafka, start_postgres
+# SIPELKOP_ENV defaults to production: the suite says what it is, for its own process and every command and
+# service it starts with os.environ (the service fixtures say test; a test needing production sets it itself).
+os.environ["SIPELKOP_ENV"] = "development"
+
+from tests.fixtures.infra import start_kafka, start_postgres  # noqa: E402
 
 import tests.fixtures.tokens  # noqa: E402,F401  (every service the suite starts trusts the test key ring)
 

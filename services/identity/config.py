@@ -43,6 +43,14 @@ class IdentitySettings(ServiceSettings):
     # same one (a secret in production); without it each process picks a random one at start.
     sso_state_secret: str | None = None
 
+    def secret_values(self) -> dict[str, str]:
+        found = super().secret_values()
+        if self.sso_issuer and self.sso_client_secret is not None:
+            found["IDENTITY_SSO_CLIENT_SECRET"] = self.sso_client_secret
+        if self.sso_state_secret is not None:
+            found["IDENTITY_SSO_STATE_SECRET"] = self.sso_state_secret
+        return found
+
     @model_validator(mode="after")
     def _defaults(self):
         if not self.database_url:

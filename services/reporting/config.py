@@ -31,6 +31,18 @@ class ReportingSettings(ServiceSettings):
     # database_url (SQLite: reporting.gN.db beside it; PostgreSQL: database <name>_gN on the same server).
     store_url_template: str = ""
 
+    def secret_values(self) -> dict[str, str]:
+        found = super().secret_values()
+        if self.reconcile_client_secret:  # empty: reconciliation is not set up
+            found["REPORTING_RECONCILE_CLIENT_SECRET"] = self.reconcile_client_secret
+        return found
+
+    def database_urls(self) -> dict[str, str]:
+        found = super().database_urls()
+        if self.store_url_template:
+            found["REPORTING_STORE_URL_TEMPLATE"] = self.store_url_template
+        return found
+
     @model_validator(mode="after")
     def _default_database(self):
         if not self.database_url:

@@ -7,7 +7,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.budget import DEFAULT_COMPONENTS, Component, parse_components
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, secret_problems
 
 
 DEV_EVALUATION_KEY = "dev-only-evaluation-key-change-me"
@@ -16,6 +16,7 @@ DEV_CERTIFICATE_KEY = "dev-only-certificate-key-change-me"
 
 class TrainingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TRAINING_", extra="ignore", populate_by_name=True)
+    published_secrets = ServiceSettings.published_secrets | {DEV_EVALUATION_KEY, DEV_CERTIFICATE_KEY}
 
     port: int = 8002
     # Who signs the certificates of a batch that names no official (GET /api/v1/officials); copied onto each
@@ -60,14 +61,20 @@ class TrainingSettings(ServiceSettings):
             self.public_base_url = f"http://{self.host}:{self.port}"
         self.public_base_url = self.public_base_url.rstrip("/")
         parse_components(self.budget_components)  # a malformed list stops the service at start
-        if self.env == "production" and self.evaluation_key == DEV_EVALUATION_KEY:
-            raise ValueError("TRAINING_EVALUATION_KEY must be set to a secret in production")
-        if self.env == "production" and self.certificate_key == DEV_CERTIFICATE_KEY:
-            raise ValueError("TRAINING_CERTIFICATE_KEY must be set to a secret in production")
+        # Refused as soon as production settings are read (every command, not only a start): the keys sign
+        # what is printed and handed out. The rule is shared/settings.py's, as at a production start.
+        if self.env == "production" and (problems := secret_problems(self._keys(), self.published_secrets)):
+            raise ValueError("; ".join(problems))
         self.evidence_dir  # an unusable evidence store stops the service at start, not at the first upload
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
         return self
+
+    def _keys(self) -> dict[str, str]:
+        return {"TRAINING_EVALUATION_KEY": self.evaluation_key, "TRAINING_CERTIFICATE_KEY": self.certificate_key}
+
+    def secret_values(self) -> dict[str, str]:
+        return super().secret_values() | self._keys()
 
     @property
     def components(self) -> tuple[Component, ...]:

@@ -51,11 +51,12 @@ def test_healthcheck_passes_when_healthz_answers_and_fails_when_nothing_listens(
 
 def test_migrate_brings_a_database_to_the_newest_revision_and_can_run_again(tmp_path):
     service = "registration"
-    result = run("migrate.py", service, env={"SIPELKOP_DATA_DIR": str(tmp_path)})
+    development = {"SIPELKOP_ENV": "development", "SIPELKOP_DATA_DIR": str(tmp_path)}  # the default is production
+    result = run("migrate.py", service, env=development)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / f"{service}.db") as db:
         assert db.execute("SELECT version_num FROM alembic_version").fetchone()
-    again = run("migrate.py", service, env={"SIPELKOP_DATA_DIR": str(tmp_path)})
+    again = run("migrate.py", service, env=development)
     assert again.returncode == 0, again.stderr
 
 
