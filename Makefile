@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## Run the whole system: local Kafka broker + identity, registration, training, reporting (SQLite stores). Ctrl-C stops all.
 run: $(STAMP)
-	$(VENV)/bin/sipelkop up $(if $(DEMO),--demo,)
+	SIPELKOP_ENV=development $(VENV)/bin/sipelkop up $(if $(DEMO),--demo,)
 
 ## The same, with a demo province loaded (a DAK programme, eight batches over the year, 223 cooperatives in ten districts).
 demo: $(STAMP)
