@@ -80,23 +80,27 @@ class ServiceRuntime:
     async def readiness(self) -> dict[str, bool]:
         checks = {"database": await ping(self.engine)}
         if self.relay or self.consumer:
-            checks["kafka"] = await kafka_reachable(self.settings.kafka_bootstrap)
+            checks["kafka"] = await kafka_signs_in(self.settings.kafka_bootstrap, kafka_options(self.settings))
         return checks
 
 
-async def kafka_reachable(bootstrap: str, timeout: float = 2.0) -> bool:
-    """True when any of the bootstrap servers answers: one broker down in a cluster is not an outage."""
-    for server in bootstrap.split(","):
-        host, _, port = server.strip().rpartition(":")
-        try:
-            async with asyncio.timeout(timeout):
-                _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
-                writer.close()
-                await writer.wait_closed()
-            return True
-        except Exception:
-            continue
-    return False
+async def kafka_signs_in(bootstrap: str, options: dict, timeout: float = 5.0) -> bool:
+    """True when a client with the service's own credentials signs in and reads the cluster's metadata: an open
+    port with a wrong password (or a broker that is not Kafka) is not ready. Any one bootstrap server will do: one
+    broker down in a cluster is not an outage."""
+    from aiokafka.client import AIOKafkaClient
+
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, client_id="sipelkop-readiness",
+                            request_timeout_ms=int(timeout * 1000), **options)
+    try:
+        async with asyncio.timeout(timeout):
+            await client.bootstrap()
+        return True
+    except Exception as exc:
+        log.warning("readiness: Kafka at %s refused or did not answer: %s", bootstrap, exc.__class__.__name__)
+        return False
+    finally:
+        await client.close()
 
 
 def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
