@@ -73,7 +73,8 @@ build() {
   local name="$1" file="$2" context="$3"; shift 3
   local started=$SECONDS
   log "$name: building ${TAG[$name]}"
-  podman build --quiet --build-arg "BASE_IMAGE=$BASE_IMAGE" -f "$file" -t "${TAG[$name]}" "$@" "$context" >/dev/null
+  # Docker format: it keeps HEALTHCHECK (the OCI format drops it).
+  podman build --quiet --format docker --build-arg "BASE_IMAGE=$BASE_IMAGE" -f "$file" -t "${TAG[$name]}" "$@" "$context" >/dev/null
   log "$name: ${TAG[$name]} ready in $((SECONDS - started)) s"
 }
 
