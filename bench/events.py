@@ -54,7 +54,13 @@ def mixed(n: int, seed: int = 7) -> Iterator[tuple[str, str, bytes]]:
     batches = [uuid.uuid4() for _ in range(max(1, n // 500))]
     enrolments: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]] = []
     cooperatives: list[uuid.UUID] = [uuid.uuid4()]
+    versions: dict[str, int] = {}  # per aggregate (subject), as the producing service numbers them
     today = date.today()
+
+    def next_version(subject: str) -> int:
+        versions[subject] = versions.get(subject, 0) + 1
+        return versions[subject]
+
     for i in range(n):
         kind = rnd.choices(kinds, weights)[0]
         batch = rnd.choice(batches)
@@ -95,14 +101,14 @@ def mixed(n: int, seed: int = 7) -> Iterator[tuple[str, str, bytes]]:
                 "marks": [{"participant_id": str(uuid.uuid4()), "status": rnd.choice(STATUSES), "note": None}
                           for _ in range(30)],
                 "recorded_by": "pelatih-1", "correction": False, "marked_at": datetime.now(UTC).isoformat()},
-                version=i + 1)
+                version=next_version(subject))
         elif kind == "session":
             no = rnd.randint(1, 3)
             subject = f"{batch}:{no}"
             yield t.SessionCompleted.topic, subject, envelope(t.SessionCompleted, subject, {
                 "batch_id": str(batch), "session_no": no, "session_date": today.isoformat(), "roster_size": 30,
                 "tallies": {"hadir": 25, "terlambat": 2, "izin": 1, "sakit": 1, "alpa": 1},
-                "present_participant_ids": [str(uuid.uuid4()) for _ in range(27)]}, version=i + 1)
+                "present_participant_ids": [str(uuid.uuid4()) for _ in range(27)]}, version=next_version(subject))
         elif kind == "completion":
             enrolment, batch, participant = rnd.choice(enrolments)
             cls = t.ParticipantCompleted if rnd.random() < 0.85 else t.ParticipantNotCompleted
@@ -113,7 +119,7 @@ def mixed(n: int, seed: int = 7) -> Iterator[tuple[str, str, bytes]]:
             if cls is t.ParticipantNotCompleted:
                 data.update(sessions_present=1, reason="kehadiran kurang")
             subject = f"{batch}:{participant}"
-            yield cls.topic, subject, envelope(cls, subject, data, version=i + 1)
+            yield cls.topic, subject, envelope(cls, subject, data, version=next_version(subject))
         else:
             enrolment, batch, participant = rnd.choice(enrolments)
             number = f"SERT/{i:07d}/2026"

@@ -115,20 +115,23 @@ async def freshness(spec: dict) -> dict:
     await consumer.stop()
     writer.close()
     reader.close()
-    times = sorted(answered.values())
-    lags, raw = [], []
-    for k, t201 in enumerate(times, start=1):
+    lags, misses = visibility_lags(sorted(answered.values()), seen)
+    raw = sorted(max(0.0, received[key] - t201) for key, t201 in answered.items() if key in received)
+    return {"count": len(answered), "rate": len(answered) / sent_for, "statuses": dict(statuses),
+            "counted": len(lags), "misses": misses, "raw_received": len(raw), "raw_misses": len(answered) - len(raw),
+            **{f"p{p}": pct(lags, p) for p in (50, 95, 99)}, **{f"raw_p{p}": pct(raw, p) for p in (50, 95, 99)}}
+
+
+def visibility_lags(answered: list[float], seen: list[tuple[float, int]]) -> tuple[list[float], int]:
+    """Per enrolment (the times of their 201s, sorted), the time until the summary first counted it: the k-th
+    answered is visible at the first answer at or after its 201 that counts k or more. Returns the sorted lags and
+    how many never became visible (misses: counted against the row, never dropped)."""
+    lags = []
+    for k, t201 in enumerate(answered, start=1):
         visible = next((t for t, n in seen if n >= k and t >= t201), None)
         if visible is not None:
             lags.append(visible - t201)
-    for key, t201 in answered.items():
-        if key in received:
-            raw.append(max(0.0, received[key] - t201))
-    lags.sort()
-    raw.sort()
-    return {"count": len(answered), "rate": len(answered) / sent_for, "statuses": dict(statuses),
-            "counted": len(lags), "raw_received": len(raw),
-            **{f"p{p}": pct(lags, p) for p in (50, 95, 99)}, **{f"raw_p{p}": pct(raw, p) for p in (50, 95, 99)}}
+    return sorted(lags), len(answered) - len(lags)
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The bench signs its own tokens as identity would (EdDSA); the services trust this ring's published keys only.
 _KEYS = Path(tempfile.mkdtemp(prefix="sipelkop-bench-keys-"))
 ISSUER = "http://identity.bench"
+PROFILE_ENV = "SIPELKOP_BENCH_PROFILE"
 
 
 def _ring():
@@ -98,9 +99,25 @@ def start(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path, kaf
     port = free_port()
     log = log_dir / f"{name}.log"
     env = service_env(name, bootstrap=bootstrap, db=db, prefix=prefix, log_dir=log_dir, kafka_env=kafka_env)
+    # `bench --profile`: the service runs under cProfile, its profile written when it stops (bench/profile.py).
+    profiled = ["-m", "cProfile", "-o", str(log_dir / f"{name}-{port}.prof")] if os.environ.get(PROFILE_ENV) else []
     with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", name, "--port", str(port)],
+        process = subprocess.Popen([sys.executable, *profiled, "-m", "shared.cli", "serve", name, "--port", str(port)],
                                    env=env, cwd=ROOT, stdout=out, stderr=out)
     service = Service(name, process, port, log)
+    service.wait_ready()
+    return service
+
+
+def start_fair(kind: str, *, db: str, prefix: str, log_dir: Path) -> Service:
+    """The fair baseline's minimal ASGI app (bench/fair_http.py) on the same server, beside the service it mirrors."""
+    port = free_port()
+    log = log_dir / f"fair-{kind}.log"
+    env = {**os.environ, "SIPELKOP_JWKS_URL": f"file://{_KEYS / 'jwks.json'}", "SIPELKOP_IDENTITY_URL": ISSUER,
+           "SIPELKOP_TOPIC_PREFIX": prefix, "PYTHONPATH": str(ROOT)}
+    with open(log, "ab") as out:
+        process = subprocess.Popen([sys.executable, "-m", "bench.fair_http", kind, db, str(port)],
+                                   env=env, cwd=ROOT, stdout=out, stderr=out)
+    service = Service(f"fair-{kind}", process, port, log)
     service.wait_ready()
     return service

@@ -11,9 +11,20 @@ import time
 import uuid
 
 
+def peak_rss_mib() -> float:
+    """This process's own peak resident memory: VmHWM belongs to the address space exec gave it. (`ru_maxrss` does
+    not: Linux carries it over exec, so a worker spawned by a big parent reported the parent's peak.)"""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    ru = resource.getrusage(resource.RUSAGE_SELF)  # not Linux: the best there is
+    return ru.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
 def usage() -> dict:
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": ru.ru_maxrss / 1024}
+    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mib": peak_rss_mib()}
 
 
 async def drain(a: dict) -> dict:
@@ -137,6 +148,43 @@ async def relay(a: dict) -> dict:
     return {"elapsed": elapsed, "count": sent}
 
 
+async def fair_relay(a: dict) -> dict:
+    """Fair: the relay's round with the least machinery (asyncpg, no ORM, no metrics): the same advisory lock and
+    synchronous_commit, the same SELECT of `batch_size` rows, the same producer settings, waiting for every ack,
+    the same `UPDATE … WHERE seq = ANY($1)` and COMMIT, round after round until the outbox is empty."""
+    from datetime import UTC, datetime
+
+    import asyncpg
+
+    from shared.messaging.relay import new_producer
+
+    conn = await asyncpg.connect(a["db"])
+    producer = new_producer(a["bootstrap"])
+    await producer.start()
+    sent = 0
+    try:
+        started = time.perf_counter()
+        while True:
+            async with conn.transaction():
+                if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1) "
+                                           "AND set_config('synchronous_commit', 'off', true) = 'off'", 4242):
+                    continue
+                rows = await conn.fetch("SELECT seq, topic, key, payload FROM outbox WHERE published_at IS NULL "
+                                        "ORDER BY seq LIMIT $1", a["batch_size"])
+                if not rows:
+                    break
+                futures = [await producer.send(r["topic"], r["payload"].encode(), key=r["key"].encode()) for r in rows]
+                await asyncio.gather(*futures)
+                await conn.execute("UPDATE outbox SET published_at = $1 WHERE seq = ANY($2)", datetime.now(UTC),
+                                   [r["seq"] for r in rows])
+            sent += len(rows)
+        elapsed = time.perf_counter() - started
+    finally:
+        await producer.stop()
+        await conn.close()
+    return {"elapsed": elapsed, "count": sent}
+
+
 async def produce(a: dict) -> dict:
     """Raw limit of publishing: the same payloads, read beforehand, sent by one aiokafka producer (same acks)."""
     import asyncpg
@@ -166,8 +214,16 @@ async def sql_writes(a: dict) -> dict:
     return await run_sql_writes(a)
 
 
+async def hold(a: dict) -> dict:
+    """For the RSS accounting's test: hold `mib` MiB, then report."""
+    ballast = bytearray(a["mib"] * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1  # touch every page: resident, not just reserved
+    return {"held_mib": len(ballast) // (1024 * 1024)}
+
+
 JOBS = {"drain": drain, "copy": copy, "consume": consume, "rebuild": rebuild, "relay": relay, "produce": produce,
-        "sql_writes": sql_writes}
+        "sql_writes": sql_writes, "fair_relay": fair_relay, "hold": hold}
 
 
 def main() -> int:
