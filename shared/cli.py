@@ -69,7 +69,8 @@ def cmd_serve(args) -> int:
         logging.getLogger("sipelkop.cli").warning(DEVELOPMENT_MODE)
     uvicorn.run(SERVICES[args.service], factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, log_config=None, timeout_graceful_shutdown=10,
-                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies)
+                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies,
+                loop="uvloop", http="httptools")  # C loop and parser: less CPU per request (issue 19)
     return 0
 
 
