@@ -1,16 +1,17 @@
-"""Reading uploaded CSV/XLSX sheets into rows, and writing the import templates and error reports."""
+"""Reading uploaded CSV/XLSX sheets into rows (within shared/spreadsheets.py's limits: run it in the worker with
+`parse_in_worker`), and writing the import templates and error reports."""
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shared.spreadsheets import SheetLimits, csv_rows, xlsx_rows
 from shared.web.format import angka
 
 
@@ -37,6 +38,12 @@ class Row:
     values: dict[str, str]
 
 
+@dataclass
+class Table:
+    rows: list[Row]
+    unknown_columns: list[str]  # headers of the file that no column takes, as written: reported, never guessed
+
+
 def _key(header) -> str:
     return "_".join(str(header or "").strip().lower().replace("*", "").replace("-", " ").replace("/", " ").split())
 
@@ -55,12 +62,20 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def read_rows(filename: str, content: bytes, columns: list[Column], *, max_rows: int) -> list[Row]:
+def read_rows(filename: str, content: bytes, columns: list[Column], *, max_rows: int,
+              limits: SheetLimits | None = None) -> list[Row]:
     """Rows of the first sheet, keyed by field name; empty rows are skipped, unknown columns ignored."""
+    return read_table(filename, content, columns, max_rows=max_rows, limits=limits).rows
+
+
+def read_table(filename: str, content: bytes, columns: list[Column], *, max_rows: int,
+               limits: SheetLimits | None = None) -> Table:
+    """The first sheet's rows keyed by field name (empty rows skipped) and the headers no column takes."""
+    limits = limits or SheetLimits(max_rows=max_rows)
     if content[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        raw = _xlsx_rows(content, max_rows)
+        raw = _xlsx_rows(content, max_rows, limits)
     else:
-        raw = _csv_rows(content, max_rows)
+        raw = _csv_rows(content, max_rows, limits)
     header = next(raw, None)
     if header is None:
         raise UnreadableSheet("Berkas kosong: baris pertama harus berisi judul kolom seperti pada templat.")
@@ -76,10 +91,11 @@ def read_rows(filename: str, content: bytes, columns: list[Column], *, max_rows:
         values = {f: _cell(v) for f, v in zip(fields, cells) if f}
         if any(values.values()):
             rows.append(Row(number, values))
-    return rows
+    unknown = [str(h).strip() for h, f in zip(header, fields) if f is None and str(h or "").strip()]
+    return Table(rows, unknown)
 
 
-def _csv_rows(content: bytes, max_rows: int):
+def _csv_rows(content: bytes, max_rows: int, limits: SheetLimits):
     for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves "CSV" in the ANSI code page
         try:
             text = content.decode(encoding)
@@ -89,27 +105,21 @@ def _csv_rows(content: bytes, max_rows: int):
     else:  # bytes neither encoding has (0x81, 0x8D, 0x8F, 0x90, 0x9D in cp1252): not a text file at all
         raise UnreadableSheet("Berkas CSV tidak dapat dibaca: isinya bukan teks UTF-8 atau Windows-1252. Simpan "
                               "ulang dari Excel sebagai CSV UTF-8 atau sebagai .xlsx.")
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)  # Indonesian Excel writes ';'
-    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+    for n, row in enumerate(csv_rows(text, limits)):
         if n > max_rows:
             raise TooManyRows(f"Berkas berisi lebih dari {angka(max_rows)} baris data; bagi menjadi beberapa berkas.")
         yield row
 
 
-def _xlsx_rows(content: bytes, max_rows: int):
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableSheet("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai .xlsx atau .csv.") from exc
-    try:
-        sheet = book.worksheets[0]
-        for n, row in enumerate(sheet.iter_rows(values_only=True)):
-            if n > max_rows:
-                raise TooManyRows(f"Berkas berisi lebih dari {angka(max_rows)} baris data; bagi menjadi beberapa berkas.")
-            yield row
-    finally:
-        book.close()
+def _unreadable_xlsx() -> UnreadableSheet:
+    return UnreadableSheet("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai .xlsx atau .csv.")
+
+
+def _xlsx_rows(content: bytes, max_rows: int, limits: SheetLimits):
+    for n, row in enumerate(xlsx_rows(content, limits, _unreadable_xlsx)):
+        if n > max_rows:
+            raise TooManyRows(f"Berkas berisi lebih dari {angka(max_rows)} baris data; bagi menjadi beberapa berkas.")
+        yield row
 
 
 def template(columns: list[Column], *, sheet_title: str, choices: dict[str, list[str]]) -> bytes:

@@ -1,15 +1,16 @@
 """The score sheet as a file (openpyxl, csv): the template a trainer downloads (the roster, with the scores as they
-stand) and reading an uploaded XLSX or CSV back into rows. Pure: bytes in, rows out; rows in, bytes out."""
+stand) and reading an uploaded XLSX or CSV back into rows (within shared/spreadsheets.py's limits: run it in the
+worker with `parse_in_worker`). Pure: bytes in, rows out; rows in, bytes out."""
 from __future__ import annotations
 
-import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from shared.spreadsheets import SheetLimits, csv_rows, xlsx_rows
 
 # (header as in the template, field, other headers accepted for it)
 COLUMNS = (("no", "no", ()),
@@ -20,6 +21,8 @@ COLUMNS = (("no", "no", ()),
            ("id_peserta", "participant_id", ("participant_id", "kode_peserta")))
 HEADERS = {field: header for header, field, _ in COLUMNS}
 MAX_ROWS = 1000
+LIMITS = SheetLimits(max_rows=MAX_ROWS, max_cells=50_000, max_uncompressed_bytes=16 * 2**20,
+                     max_shared_strings_bytes=4 * 2**20)  # a batch's sheet is some tens of KB
 HINTS = (("no", "nomor urut; tidak dibaca"),
          ("nama", "nama peserta; dipakai bila id_peserta kosong (harus sama persis dengan daftar peserta)"),
          ("koperasi", "tidak dibaca"),
@@ -91,20 +94,18 @@ def _csv(content: bytes):
             break
         except UnicodeDecodeError:
             continue
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)  # Indonesian Excel writes ';' (its decimal is ',')
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    else:  # bytes neither encoding has: not a text file at all
+        raise UnreadableSheet("Berkas CSV tidak dapat dibaca: isinya bukan teks UTF-8 atau Windows-1252. Simpan "
+                              "ulang dari Excel sebagai CSV UTF-8 atau sebagai .xlsx.")
+    yield from csv_rows(text, LIMITS)
+
+
+def _unreadable_xlsx() -> UnreadableSheet:
+    return UnreadableSheet("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai .xlsx atau .csv.")
 
 
 def _xlsx(content: bytes):
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableSheet("Berkas XLSX tidak dapat dibaca; simpan ulang sebagai .xlsx atau .csv.") from exc
-    try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
-    finally:
-        book.close()
+    yield from xlsx_rows(content, LIMITS, _unreadable_xlsx)
 
 
 def template(batch_code: str, batch_title: str, rows: list[TemplateRow]) -> bytes:

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import Response
 
-from services.training.adapters.score_sheet import UnreadableSheet, read_rows, template
+from services.training.adapters.score_sheet import LIMITS, UnreadableSheet, read_rows, template
 from services.training.entrypoints.deps import Staff, UowDep
 from services.training.schemas import ScoresIn, ScoresRead
 from services.training.service_layer import scores
 from shared.errors import DomainError, Invalid, field_error
 from shared.http import file_download
+from shared.spreadsheets import parse_in_worker
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +53,7 @@ async def read_upload(file: UploadFile):
             raise TooLarge(f"Berkas melebihi batas {MAX_FILE_BYTES // 1024} KiB.", fields=[
                 field_error("file", "terlalu besar")])
     try:
-        return read_rows(name, bytes(content))
+        return await parse_in_worker(read_rows, name, bytes(content), limits=LIMITS)  # off the event loop
     except UnreadableSheet as exc:
         raise Invalid(str(exc), fields=[field_error("file", str(exc))]) from exc
 
