@@ -15,7 +15,7 @@ from services.registration.entrypoints.deps import Inviter, UowDep
 from services.registration.entrypoints.page_kit import templates
 from services.registration.schemas_invitations import ConfirmationsRead, InvitationsRead
 from services.registration.service_layer import delivery, invitations, letters
-from shared.errors import Conflict, DomainError
+from shared.errors import Conflict, DomainError, NotFound
 from shared.http import file_download
 from shared.rate_limit import app_rate_limited
 from shared.web.kit import wants_html
@@ -79,10 +79,23 @@ def _page(request: Request, status_code: int, **context):
                                                "X-Robots-Tag": "noindex"})
 
 
+async def _opened(request: Request, uow, settings, code: str):
+    """The link's invitation; an unknown or tampered code gets this page (not the signed-in pages' error page,
+    whose "Masuk lagi" means nothing to a participant without an account), or the API's 404."""
+    try:
+        async with uow:
+            return await invitations.open_link(uow.session, secret=settings.confirmation_key, code=code), None
+    except NotFound as exc:
+        if not wants_html(request):
+            raise
+        return None, _page(request, 404, opened=None, code=None, done=None, unknown=exc.message)
+
+
 @router.get("/konfirmasi/{code}", include_in_schema=False, dependencies=[PUBLIC_LIMIT])
 async def confirmation_page(request: Request, code: str, uow: UowDep, settings: SettingsDep):
-    async with uow:
-        opened = await invitations.open_link(uow.session, secret=settings.confirmation_key, code=code)
+    opened, unknown = await _opened(request, uow, settings, code)
+    if unknown:
+        return unknown
     return _page(request, 409 if opened.refusal else 200, opened=opened, code=code, done=None)
 
 
@@ -93,8 +106,9 @@ async def confirmation_page(request: Request, code: str, uow: UowDep, settings: 
                         409: {"description": "Sudah dijawab atau konfirmasi ditutup"},
                         429: {"description": "Terlalu banyak permintaan dari alamat ini (60 per menit)"}})
 async def confirmation_answer(request: Request, code: str, uow: UowDep, settings: SettingsDep):
-    async with uow:  # a tampered or unknown code is answered before the body is read
-        opened = await invitations.open_link(uow.session, secret=settings.confirmation_key, code=code)
+    opened, unknown = await _opened(request, uow, settings, code)  # before the body is read
+    if unknown:
+        return unknown
     html = wants_html(request)
     choice = ""
     if int(request.headers.get("content-length") or 0) <= MAX_FORM_BYTES:

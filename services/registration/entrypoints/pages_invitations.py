@@ -21,7 +21,8 @@ async def _page(request, principal, uow, batch_id, *, links=None, message=None, 
         read = await invitations.confirmations(uow.session, principal=principal, batch_id=batch_id)
     by_id = {i["enrollment_id"]: i for i in links or []}
     return render(request, "undangan.html", principal, status_code=status_code, batch=read["batch"], read=read,
-                  links=by_id, sent=links is not None, message=message, problem=problem)
+                  wa_links=by_id, sent=links is not None, message=message, problem=problem,
+                  smtp_ready=request.app.state.mailer is not None)
 
 
 @router.get("/angkatan/{batch_id}/undangan")

@@ -54,7 +54,9 @@ async def _mail_states(session, enrollment_ids: list[uuid.UUID]) -> dict[tuple[u
     return {(m.enrollment_id, m.kind): m for m in rows}
 
 
-def _mail_read(person: Participant, mail: OutgoingMail | None) -> dict:
+def _mail_read(person: Participant, mail: OutgoingMail | None, enrolled: bool = True) -> dict:
+    if mail is not None and mail.status == "pending" and not enrolled:  # declined or cancelled: it will not go
+        return {"email_status": "tidak dikirim", "email_attempts": mail.attempts, "email_error": None}
     if not person.email:
         return {"email_status": "tanpa e-mail", "email_attempts": 0, "email_error": None}
     if mail is None:
@@ -72,7 +74,7 @@ async def confirmations(session, *, principal: Principal, batch_id: uuid.UUID) -
     for enrollment, person, answer, answered_at in rows:
         items.append({"enrollment_id": enrollment.id, "participant_id": person.id, "full_name": person.full_name,
                       "district_code": enrollment.district_code, "answer": answer, "answered_at": answered_at,
-                      **_mail_read(person, mails.get((enrollment.id, "undangan")))})
+                      **_mail_read(person, mails.get((enrollment.id, "undangan")), enrollment.status == "enrolled")})
     counts = {"confirmed": sum(i["answer"] == "confirmed" for i in items),
               "declined": sum(i["answer"] == "declined" for i in items),
               "unanswered": sum(i["answer"] is None for i in items)}
