@@ -57,6 +57,10 @@ class ServiceRuntime:
                 start_when_reachable(self.broker, self.settings.kafka_bootstrap, self.settings.topic_prefix,
                                      self.settings.topic_replication, options=options, topics=topics),
                 name=f"{self.name}-consumers"))
+        if run_relay or run_consumers:  # readiness per check, consumer lag, parked dead letters on /metrics
+            from shared.messaging.gauges import OperationalGauges
+
+            self._tasks.append(asyncio.create_task(OperationalGauges.of(self).run(self), name=f"{self.name}-gauges"))
 
     async def stop(self) -> None:
         # Consumers first: a batch in flight finishes and commits its offsets before the database goes.
