@@ -5,6 +5,9 @@ Which compose service is which Kubernetes workload: the four services are the De
 kafka-init is the topics Job `sipelkop-topics`. The rest of the compose stack is the cluster's own in Kubernetes
 (CLUSTER_PROVIDED) and the migration Jobs do in Kubernetes what each compose service does on start.
 
+What ran under podman (make test-deploy) is docker-compose.yml with deploy/podman/compose.yml laid over it, which
+swaps images only (checked below), so comparing with docker-compose.yml compares with what ran.
+
 Image policy: an image is compared by repository name and tag, without the registry host (`localhost/`,
 `registry.kaltim.go.id/`: where the image was pushed or built is the site's business). Compose's `${VAR:-default}`
 counts as its default; Kubernetes' tag is the kustomization's `images:` entry where it sets one. Both must pin the
@@ -46,6 +49,7 @@ K8S_ONLY = {("Job", f"sipelkop-{s}-migrate") for s in SERVICES}
 SAME_VALUE = re.compile(r"^(SERVICE|SIPELKOP_ENV|SIPELKOP_TOPIC_PREFIX|SIPELKOP_LOG_LEVEL|SIPELKOP_KAFKA_SECURITY_PROTOCOL"
                         r"|SIPELKOP_KAFKA_SASL_MECHANISM|SIPELKOP_KAFKA_SASL_USERNAME|[A-Z]+_HOST|[A-Z]+_PORT"
                         r"|TOPIC_[A-Z_]+|KAFKA_SECURITY_PROTOCOL)$")
+PODMAN_OVERRIDE = DEPLOY / "podman" / "compose.yml"
 SECRET = re.compile(r"PASSWORD|SECRET|DATABASE_URL|_KEY$")
 DEFAULTED = re.compile(r"\$\{[A-Z0-9_]+:-([^}]*)\}")
 REQUIRED = re.compile(r"\$\{[A-Z0-9_]+:\?[^}]*\}")
@@ -229,6 +233,20 @@ def sides() -> tuple[dict, list[dict], dict]:
 
 def test_the_manifests_describe_the_compose_stack(sides):
     assert differences(*sides) == []
+
+
+def test_the_podman_stack_that_ran_differs_from_compose_only_in_images(sides):
+    """deploy/podman/compose.yml (make test-deploy) lays locally built images over docker-compose.yml and nothing
+    else, so the comparison above holds for the stack that ran; its Kafka is the same version as the manifests'."""
+    compose, objects, kustomization = sides
+    override = load_yaml(PODMAN_OVERRIDE)["services"]
+    for name, svc in override.items():
+        assert name in compose["services"] and set(svc) == {"image"}, name
+    local_kafka = normalise_image(override["kafka-init"]["image"])
+    topics = k8s_image(container_of(objects, "sipelkop-topics")["image"], kustomization)
+    assert local_kafka.split(":")[1] == topics.split(":")[1], (local_kafka, topics)
+    # The services' image is the main file's own (built locally as localhost/sipelkop).
+    assert not set(SERVICES) & set(override)
 
 
 def test_the_probes_read_are_the_services_own():
