@@ -120,6 +120,17 @@ DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
+def _security_headers(docs: bool, https: bool) -> list[tuple[bytes, bytes]]:
+    headers = [(b"content-security-policy", (DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY).encode()),
+               (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+               (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
+    return headers + [(b"strict-transport-security", HSTS)] if https else headers
+
+
+# Built once, not per request: keyed by (under /docs, over HTTPS).
+_SECURITY_HEADERS = {(docs, https): _security_headers(docs, https) for docs in (False, True) for https in (False, True)}
+
+
 class SecurityHeaders:
     """Security headers on every answer, pages and API alike; a header the route set itself is kept.
 
@@ -133,12 +144,7 @@ class SecurityHeaders:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        docs = scope.get("path", "").startswith("/docs")
-        added = [(b"content-security-policy", (DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY).encode()),
-                 (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                 (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
-        if scope.get("scheme") == "https":
-            added.append((b"strict-transport-security", HSTS))
+        added = _SECURITY_HEADERS[(scope.get("path", "").startswith("/docs"), scope.get("scheme") == "https")]
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
