@@ -196,11 +196,16 @@ def shutdown() -> None:
             _pool = None
 
 
+def _schedule(function: Callable, args: tuple, kwargs: dict, limits: SheetLimits):
+    return _worker_pool(limits).schedule(function, args=args, kwargs=kwargs, timeout=limits.max_seconds)
+
+
 async def parse_in_worker(function: Callable, *args, limits: SheetLimits, **kwargs):
     """function(*args, **kwargs) in the worker; beyond its memory or time the file is refused, naming the limit."""
     from pebble import ProcessExpired
 
-    future = _worker_pool(limits).schedule(function, args=args, kwargs=kwargs, timeout=limits.max_seconds)
+    # In a thread: the first call starts the fork server and waits for it to load the readers (seconds).
+    future = await asyncio.to_thread(_schedule, function, args, kwargs, limits)
     try:
         return await asyncio.wrap_future(future)
     except TimeoutError as exc:
