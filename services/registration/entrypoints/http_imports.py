@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from services.registration.adapters.spreadsheet import template
 from services.registration.entrypoints.deps import Admin, Registrar, UowDep
-from services.registration.entrypoints.uploads import read_sheet
-from services.registration.schemas import AuditPage, ImportResult
-from services.registration.service_layer import audit, import_formats, imports
+from services.registration.entrypoints.uploads import read_sheet, read_sheet_table
+from services.registration.schemas import AuditPage, ImportRejected, ImportResult
+from services.registration.service_layer import audit, cooperative_import, import_formats, imports
 from shared.http import file_download
 
 router = APIRouter(prefix="/api/v1", tags=["registration"])
@@ -24,12 +25,38 @@ def _limits(request: Request) -> dict:
     return {"max_bytes": settings.import_max_bytes, "max_rows": settings.import_max_rows}
 
 
-@router.post("/imports/cooperatives", response_model=ImportResult, summary="Impor koperasi dari CSV/XLSX")
-async def import_cooperatives(request: Request, file: Upload, principal: Registrar, uow: UowDep):
-    rows = await read_sheet(file, import_formats.COOPERATIVE_COLUMNS, **_limits(request))
+class CooperativeImportAccepted(BaseModel):
+    row: int
+    id: uuid.UUID | None = Field(description="kosong pada pratinjau untuk koperasi yang akan dibuat")
+    key: str = Field(description="Nomor Induk Koperasi")
+    created: bool
+    updated: bool = Field(description="sudah terdaftar dan berubah sesuai berkas")
+    changes: list[str] = Field(description="kolom yang berubah (nama kolom templat)")
+
+
+class CooperativeImportResult(BaseModel):
+    kind: Literal["cooperatives"]
+    preview: bool = Field(description="true: rencana saja, tidak ada yang disimpan")
+    total_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    existing: int = Field(description="sudah terdaftar (updated + unchanged)")
+    accepted: list[CooperativeImportAccepted]
+    rejected: list[ImportRejected]
+    warnings: list[str] = Field(description="mis. kolom yang tidak dikenal (diabaikan)")
+
+
+@router.post("/imports/cooperatives", response_model=CooperativeImportResult,
+             summary="Impor koperasi dari CSV/XLSX (templat atau ekspor ODS); yang sudah terdaftar diperbarui")
+async def import_cooperatives(request: Request, file: Upload, principal: Registrar, uow: UowDep,
+                              preview: Annotated[bool, Query(description="true: tampilkan yang akan dibuat, "
+                                                             "diperbarui dan ditolak tanpa menyimpan")] = False):
+    table = await read_sheet_table(file, cooperative_import.import_columns(), **_limits(request))
     async with uow:
-        outcome = await imports.import_cooperatives(uow, principal=principal, rows=rows, source=file.filename)
-        return outcome.as_result()
+        plan = await cooperative_import.import_cooperatives(uow, principal=principal, table=table,
+                                                            source=file.filename or "", preview=preview)
+        return plan.as_result()
 
 
 @router.post("/imports/participants", response_model=ImportResult,

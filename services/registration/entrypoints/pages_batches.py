@@ -14,10 +14,11 @@ from services.registration.adapters.spreadsheet import error_report
 from services.registration.entrypoints.deps import UowDep
 from services.registration.entrypoints.page_kit import (BatchPagePrincipal, PagePrincipal, checked_form,
                                                        field_errors, render)
-from services.registration.entrypoints.uploads import read_sheet
+from services.registration.entrypoints.uploads import hold_for_import, parse_table, read_upload, take_held
 from services.registration.schemas import EnrollmentCreate, SubstitutionCreate
-from services.registration.service_layer import (audit, audit_wording, batches, enrollments, import_formats, imports,
-                                                 nomination, participants, planning, substitutions)
+from services.registration.service_layer import (audit, audit_wording, batches, cooperative_import, enrollments,
+                                                 import_formats, imports, nomination, participants, planning,
+                                                 substitutions)
 from shared.auth import Role
 from shared.errors import DomainError, Forbidden, Invalid
 
@@ -163,27 +164,38 @@ async def import_form(request: Request, principal: PagePrincipal, uow: UowDep):
 
 @router.post("/impor")
 async def import_file(request: Request, principal: PagePrincipal, uow: UowDep):
+    """"Pratinjau" (cooperatives) shows what the file would create, update and refuse and holds the file for
+    "Impor sekarang" (sent back as a token); "Impor" writes at once."""
     form = await checked_form(request)
     settings = request.app.state.settings
     upload, kind = form.get("file"), form.get("kind")
-    columns = import_formats.PARTICIPANT_COLUMNS if kind == "participants" else import_formats.COOPERATIVE_COLUMNS
+    participants_file = kind == "participants"
+    columns = import_formats.PARTICIPANT_COLUMNS if participants_file else cooperative_import.import_columns()
+    preview = form.get("action") == "pratinjau"
     try:
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        if form.get("held"):
+            name, content = take_held(principal.subject, form["held"])
+        elif not isinstance(upload, UploadFile) or not upload.filename:
             raise Invalid("Pilih berkas .csv atau .xlsx terlebih dahulu.")
-        rows = await read_sheet(upload, columns, max_bytes=settings.import_max_bytes,
-                                max_rows=settings.import_max_rows)
+        else:
+            name, content = await read_upload(upload, max_bytes=settings.import_max_bytes)
+        if preview and participants_file:
+            raise Invalid("Pratinjau tersedia untuk impor koperasi; untuk pengurus klik Impor.")
+        table = await parse_table(name, content, columns, max_rows=settings.import_max_rows)
         async with uow:
-            if kind == "participants":
+            if participants_file:
                 batch_id = uuid.UUID(form["batch_id"]) if form.get("batch_id") else None
-                outcome = await imports.import_participants(uow, principal=principal, rows=rows,
-                                                            source=upload.filename, batch_id=batch_id)
+                outcome = await imports.import_participants(uow, principal=principal, rows=table.rows,
+                                                            source=name, batch_id=batch_id)
             else:
-                outcome = await imports.import_cooperatives(uow, principal=principal, rows=rows,
-                                                            source=upload.filename)
+                outcome = await cooperative_import.import_cooperatives(uow, principal=principal, table=table,
+                                                                       source=name, preview=preview)
     except DomainError as exc:
         return await _import_page(request, principal, uow, status_code=exc.status, problem=exc.message)
     report = base64.b64encode(error_report(columns, outcome.rejected)).decode() if outcome.rejected else ""
-    return await _import_page(request, principal, uow, result=outcome.as_result(), error_report=report)
+    held = hold_for_import(principal.subject, name, content) if preview else ""
+    return await _import_page(request, principal, uow, result=outcome.as_result(), error_report=report,
+                              held=held, held_name=name)
 
 
 @router.get("/audit")

@@ -1,5 +1,5 @@
-"""Bulk import of cooperatives and managers from a sheet: every row checked, valid rows stored in one transaction,
-rows already registered (same number or NIK) left as they are, so importing a file twice changes nothing."""
+"""Bulk import of managers from a sheet: every row checked, valid rows stored in one transaction, people already
+registered (same NIK) left as they are, so importing a file twice changes nothing. Cooperatives: cooperative_import.py."""
 from __future__ import annotations
 
 import uuid
@@ -8,24 +8,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.registration.adapters.orm import Cooperative, Enrollment, Participant
 from services.registration.adapters.spreadsheet import Column, Row
 from services.registration.domain.enrollment import EnrollmentRefused
 from services.registration.domain.nik import mask_nik
-from services.registration.schemas import CooperativeCreate, ParticipantCreate
+from services.registration.schemas import ParticipantCreate
 from services.registration.service_layer import audit, planning
-from services.registration.service_layer.cooperatives import public_state, with_derived_grade
 from services.registration.service_layer.enrollments import ACTIVE, nominate
-from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS, PARTICIPANT_COLUMNS, header_of
+from services.registration.service_layer.import_formats import PARTICIPANT_COLUMNS, header_of
 from services.registration.service_layer.participants import (checked_nik, checked_phone, new_participant,
                                                               registered_event)
 from services.registration.service_layer.waiting_list import lock_batch, position_of
-from shared.auth import Principal, Role
+from shared.auth import Principal
 from shared.errors import Conflict, DomainError, Invalid, NotFound, field_error, translate_validation
-from shared.events.registration import CooperativeRegistered
 from shared.unit_of_work import UnitOfWork
 
 CHUNK = 1000  # keeps IN (...) lists and parameter counts well inside every driver's limits
@@ -56,60 +54,6 @@ async def _existing(session, column, keys: list[str]) -> dict[str, tuple]:
                                      .where(column.in_(keys[start:start + CHUNK])))
         found.update({key: (id_, district) for key, id_, district in rows.all()})
     return found
-
-
-async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, rows: list[Row],
-                              source: str = "") -> Outcome:
-    outcome, valid, first_row = Outcome("cooperatives", len(rows)), [], {}
-    for row in rows:
-        values = {k: v for k, v in row.values.items() if v != ""}
-        if principal.role == Role.DISTRICT_OFFICER:
-            values.setdefault("district_code", principal.district)  # forgiving: the officer's own district
-        try:
-            data = CooperativeCreate(**values)
-        except ValidationError as exc:
-            outcome.rejected.append((row, _reasons(exc, COOPERATIVE_COLUMNS)))
-            continue
-        if not principal.can_touch_district(data.district_code):
-            outcome.rejected.append((row, [f"kode_kabupaten: {data.district_code} di luar wilayah Anda "
-                                           f"({principal.district})"]))
-        elif data.registration_number in first_row:
-            outcome.rejected.append((row, [f"nomor_induk_koperasi: sama dengan baris "
-                                           f"{first_row[data.registration_number]}"]))
-        else:
-            first_row[data.registration_number] = row.number
-            valid.append((row, data))
-
-    session = uow.session
-    known = await _existing(session, Cooperative.registration_number, [d.registration_number for _, d in valid])
-    now, new = datetime.now(UTC), []
-    for row, data in valid:
-        if found := known.get(data.registration_number):
-            if not principal.can_touch_district(found[1]):
-                outcome.rejected.append((row, ["nomor_induk_koperasi: sudah terdaftar di kabupaten/kota lain"]))
-            else:
-                outcome.accepted.append({"row": row.number, "id": found[0], "key": data.registration_number,
-                                         "created": False})
-            continue
-        record = {"id": uuid.uuid4(), **with_derived_grade(data.model_dump()), "version": 1, "created_at": now,
-                  "created_by": principal.subject}
-        new.append(record)
-        outcome.accepted.append({"row": row.number, "id": record["id"], "key": data.registration_number,
-                                 "created": True})
-    async with _racing():
-        for start in range(0, len(new), CHUNK):  # one multi-row INSERT per chunk instead of one per cooperative
-            await session.execute(insert(Cooperative), new[start:start + CHUNK])
-    for record in new:
-        state = public_state(Cooperative(**record))
-        uow.emit(CooperativeRegistered(cooperative_id=record["id"], **state), subject=str(record["id"]),
-                 aggregate_version=1)
-    await audit.record_many(session, [audit.entry(principal, action="imported", entity="cooperative",
-                                                  entity_id=r["id"], district_code=r["district_code"], at=now,
-                                                  note=source or None) for r in new])
-    outcome.rejected.sort(key=lambda item: item[0].number)
-    outcome.accepted.sort(key=lambda item: item["row"])
-    await uow.commit()
-    return outcome
 
 
 async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: list[Row], source: str = "",
