@@ -193,6 +193,7 @@ def test_every_page_of_every_service_is_one_product_on_a_laptop_and_a_phone(full
         "district_officer": [("registration-koperasi", f"{url['registration']}/koperasi"),
                              ("registration-peserta", f"{url['registration']}/peserta"),
                              ("registration-angkatan-detail", f"{url['registration']}/angkatan/{batch}"),
+                             ("registration-undangan", f"{url['registration']}/angkatan/{batch}/undangan"),
                              ("registration-perencanaan", f"{url['registration']}/perencanaan"),
                              ("registration-daftar-tunggu", f"{url['registration']}/daftar-tunggu"),
                              ("registration-peserta-ubah", f"{url['registration']}/peserta/{person}/ubah"),
