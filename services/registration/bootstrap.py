@@ -40,13 +40,14 @@ def mailer_for(settings: RegistrationSettings) -> SmtpMailer | None:
 
 
 async def run_message_job(runtime: ServiceRuntime, mailer) -> delivery.Round:
-    """One round of the message job: queue the day-before reminders (WITA), send what is due. Safe to run any
+    """One round of the message job: queue the day-before reminders (WITA), send what is due (invitations to
+    retry, reminders, certificate-ready messages queued by training's participant.completed). Safe to run any
     number of times and on several replicas: a reminder is a unique row before it is sent."""
     settings = runtime.settings
     async with runtime.uow() as uow:
         await delivery.queue_reminders(uow, today=business_today())
     return await delivery.deliver(runtime.uow, mailer, secret=settings.confirmation_key,
-                                  base_url=settings.registration_url)
+                                  base_url=settings.registration_url, verify_url=f"{settings.training_url}/verifikasi")
 
 
 async def _message_loop(runtime: ServiceRuntime, mailer) -> None:

@@ -1,7 +1,7 @@
 """Which events registration applies, and with which use case."""
 from __future__ import annotations
 
-from services.registration.service_layer import batches, planning
+from services.registration.service_layer import batches, invitations, planning
 from shared.events.training import (BatchCancelled, BatchClosed, BatchScheduled, BatchUpdated, ParticipantCompleted,
                                     ProgrammePlanned, ProgrammeUpdated)
 from shared.revocation import REVOCATION_HANDLERS
@@ -13,7 +13,8 @@ HANDLERS = {
     BatchCancelled: batches.apply_batch_cancelled,
     BatchClosed: batches.apply_batch_closed,
     # The planning list: who completed (trained cooperatives) and the programmes' targets per district.
-    ParticipantCompleted: planning.apply_completion,
+    # ... and the participant's certificate-ready e-mail.
+    ParticipantCompleted: invitations.apply_completion,
     ProgrammePlanned: planning.apply_programme,
     ProgrammeUpdated: planning.apply_programme,
 }

@@ -77,6 +77,16 @@ async def queue_reminders(uow: UnitOfWork, *, today: date) -> int:
     return len(added)
 
 
+async def queue_certificate_mail(session, *, batch_id: uuid.UUID, participant_id: uuid.UUID) -> int:
+    """After training's participant.completed: one certificate-ready e-mail to the participant, if they have an
+    address (a repeated event adds none). No commit: it goes with the consumer's transaction."""
+    rows = (await session.execute(
+        select(Enrollment.id, Participant.email).join(Participant, Participant.id == Enrollment.participant_id)
+        .where(Enrollment.batch_id == batch_id, Enrollment.participant_id == participant_id,
+               Enrollment.status == "enrolled", Participant.email.is_not(None)))).all()
+    return len(await insert_new_mail(session, [(r.id, "sertifikat", r.email) for r in rows]))
+
+
 @dataclass
 class Round:
     sent: int = 0
@@ -85,9 +95,11 @@ class Round:
 
 
 async def deliver(uow_factory: Callable[[], UnitOfWork], mailer, *, secret: str, base_url: str,
-                  only: list[int] | None = None, limit: int = 200, now: datetime | None = None) -> Round:
-    """Send the e-mails that are due (or only the ids given), each with a fresh personal code; a failure is kept
-    with its reason and retried later. Without a mailer (no SMTP configured) nothing is claimed."""
+                  verify_url: str = "", only: list[int] | None = None, limit: int = 200,
+                  now: datetime | None = None) -> Round:
+    """Send the e-mails that are due (or only the ids given), invitations and reminders each with a fresh personal
+    code, the certificate-ready message with the public verification page (`verify_url`); a failure is kept with
+    its reason and retried later. Without a mailer (no SMTP configured) nothing is claimed."""
     outcome = Round()
     if mailer is None or only == []:
         return outcome
@@ -107,15 +119,21 @@ async def deliver(uow_factory: Callable[[], UnitOfWork], mailer, *, secret: str,
         if is_postgres(session.bind):
             query = query.with_for_update(of=OutgoingMail.__table__, skip_locked=True)  # another replica's round
         for mail, enrollment, person, batch, answer in (await session.execute(query)).all():
-            if enrollment.status != "enrolled" or batch.status != "scheduled" or answer == "declined":
+            certificate = mail.kind == "sertifikat"
+            if not certificate and (enrollment.status != "enrolled" or batch.status != "scheduled"
+                                    or answer == "declined"):
                 mail.status, outcome.void = "void", outcome.void + 1  # no seat to invite to any more
                 continue
             mail.attempts += 1
             mail.next_attempt_at = now + CLAIM
-            code = rules.new_code(secret)
-            session.add(ConfirmationCode(code_hash=rules.code_hash(code), enrollment_id=enrollment.id,
-                                         channel="email", created_at=now))
-            text = rules.mail(mail.kind, facts(person, batch, confirmation_link(base_url, code)))
+            if certificate:
+                link = verify_url
+            else:
+                code = rules.new_code(secret)
+                session.add(ConfirmationCode(code_hash=rules.code_hash(code), enrollment_id=enrollment.id,
+                                             channel="email", created_at=now))
+                link = confirmation_link(base_url, code)
+            text = rules.mail(mail.kind, facts(person, batch, link))
             claimed.append((mail.id, Outbound(mail.recipient, person.full_name, text.subject, text.body)))
         await uow.commit()  # the codes are stored before any link leaves
     if not claimed:

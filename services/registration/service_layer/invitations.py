@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from services.registration.adapters.orm import BatchReplica, Enrollment, Participant
 from services.registration.adapters.orm_invitations import Confirmation, ConfirmationCode, OutgoingMail
 from services.registration.domain import invitations as rules
-from services.registration.service_layer import audit, batches, enrollments
-from services.registration.service_layer.delivery import confirmation_link, facts, insert_new_mail
+from services.registration.service_layer import audit, batches, enrollments, planning
+from services.registration.service_layer.delivery import (confirmation_link, facts, insert_new_mail,
+                                                          queue_certificate_mail)
 from shared.auth import Principal, Role
 from shared.clock import business_today
 from shared.errors import Conflict, NotFound, field_error
@@ -192,3 +193,10 @@ async def answer(uow: UnitOfWork, *, secret: str, code: str, choice: str, today:
                           "participant_id": [None, str(enrollment.participant_id)]})
     await uow.commit()
     return value
+
+
+async def apply_completion(uow: UnitOfWork, envelope, event) -> None:
+    """Training's participant.completed: the planning list learns it, and the participant's certificate-ready
+    e-mail is queued (sent by the message job with the public verification page)."""
+    await planning.apply_completion(uow, envelope, event)
+    await queue_certificate_mail(uow.session, batch_id=event.batch_id, participant_id=event.participant_id)

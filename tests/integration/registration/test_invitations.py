@@ -248,3 +248,36 @@ async def test_the_undangan_letter_names_the_batch_days_venue_and_the_districts_
     keep.mkdir(parents=True, exist_ok=True)
     for png in sorted(tmp_path.glob("undangan*.png")):
         shutil.copy(png, keep / png.name)
+
+
+async def test_a_completion_sends_one_certificate_ready_message_with_the_verification_page(registration,
+                                                                                          smtp_server):
+    from shared.events.envelope import Envelope
+    from shared.events.training import ParticipantCompleted
+    from services.registration.service_layer import invitations
+
+    admin = registration.client("admin")
+    batch = await registration.schedule_batch(capacity=5, eligible_districts=["64.02"])
+    [person] = await people(admin, 1)
+    [bare] = await people(admin, 1, email=False)
+    await enrol(admin, batch, [person, bare])
+    coop = (await admin.get(f"/api/v1/participants/{person['id']}")).json()["cooperative_id"]
+    for who in (person, bare, person):  # the same completion delivered twice
+        event = ParticipantCompleted(batch_id=batch["id"], participant_id=who["id"], cooperative_id=coop,
+                                     district_code="64.02", sector="pertanian", gender="P", sessions_present=3,
+                                     sessions_total=3)
+        envelope = Envelope.wrap(event, source="/sipelkop/training", subject=f"{batch['id']}:{who['id']}",
+                                 aggregate_version=1)
+        async with registration.runtime.uow() as uow:
+            await invitations.apply_completion(uow, envelope, event)
+            await uow.commit()
+    smtp_server.clear()
+
+    await run_message_job(registration.runtime, mailer(smtp_server.url))
+    await run_message_job(registration.runtime, mailer(smtp_server.url))
+
+    certificates = [m for m in smtp_server.received() if m["Subject"].startswith("Sertifikat")]
+    assert [m["To"].addresses[0].addr_spec for m in certificates] == [person["email"]]
+    text = certificates[0].get_content()
+    assert batch["code"] in text and f"{registration.runtime.settings.training_url}/verifikasi" in text
+    assert person["nik"] not in text and person["full_name"] in text

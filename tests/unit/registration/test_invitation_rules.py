@@ -37,10 +37,17 @@ def test_no_message_can_carry_a_nik():
     """MessageFacts has no field for one, and no template names anything but the known placeholders."""
     assert set(rules.MessageFacts.__dataclass_fields__) == rules.PLACEHOLDERS
     assert not any("nik" in name for name in rules.PLACEHOLDERS)
-    for kind in ("undangan", "pengingat"):
+    for kind in ("undangan", "pengingat", "sertifikat"):
         mail = rules.mail(kind, FACTS)
         assert "NIK" not in mail.subject + mail.body
+    for kind in ("undangan", "pengingat"):
         assert "NIK" not in rules.whatsapp_text(kind, FACTS)
+
+
+def test_the_certificate_message_points_to_the_public_verification():
+    mail = rules.mail("sertifikat", FACTS)
+    assert mail.subject == "Sertifikat pelatihan Digitalisasi Usaha Koperasi sudah terbit"
+    assert "telah menyelesaikan pelatihan" in mail.body and FACTS.tautan in mail.body
 
 
 def test_the_whatsapp_link_is_wa_me_with_the_e164_digits_and_the_message():
