@@ -281,3 +281,23 @@ async def test_a_completion_sends_one_certificate_ready_message_with_the_verific
     text = certificates[0].get_content()
     assert batch["code"] in text and f"{registration.runtime.settings.training_url}/verifikasi" in text
     assert person["nik"] not in text and person["full_name"] in text
+
+
+async def test_the_officer_s_page_says_belum_terkirim_while_the_smtp_server_is_down_never_an_error(registration):
+    from tests.integration.registration.test_substitution_pages import browser
+
+    registration.app.state.mailer = mailer(f"smtp://127.0.0.1:{free_port()}")  # nothing listens there
+    batch = await registration.schedule_batch(capacity=5, eligible_districts=["64.02"])
+    persons = await people(registration.client("admin"), 2)
+    await enrol(registration.client("admin"), batch, persons)
+    officer, csrf = browser(registration, role="district_officer", district="64.02", subject="dinas-kukar")
+
+    sent = await officer.post(f"/angkatan/{batch['id']}/undangan", data={"csrf": csrf})
+
+    assert sent.status_code == 200, sent.text
+    assert "2 e-mail belum terkirim; dicoba lagi otomatis" in sent.text
+    table = sent.text.split('id="konfirmasi"')[1].split("</table>")[0]
+    assert table.count("belum terkirim") == 2 and table.count("https://wa.me/62") == 2
+    assert all(p["full_name"] in table for p in persons)
+    again = await officer.get(f"/angkatan/{batch['id']}/undangan")
+    assert again.status_code == 200 and "Belum menjawab: <strong>2</strong>" in again.text
