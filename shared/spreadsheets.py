@@ -150,7 +150,9 @@ _pool_lock = threading.Lock()
 
 
 def _start_worker(memory_bytes: int) -> None:
-    """In the worker, before its first file: die with the service, load the readers, then cap the address space."""
+    """In the worker, before its first file: die with the service, yield the CPU to the service's event loop (a
+    bomb's parse must not slow the requests answered meanwhile), load the readers, then cap the address space."""
+    os.nice(10)
     try:
         import ctypes
 
