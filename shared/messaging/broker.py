@@ -97,8 +97,9 @@ async def ensure_topics(bootstrap: str, prefix: str = "", topics: tuple[str, ...
     try:
         existing = set(await admin.list_topics())
         missing = [NewTopic(t, num_partitions=partitions, replication_factor=replication,
-                            # Events are kept forever: reporting rebuilds its projections by replaying them.
-                            topic_configs={"retention.ms": "-1", "cleanup.policy": "delete",
+                            # Events are kept forever, by age and by size, whatever the broker's defaults:
+                            # reporting's rebuild and `sipelkop kafka recover`'s archive replay the full history.
+                            topic_configs={"retention.ms": "-1", "retention.bytes": "-1", "cleanup.policy": "delete",
                                            "min.insync.replicas": str(min(2, replication))})
                    for t in (prefix + name for name in topics) if t not in existing]
         if missing:
