@@ -80,8 +80,14 @@ class Plan:
     updated: list[tuple[Row, Cooperative, dict, dict]] = field(default_factory=list)  # changes, audit delta
     unchanged: list[tuple[Row, Cooperative]] = field(default_factory=list)
     rejected: list[tuple[Row, list[str]]] = field(default_factory=list)
+    result: dict | None = None  # taken while the session is open: a preview's rollback expires the records
 
     def as_result(self) -> dict:
+        if self.result is None:
+            self.result = self._result()
+        return self.result
+
+    def _result(self) -> dict:
         preview = self.preview
         accepted = [{"row": row.number, "id": None if preview else record["id"], "key": record["registration_number"],
                      "created": True, "updated": False, "changes": []} for row, record in self.created]
@@ -170,6 +176,7 @@ async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, table: T
     session = uow.session
     plan = await plan_import(session, principal=principal, table=table, lock=not preview)
     if preview:
+        plan.as_result()
         return plan  # the unit of work rolls back: nothing written, nothing emitted
     now = datetime.now(UTC)
     new = [{**record, "created_at": now, "created_by": principal.subject} for _, record in plan.created]
@@ -197,6 +204,7 @@ async def import_cooperatives(uow: UnitOfWork, *, principal: Principal, table: T
     async with _racing():
         await session.flush()
     await audit.record_many(session, entries)
-    await uow.commit()
     plan.preview = False
+    plan.as_result()
+    await uow.commit()
     return plan
