@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy" / "prometheus"
 BACKLOG = "SipelkopOutboxBacklogOld"
 RULE_METRICS = ["up", "sipelkop_outbox_publish_failures_total", "sipelkop_outbox_oldest_age_seconds",
-                "sipelkop_consumer_parked_total", "sipelkop_reporting_projection_events_behind",
+                "sipelkop_consumer_parked_total", "sipelkop_consumer_events_behind", "sipelkop_ready_check",
+                "sipelkop_dead_letters_parked",
                 "sipelkop_reporting_projection_lag_seconds", "sipelkop_http_requests_total",
                 "sipelkop_backup_last_success_timestamp_seconds"]
 
