@@ -336,8 +336,9 @@ def test_the_whole_story_of_a_batch_on_pages(story, browser):
     answer = staff.page.request.get(training + sheet.get_attribute("href"))
     assert answer.status == 200
     text, _ = keep_pdf(answer.body(), "story-daftar-hadir-sesi-1")
-    for expected in ("Kebijakan digitalisasi koperasi", NARASUMBER[0][0], SUBSTITUTE, "Muhammad Ṣāliḥ",
-                     "Nguyễn Thị Hoa", "Kutai Timur", "Tanda tangan"):
+    for expected in ("Kebijakan digitalisasi koperasi (3 JP)", "Selasa, 4 Juli 2023", "08.00–10.15 WITA",
+                     NARASUMBER[0][0], f"NIP {NARASUMBER[0][2]}", SUBSTITUTE, "Muhammad Ṣāliḥ", "Nguyễn Thị Hoa",
+                     "Kab. Kutai Timur", "Tanda tangan"):
         assert expected in text, (expected, text)
     assert NO_SHOW not in text
 
