@@ -40,6 +40,9 @@ class Service:
     process: subprocess.Popen
     port: int
     log: Path
+    # Under cProfile: stopped with SIGINT. uvicorn re-raises the signal it stopped on; SIGTERM's default action
+    # would end the process before cProfile writes its file, SIGINT's KeyboardInterrupt lets it write.
+    profiled: bool = False
 
     @property
     def url(self) -> str:
@@ -69,9 +72,9 @@ class Service:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGINT if self.profiled else signal.SIGTERM)
             try:
-                self.process.wait(30)
+                self.process.wait(120 if self.profiled else 30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
@@ -104,8 +107,8 @@ def start(name: str, *, bootstrap: str, db: str, prefix: str, log_dir: Path, kaf
     with open(log, "ab") as out:
         process = subprocess.Popen([sys.executable, *profiled, "-m", "shared.cli", "serve", name, "--port", str(port)],
                                    env=env, cwd=ROOT, stdout=out, stderr=out)
-    service = Service(name, process, port, log)
-    service.wait_ready()
+    service = Service(name, process, port, log, profiled=bool(profiled))
+    service.wait_ready(timeout=300 if profiled else 90)  # cProfile slows the start (imports) several times over
     return service
 
 
