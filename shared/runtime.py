@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from faststream.kafka import KafkaBroker
@@ -126,7 +127,8 @@ def build_runtime(*, name: str, settings: ServiceSettings, tables: MessagingTabl
     if relay:
         runtime.relay = OutboxRelay(engine=engine, tables=tables, bootstrap=settings.kafka_bootstrap, service=name,
                                     registry=registry, batch_size=settings.relay_batch_size,
-                                    interval=settings.relay_interval_s, kafka_options=options)
+                                    interval=settings.relay_interval_s, kafka_options=options,
+                                    retention=timedelta(days=settings.outbox_retention_days))
     runtime.dead_letters = DeadLetterStore(sessions, tables)
     runtime.verifier = verifier or TokenVerifier(JwksCache(settings.jwks_url), issuer=settings.identity_url,
                                                  revocations=RevocationList(lambda: runtime.sessions, tables))

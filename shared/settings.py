@@ -61,6 +61,9 @@ class ServiceSettings(BaseSettings):
     # How far an event's aggregate_version may be ahead of the highest its consumer applied for that subject
     # before it is parked as forged (shared/messaging/inbox.py).
     event_version_margin: int = _common("event_version_margin", default=1000, ge=1)
+    # How long published outbox rows are kept: `sipelkop kafka recover` republishes those published since a backup,
+    # so this must exceed the time between two backups (docs/OPERATIONS.md).
+    outbox_retention_days: int = _common("outbox_retention_days", default=30, ge=1, le=3650)
     max_request_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
