@@ -13,8 +13,14 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   initdb -D "$PGDATA" -U postgres --pwfile="$pwfile" --encoding=UTF8 --locale=C.UTF-8 \
     --auth-local=peer --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
-  # Clients come over the container network, each with its role's password.
-  echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  # Clients come over the container network, each with its role's password, over TLS only (a production start
+  # of a service refuses a database without it). The server's key is made here, one per data directory, never
+  # baked into the image; clients ask for encryption (?ssl=require), the network is the stack's own.
+  echo "hostssl all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=${POSTGRES_TLS_NAME:-postgres}" \
+    -keyout "$PGDATA/server.key" -out "$PGDATA/server.crt" 2>/dev/null
+  chmod 600 "$PGDATA/server.key"
+  printf "ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n" >> "$PGDATA/postgresql.conf"
   init_socket="$(mktemp -d)"
   pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$init_socket" -w start >/dev/null
   export PGHOST="$init_socket"
