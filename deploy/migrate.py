@@ -21,7 +21,8 @@ def main(argv: list[str]) -> int:
     # In production the Job must migrate the real database: without <SERVICE>_DATABASE_URL the service would fall
     # back to a SQLite file in the pod's scratch space, and the Job would "succeed" while migrating nothing.
     url_variable = f"{service.upper()}_DATABASE_URL"
-    if os.environ.get("SIPELKOP_ENV") == "production" and not os.environ.get(url_variable):
+    # SIPELKOP_ENV unset is production, as for every settings class.
+    if os.environ.get("SIPELKOP_ENV", "production") == "production" and not os.environ.get(url_variable):
         print(f"{service}: {url_variable} is not set; refusing to migrate a throw-away SQLite file in production",
               file=sys.stderr)
         return 3

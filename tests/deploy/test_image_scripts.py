@@ -68,6 +68,8 @@ def test_migrate_refuses_an_unknown_service_and_a_missing_database_url_in_produc
     refused = run("migrate.py", service, env=production)
     assert refused.returncode == 3 and "REGISTRATION_DATABASE_URL" in refused.stderr
     assert not (tmp_path / f"{service}.db").exists()
+    unset = run("migrate.py", service, env={"SIPELKOP_DATA_DIR": str(tmp_path)})  # no SIPELKOP_ENV: production
+    assert unset.returncode == 3 and "REGISTRATION_DATABASE_URL" in unset.stderr
     # Given the URL, production migrates: the refusal is about the URL, not about production.
     url = f"sqlite+aiosqlite:///{tmp_path / 'given.db'}"
     accepted = run("migrate.py", service, env={**production, "REGISTRATION_DATABASE_URL": url})
