@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from services.reporting.adapters.kafka_topics import events_behind
 from shared.messaging.broker import kafka_options
+from shared.messaging.gauges import events_behind
 from services.reporting.adapters.live_store import LiveStore
 from services.reporting.adapters.orm import messaging
 from services.reporting.config import ReportingSettings

@@ -20,8 +20,8 @@ _BY_REGISTRY: "weakref.WeakKeyDictionary[CollectorRegistry, OperationalGauges]" 
 
 
 async def events_behind(bootstrap: str, group_id: str, topics: list[str], options: dict | None = None) -> dict[str, int]:
-    """Per topic: events at the topic end that the consumer group has not yet committed as applied (as reporting's
-    services/reporting/adapters/kafka_topics.py reads its own)."""
+    """Per topic: events at the topic end that the consumer group has not yet committed as applied (every service's
+    consumer gauge, and reporting's own projection gauge)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5_000, **(options or {}))
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5_000,
                                 **(options or {}))

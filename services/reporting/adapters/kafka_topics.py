@@ -1,4 +1,5 @@
-"""Reading reporting's topics outside a consumer group: how far behind the live group is, and a full replay."""
+"""Reading reporting's topics outside a consumer group: a full replay (how far behind the live group is:
+shared/messaging/gauges.py, as for every consumer)."""
 from __future__ import annotations
 
 import logging
@@ -15,28 +16,6 @@ async def _partitions(admin: AIOKafkaAdminClient, topics: list[str]) -> list[Top
     described = await admin.describe_topics(topics)
     return [TopicPartition(d["topic"], p["partition"]) for d in described if not d["error_code"]
             for p in sorted(d["partitions"], key=lambda p: p["partition"])]
-
-
-async def events_behind(bootstrap: str, group_id: str, topics: list[str], options: dict | None = None) -> dict[str, int]:
-    """Per topic: events at the topic end that the consumer group has not yet committed as applied."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5_000, **(options or {}))
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, request_timeout_ms=5_000,
-                                **(options or {}))
-    await admin.start()
-    await consumer.start()
-    try:
-        partitions = await _partitions(admin, topics)
-        ends = await consumer.end_offsets(partitions) if partitions else {}
-        committed = await admin.list_consumer_group_offsets(group_id, partitions=partitions) if partitions else {}
-        behind = {t: 0 for t in topics}
-        for tp, end in ends.items():
-            mark = committed.get(tp)
-            position = mark.offset if mark is not None and mark.offset >= 0 else 0
-            behind[tp.topic] += max(end - position, 0)
-        return behind
-    finally:
-        await consumer.stop()
-        await admin.close()
 
 
 class TopicReplay:
