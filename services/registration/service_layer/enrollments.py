@@ -16,7 +16,6 @@ from services.registration.service_layer.waiting_list import (batch_line, enroll
                                                               positions, promote_waiting, terms)
 from shared.clock import business_today
 from shared.auth import Principal, Role
-from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
 from shared.events.registration import EnrollmentCancelled, EnrollmentWaitlisted
 from shared.unit_of_work import UnitOfWork
@@ -29,13 +28,15 @@ def refused(exc: EnrollmentRefused) -> Conflict:
 
 
 async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica, participant: Participant,
-                   inactive_override: bool = False, today: date | None = None) -> tuple[Enrollment, int | None]:
+                   cooperative: Cooperative | None = None, inactive_override: bool = False,
+                   today: date | None = None) -> tuple[Enrollment, int | None]:
     """Decide and record one nomination inside an open transaction that holds the batch lock; no commit.
+    `cooperative`: the participant's, when the caller already read it (else read here).
 
     Raises EnrollmentRefused; used by the API (one participant) and by the import (many, one transaction)."""
     session = uow.session
     ensure_district(principal, participant.district_code)
-    cooperative = await session.get(Cooperative, participant.cooperative_id)
+    cooperative = cooperative or await session.get(Cooperative, participant.cooperative_id)
     mine = (await session.execute(
         select(Enrollment.batch_id, BatchReplica.code, BatchReplica.start_date, BatchReplica.end_date)
         .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
@@ -85,10 +86,11 @@ async def enroll_participant(uow: UnitOfWork, *, principal: Principal, data: Enr
     batch = await lock_batch(session, data.batch_id)
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.", fields=[field_error("batch_id", "tidak ditemukan")])
-    participant = await _participant(session, data.participant_id)
+    participant, cooperative = await _participant(session, data.participant_id)
     try:
         enrollment, position = await nominate(uow, principal=principal, batch=batch, participant=participant,
-                                              inactive_override=data.inactive_override, today=today)
+                                              cooperative=cooperative, inactive_override=data.inactive_override,
+                                              today=today)
     except EnrollmentRefused as exc:
         raise refused(exc) from exc
     warnings = await planning.nomination_warnings(session, participant=participant, batch=batch)
@@ -161,19 +163,17 @@ def to_read(e: Enrollment, position: int | None, *, full_name: str | None = None
             "version": e.version, "created_at": e.created_at}
 
 
-async def _participant(session, participant_id: uuid.UUID) -> Participant:
-    """The participant, locked, with their cooperative loaded in the same round trip (nominate reads it from the
-    session's identity map)."""
+async def _participant(session, participant_id: uuid.UUID) -> tuple[Participant, Cooperative]:
+    """The participant, locked, and their cooperative, in one round trip (handed to nominate: the session's identity
+    map holds rows only weakly, so a row not kept would be read again)."""
     query = (select(Participant, Cooperative).join(Cooperative, Cooperative.id == Participant.cooperative_id)
-             .where(Participant.id == participant_id))
-    if is_postgres(session.bind):
-        # one person, two batches at once: the overlap check must see both
-        query = query.with_for_update(of=Participant.__table__)
+             .where(Participant.id == participant_id)
+             # one person, two batches at once: the overlap check must see both (SQLite omits FOR UPDATE)
+             .with_for_update(of=Participant.__table__))
     row = (await session.execute(query)).first()
-    participant = row[0] if row is not None else None
-    if participant is None:
+    if row is None:
         raise NotFound("Peserta tidak ditemukan.", fields=[field_error("participant_id", "tidak ditemukan")])
-    return participant
+    return row[0], row[1]
 
 
 async def _commit(uow: UnitOfWork) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
+from services.registration.adapters.orm import BatchReplica, Enrollment, Participant
 from services.registration.domain.enrollment import EnrollmentRefused, Seats, dates_overlap
 from services.registration.domain.substitution import (Replaced, SubstitutionForbidden, check_substitute,
                                                        check_window)
@@ -38,8 +38,7 @@ async def substitute(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UU
             raise NotFound("Pendaftaran yang diganti tidak ditemukan di angkatan ini.",
                            fields=[field_error("replaced_enrollment_id", "tidak ditemukan")])
         await session.refresh(replaced)  # read again under the batch lock: a racing substitution may have won
-    participant = await _participant(session, data.participant_id)
-    cooperative = await session.get(Cooperative, participant.cooperative_id)
+    participant, cooperative = await _participant(session, data.participant_id)
     mine = (await session.execute(
         select(Enrollment.batch_id, BatchReplica.code, BatchReplica.start_date, BatchReplica.end_date)
         .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
