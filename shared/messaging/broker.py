@@ -45,10 +45,16 @@ def _security(options: dict) -> BaseSecurity | None:
                ssl_context=options.get("ssl_context"), use_ssl=tls)
 
 
+def servers(bootstrap: str) -> list[str]:
+    """`SIPELKOP_KAFKA_BOOTSTRAP` as a list: "kafka-1:9092,kafka-2:9092,kafka-3:9092" names three brokers
+    (FastStream wraps a string into a one-element list, so the comma list would be taken as one host name)."""
+    return [server.strip() for server in bootstrap.split(",") if server.strip()]
+
+
 def create_broker(bootstrap: str, service: str, registry: CollectorRegistry, *,
                   options: dict | None = None) -> KafkaBroker:
     return KafkaBroker(
-        bootstrap,
+        servers(bootstrap),
         security=_security(options or {}),
         # An authenticated service may not create other services' topics: the admin principal creates them all
         # (ensure_topics), so the subscribers must not try (each try is a logged TopicAuthorizationFailed).

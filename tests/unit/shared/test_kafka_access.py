@@ -55,3 +55,15 @@ def test_sasl_without_a_username_or_password_is_refused_naming_the_settings():
     with pytest.raises(ValidationError) as refused:
         ServiceSettings(kafka_security_protocol="SASL_SSL", kafka_sasl_username="training")
     assert "SIPELKOP_KAFKA_SASL_USERNAME dan SIPELKOP_KAFKA_SASL_PASSWORD wajib diisi" in str(refused.value)
+
+
+def test_a_comma_list_of_brokers_reaches_the_consumers_as_three_servers():
+    # The compose and Kubernetes stacks name three brokers in one SIPELKOP_KAFKA_BOOTSTRAP; FastStream took the
+    # whole string for one host ("Unable to bootstrap from [('kafka-1:9092,kafka-2:9092,kafka-3', 9092…").
+    from prometheus_client import CollectorRegistry
+
+    from shared.messaging.broker import create_broker
+
+    broker = create_broker("kafka-1:9092, kafka-2:9092,kafka-3:9092", "registration", CollectorRegistry())
+    consumers = broker.config.broker_config.builder  # how FastStream makes its aiokafka consumers
+    assert consumers.keywords["bootstrap_servers"] == ["kafka-1:9092", "kafka-2:9092", "kafka-3:9092"]
