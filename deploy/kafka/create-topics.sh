@@ -52,8 +52,9 @@ TOPICS=(
   sipelkop.training.session
 )
 
-# retention.ms=-1: events are kept forever, reporting rebuilds its projections by replaying them.
-CONFIGS="retention.ms=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC}"
+# retention.ms=-1 and retention.bytes=-1: events are kept forever (neither age nor a broker's size default cuts
+# them), reporting rebuilds its projections and `sipelkop kafka recover` replays them.
+CONFIGS="retention.ms=-1,retention.bytes=-1,cleanup.policy=delete,min.insync.replicas=${MIN_INSYNC}"
 
 for attempt in $(seq 1 60); do
   if "$BIN/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP" "${ADMIN[@]}" --list >/dev/null 2>&1; then break; fi
@@ -73,7 +74,7 @@ for name in "${TOPICS[@]}"; do
   else
     "$BIN/kafka-topics.sh" --bootstrap-server "$KAFKA_BOOTSTRAP" "${ADMIN[@]}" --create --if-not-exists --topic "$topic" \
       --partitions "$PARTITIONS" --replication-factor "$REPLICATION" \
-      --config retention.ms=-1 --config cleanup.policy=delete --config "min.insync.replicas=${MIN_INSYNC}"
+      --config retention.ms=-1 --config retention.bytes=-1 --config cleanup.policy=delete --config "min.insync.replicas=${MIN_INSYNC}"
     echo "created: $topic ($PARTITIONS partitions, replication $REPLICATION, min.insync.replicas $MIN_INSYNC)"
   fi
 done

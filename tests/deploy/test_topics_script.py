@@ -29,6 +29,7 @@ def test_defaults_match_the_broker_module():
     assert 'REPLICATION="${TOPIC_REPLICATION:-3}"' in text and 'MIN_INSYNC="${TOPIC_MIN_INSYNC:-2}"' in text
     # Reporting rebuilds its projections by replaying every event: nothing may expire.
     assert "--config retention.ms=-1" in text and "retention.ms=-1," in text
+    assert "--config retention.bytes=-1" in text and "retention.bytes=-1," in text
     assert "${PREFIX}${name}" in text
 
 
@@ -57,6 +58,7 @@ def test_the_script_runs_against_fake_kafka_tools(tmp_path):
     for call in created:
         assert f"--partitions {DEFAULT_PARTITIONS} --replication-factor 3" in call
         assert "--config retention.ms=-1" in call and "--config min.insync.replicas=2" in call
+        assert "--config retention.bytes=-1" in call
         assert "--topic kaltim.sipelkop." in call and "--bootstrap-server k1:9092,k2:9092" in call
     [altered] = [c for c in calls if c.startswith("configs")]
     assert f"--entity-name {existing}" in altered and "min.insync.replicas=2" in altered
