@@ -13,6 +13,7 @@ DEV_CONFIRMATION_KEY = "dev-only-confirmation-key-change-me"
 
 class RegistrationSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTRATION_", extra="ignore", populate_by_name=True)
+    published_secrets = ServiceSettings.published_secrets | {DEV_CONFIRMATION_KEY}
 
     port: int = 8001
     # Bulk import: the province's whole registry (about 5,000 cooperatives) is well under 1 MiB as CSV.
@@ -29,8 +30,8 @@ class RegistrationSettings(ServiceSettings):
     # How often the message job runs: queue the day-before reminders (WITA) and retry e-mails not yet sent.
     message_interval_s: float = Field(default=60.0, gt=0)
     # Signs the personal confirmation links (HMAC-SHA256): a code not made with it is refused before any lookup.
-    # With SIPELKOP_ENV=production and the development default, invitations are refused (the service still starts:
-    # its other work does not need the key).
+    # A production start (sipelkop serve) refuses the development default, as for every secret; settings built
+    # otherwise in production (a test, a one-off command) refuse the invitations instead (409 naming the setting).
     confirmation_key: str = Field(default=DEV_CONFIRMATION_KEY, min_length=16)
 
     @model_validator(mode="after")
@@ -40,6 +41,9 @@ class RegistrationSettings(ServiceSettings):
         if self.smtp_url and urlsplit(self.smtp_url).scheme not in ("smtp", "smtps"):
             raise ValueError("SIPELKOP_SMTP_URL must start with smtp:// or smtps://")
         return self
+
+    def secret_values(self) -> dict[str, str]:
+        return super().secret_values() | {"REGISTRATION_CONFIRMATION_KEY": self.confirmation_key}
 
     @property
     def confirmation_key_missing(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.identity.config import IdentitySettings
+from services.registration.config import RegistrationSettings
 from services.reporting.config import ReportingSettings
 from services.training.config import DEV_CERTIFICATE_KEY, TrainingSettings
 from shared.settings import ServiceSettings, database_tls_problem, production_problems
@@ -72,6 +73,8 @@ def test_training_refuses_its_development_keys_as_soon_as_production_settings_ar
     (IdentitySettings(env="production", sso_issuer="https://sso.example", sso_client_id="sipelkop",
                       sso_client_secret="GANTI", **SAFE_KAFKA), "IDENTITY_SSO_CLIENT_SECRET masih bernilai contoh"),
     (IdentitySettings(env="production", sso_state_secret="singkat", **SAFE_KAFKA), "IDENTITY_SSO_STATE_SECRET terlalu"),
+    (RegistrationSettings(env="production", **SAFE_KAFKA),
+     "REGISTRATION_CONFIRMATION_KEY masih bernilai contoh"),
     (ReportingSettings(env="production", reconcile_client_secret="GANTI", **SAFE_KAFKA),
      "REPORTING_RECONCILE_CLIENT_SECRET masih bernilai contoh"),
     (ReportingSettings(env="production", store_url_template="postgresql+asyncpg://r@db.example/rep_g{generation}",
