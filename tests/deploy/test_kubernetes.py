@@ -120,7 +120,8 @@ def test_every_variable_set_on_a_sipelkop_container_is_a_real_setting():
 def test_secrets_hold_the_key_ring_the_client_secret_and_database_urls_and_no_real_value():
     secret = find("Secret", "sipelkop-secrets")["stringData"]
     assert set(secret) == ({"IDENTITY_SIGNING_KEYS", "REPORTING_RECONCILE_CLIENT_SECRET", "KAFKA_ADMIN_PASSWORD",
-                            "KAFKA_CA_CERT", "TRAINING_CERTIFICATE_KEY", "TRAINING_EVALUATION_KEY", "BACKUP_PASSPHRASE"}
+                            "KAFKA_CA_CERT", "TRAINING_CERTIFICATE_KEY", "TRAINING_EVALUATION_KEY", "BACKUP_PASSPHRASE",
+                            "REGISTRATION_CONFIRMATION_KEY"}
                            | {f"{s.upper()}_DATABASE_URL" for s in SERVICES}
                            | {f"KAFKA_PASSWORD_{s.upper()}" for s in SERVICES})
     assert all(secret[k].startswith("GANTI") for k in secret if k.startswith("KAFKA_"))
@@ -128,7 +129,7 @@ def test_secrets_hold_the_key_ring_the_client_secret_and_database_urls_and_no_re
     with pytest.raises(json.JSONDecodeError):
         json.loads(secret["IDENTITY_SIGNING_KEYS"])
     for key in ("REPORTING_RECONCILE_CLIENT_SECRET", "TRAINING_CERTIFICATE_KEY", "TRAINING_EVALUATION_KEY",
-                "BACKUP_PASSPHRASE"):
+                "BACKUP_PASSPHRASE", "REGISTRATION_CONFIRMATION_KEY"):
         assert secret[key] == "GANTI", key  # a placeholder (training refuses keys under 16 characters)
     for service in SERVICES:
         assert secret[f"{service.upper()}_DATABASE_URL"].startswith(f"postgresql+asyncpg://{service}:GANTI@")
