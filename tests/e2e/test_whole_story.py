@@ -65,6 +65,15 @@ COMPONENTS = {"uang_saku_peserta": (9_000_000, 8_400_000), "transport_peserta": 
 CODE = "DIG-2023-01"
 
 
+@pytest.fixture(autouse=True)
+def patient_expectations():
+    """Every page here answers after a round trip to a service (a save, a sign-in, an event to arrive): on a loaded
+    machine that takes longer than Playwright's 5 s default. Conditions are still awaited, never slept on."""
+    expect.set_options(timeout=30_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def story(kafka, postgres):
     """Identity, registration and training as processes on the story's clock (3 July 2023, 08:00 WITA)."""
