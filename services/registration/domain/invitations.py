@@ -4,11 +4,7 @@ its HMAC tag, as training's evaluation links: a code not made here is recognised
 may still answer. A message is built only from MessageFacts, which has no NIK: none can reach a message."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -16,43 +12,28 @@ from importlib import resources
 from string import Template
 from urllib.parse import quote
 
-LINK_ID_BYTES, TAG_BYTES = 16, 10
+from shared import signed_codes
+
 ANSWERS = {"hadir": "confirmed", "tidak_hadir": "declined"}  # the public form's values -> what is stored
 PLACEHOLDERS = {"nama", "judul", "kode", "tanggal", "tempat", "tautan"}
 
 
 # --- personal codes -----------------------------------------------------------------------------------------------
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _tag(secret: str, link_id: bytes) -> bytes:
-    return hmac.new(secret.encode(), b"konfirmasi:" + link_id, hashlib.sha256).digest()[:TAG_BYTES]
+# shared/signed_codes.py, as training's evaluation links, under registration's key and its own purpose.
+PURPOSE = b"konfirmasi:"
 
 
 def new_code(secret: str) -> str:
-    """A fresh personal code: 16 random bytes and their truncated HMAC-SHA256 tag, URL-safe (35 characters)."""
-    link_id = secrets.token_bytes(LINK_ID_BYTES)
-    return _b64(link_id + _tag(secret, link_id))
+    """A fresh personal confirmation code (35 characters)."""
+    return signed_codes.new_code(secret, PURPOSE)
 
 
 def genuine(secret: str, code: str) -> bool:
     """Made by new_code with this secret (a tampered or invented code is refused before any lookup)."""
-    if not (0 < len(code) <= 60) or not all(c.isalnum() or c in "-_" for c in code):
-        return False
-    try:
-        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
-    except ValueError:
-        return False
-    if len(raw) != LINK_ID_BYTES + TAG_BYTES or _b64(raw) != code:
-        return False
-    return hmac.compare_digest(raw[LINK_ID_BYTES:], _tag(secret, raw[:LINK_ID_BYTES]))
+    return signed_codes.genuine(secret, code, PURPOSE)
 
 
-def code_hash(code: str) -> str:
-    """What is stored of a code: its SHA-256 (the table cannot print a link again)."""
-    return hashlib.sha256(code.encode()).hexdigest()
+code_hash = signed_codes.code_hash
 
 
 # --- messages -----------------------------------------------------------------------------------------------------

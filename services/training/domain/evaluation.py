@@ -3,20 +3,17 @@ narasumber), what a valid answer is, the results (mean and count per item, per s
 the personal link codes (a random link id with its HMAC tag: a code not made here is recognised without a lookup)."""
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+from shared import signed_codes
 
 SECTIONS = ("penyelenggaraan", "sarana", "materi", "narasumber")
 SECTION_TITLES = {"penyelenggaraan": "Penyelenggaraan", "sarana": "Tempat dan konsumsi", "materi": "Materi",
                   "narasumber": "Narasumber"}
 SCALE = {1: "Sangat kurang", 2: "Kurang", 3: "Cukup", 4: "Baik", 5: "Sangat baik"}
 COMMENT_MAX = 2000
-LINK_ID_BYTES, TAG_BYTES = 16, 10
 
 
 # --- the questionnaire --------------------------------------------------------------------------------------------
@@ -186,34 +183,6 @@ def summarise(questionnaire: Questionnaire, answers: list[Answer], invited: int)
 
 
 # --- personal link codes ------------------------------------------------------------------------------------------
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def new_code(secret: str) -> str:
-    """A fresh personal code: 16 random bytes and their truncated HMAC-SHA256 tag, URL-safe (35 characters)."""
-    link_id = secrets.token_bytes(LINK_ID_BYTES)
-    return _b64(link_id + _tag(secret, link_id))
-
-
-def _tag(secret: str, link_id: bytes) -> bytes:
-    return hmac.new(secret.encode(), link_id, hashlib.sha256).digest()[:TAG_BYTES]
-
-
-def genuine(secret: str, code: str) -> bool:
-    """Made by new_code with this secret (a tampered or invented code is refused before any lookup)."""
-    if not (0 < len(code) <= 60) or not all(c.isalnum() or c in "-_" for c in code):
-        return False
-    try:
-        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
-    except ValueError:
-        return False
-    if len(raw) != LINK_ID_BYTES + TAG_BYTES or _b64(raw) != code:
-        return False
-    return hmac.compare_digest(raw[LINK_ID_BYTES:], _tag(secret, raw[:LINK_ID_BYTES]))
-
-
-def code_hash(code: str) -> str:
-    """What is stored of a code: its SHA-256 (the table cannot print a link again)."""
-    return hashlib.sha256(code.encode()).hexdigest()
+# shared/signed_codes.py (registration's confirmation links are made the same way); the evaluation's purpose is the
+# empty one, as when its links were first printed.
+new_code, genuine, code_hash = signed_codes.new_code, signed_codes.genuine, signed_codes.code_hash
