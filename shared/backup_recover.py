@@ -5,16 +5,11 @@ its relay publishes them again when the services start. The databases are not to
 the events they already applied by event id (their inboxes), reporting's rebuild too."""
 from __future__ import annotations
 
-import asyncio
-import shutil
-import sys
-import tarfile
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from shared.backup import CLOCK_MARGIN_S, _kafka, _quiet_kafka_client, _settings, say
+from shared.backup import CLOCK_MARGIN_S, _kafka, _settings, say
 from shared.backup_manifest import Manifest
 from shared.backup_parts import Database
 
@@ -94,29 +89,12 @@ async def recover(root: Path, *, force: bool) -> dict:
 
 
 def cmd_recover(args) -> int:
-    from shared.backup_restore import NOT_STOPPED, _local_kafka_if_stopped, _open, _running_services
+    from shared.backup_restore import on_archive
 
-    _quiet_kafka_client()
-    if running := _running_services():
-        # A relay running now would publish into the empty topics before they are refilled.
-        print(NOT_STOPPED.format(names=", ".join(running)), file=sys.stderr)
-        return 1
     started = time.monotonic()
-    archive = args.archive.resolve()
-    if not archive.exists():
-        print(f"Gagal: arsip {archive} tidak ada.", file=sys.stderr)
+    done = on_archive(args, lambda root: recover(root, force=args.force))
+    if done is None:
         return 1
-    scratch = Path(tempfile.mkdtemp(prefix=".sipelkop-pulih-", dir=archive.parent))
-    kafka = _local_kafka_if_stopped(_settings("identity"))
-    try:
-        done = asyncio.run(recover(_open(archive, scratch), force=args.force))
-    except (ValueError, tarfile.TarError) as exc:
-        print(f"Gagal: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        if kafka is not None:
-            kafka.stop()
     say(f"Topik Kafka dipulihkan dalam {time.monotonic() - started:.1f} detik (cadangan {done['created_at']}); "
         f"{sum(done['republished'].values())} event menunggu diterbitkan ulang. Nyalakan layanan "
         "(`sipelkop up`): relay tiap layanan menerbitkannya, konsumen melewati yang sudah diterapkan.")

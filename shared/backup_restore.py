@@ -135,28 +135,38 @@ def _local_kafka_if_stopped(settings):
     return kafka
 
 
-def cmd_restore(args) -> int:
+def on_archive(args, work):
+    """The frame of `restore` and `kafka recover`: every service stopped (a relay running now would publish into
+    empty topics before they are refilled), the archive opened in a scratch folder beside it, the local broker
+    started if it is not running; `work(root)` (a coroutine) gives the result. None after a refusal, said on
+    stderr."""
     _quiet_kafka_client()
     if running := _running_services():
         print(NOT_STOPPED.format(names=", ".join(running)), file=sys.stderr)
-        return 1
-    started = time.monotonic()
+        return None
     archive = args.archive.resolve()
     if not archive.exists():
         print(f"Gagal: arsip {archive} tidak ada.", file=sys.stderr)
-        return 1
+        return None
     scratch = Path(tempfile.mkdtemp(prefix=".sipelkop-pulih-", dir=archive.parent))
     kafka = _local_kafka_if_stopped(_settings("identity"))
     try:
-        root = _open(archive, scratch)
-        doc = asyncio.run(restore(root, force=args.force, passphrase=os.environ.get(PASSPHRASE_ENV, "")))
+        return asyncio.run(work(_open(archive, scratch)))
     except (ValueError, tarfile.TarError) as exc:
         print(f"Gagal: {exc}", file=sys.stderr)
-        return 1
+        return None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if kafka is not None:
             kafka.stop()
+
+
+def cmd_restore(args) -> int:
+    started = time.monotonic()
+    doc = on_archive(args, lambda root: restore(root, force=args.force,
+                                                passphrase=os.environ.get(PASSPHRASE_ENV, "")))
+    if doc is None:
+        return 1
     say(f"Pemulihan selesai dalam {time.monotonic() - started:.1f} detik (cadangan {doc['created_at']}). "
         "Nyalakan lagi dengan `sipelkop up`.")
     return 0
