@@ -3,7 +3,6 @@ import json
 import uuid
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from services.registration.adapters.orm import BatchReplica
@@ -13,15 +12,6 @@ from shared.db import migrate
 from shared.events.envelope import Envelope
 from shared.events.training import BatchScheduled, BatchUpdated
 from shared.messaging.dead_letters import ReplayRecord
-
-
-@pytest.fixture
-async def runtime(tmp_path):
-    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db")
-    rt = bootstrap(settings)
-    await migrate(rt.migrations, settings.database_url)
-    yield rt
-    await rt.engine.dispose()
 
 
 def batch_event(batch_id, version=1, cls=BatchScheduled, capacity=30):

@@ -1,23 +1,10 @@
 """Each readiness check is a gauge (a database outage shows while the process still answers /metrics), parked
 dead letters are counted, and a Kafka that is away leaves the lag gauges as they were instead of failing."""
-import pytest
 from prometheus_client import generate_latest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from services.registration.bootstrap import bootstrap
-from services.registration.config import RegistrationSettings
-from shared.db import migrate
 from shared.messaging.dead_letters import ReplayRecord
 from shared.messaging.gauges import OperationalGauges
-
-
-@pytest.fixture
-async def runtime(tmp_path):
-    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db", kafka_bootstrap="127.0.0.1:1")
-    rt = bootstrap(settings)
-    await migrate(rt.migrations, settings.database_url)
-    yield rt
-    await rt.engine.dispose()
 
 
 def exported(rt) -> str:

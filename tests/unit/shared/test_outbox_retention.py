@@ -3,25 +3,12 @@ bounded deletes; unpublished rows are never pruned; the kept rows are a gauge.""
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select
 
-from services.registration.bootstrap import bootstrap
-from services.registration.config import RegistrationSettings
-from shared.db import migrate
 from shared.messaging.relay import OUTBOX_RETENTION, OutboxRelay
 
 NOW = datetime(2026, 12, 3, 4, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def runtime(tmp_path):
-    settings = RegistrationSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/r.db")
-    rt = bootstrap(settings)
-    await migrate(rt.migrations, settings.database_url)
-    yield rt
-    await rt.engine.dispose()
 
 
 def relay(rt, **kwargs) -> OutboxRelay:
