@@ -10,6 +10,13 @@ from pydantic import Field
 from shared.events.base import Code, DistrictCode, DomainEvent, Name, Text, topic_name
 
 Gender = Literal["L", "P"]  # laki-laki / perempuan, derived from the NIK
+# Who a participant is (minor version 1 of the participant and enrolment events; older events are managers):
+# a cooperative's manager or supervisor, a cooperative's member, or an owner of a micro/small enterprise (UMK)
+# who belongs to no cooperative. For a UMK owner `cooperative_id` is the business's id (a UUID derived from its
+# NIB, services/registration/domain/participant_category.py), `cooperative_name` the business name and `sector`
+# the business's: a UMK is never a cooperative and never counts toward the cooperatives trained.
+ParticipantCategory = Literal["pengurus_koperasi", "anggota_koperasi", "pelaku_umk"]
+DEFAULT_CATEGORY = "pengurus_koperasi"
 
 COOPERATIVE_TOPIC = topic_name("registration", "cooperative")
 PARTICIPANT_TOPIC = topic_name("registration", "participant")
@@ -44,12 +51,14 @@ class CooperativeUpdated(CooperativeState):
 class ParticipantRegistered(DomainEvent):
     type: ClassVar[str] = "sipelkop.registration.participant.registered.v1"
     topic: ClassVar[str] = PARTICIPANT_TOPIC
+    minor_version: ClassVar[int] = 1
 
     participant_id: uuid.UUID
     cooperative_id: uuid.UUID
     district_code: DistrictCode
     gender: Gender
     position: Code
+    category: ParticipantCategory = DEFAULT_CATEGORY  # minor 1
 
 
 class ParticipantUpdated(DomainEvent):
@@ -58,6 +67,7 @@ class ParticipantUpdated(DomainEvent):
 
     type: ClassVar[str] = "sipelkop.registration.participant.updated.v1"
     topic: ClassVar[str] = PARTICIPANT_TOPIC
+    minor_version: ClassVar[int] = 1
 
     participant_id: uuid.UUID
     full_name: Name
@@ -65,13 +75,16 @@ class ParticipantUpdated(DomainEvent):
     position: Code
     cooperative_id: uuid.UUID
     district_code: DistrictCode
+    category: ParticipantCategory = DEFAULT_CATEGORY  # minor 1
 
 
 class ParticipantEnrolled(DomainEvent):
-    """Carries what training needs for its roster and certificates."""
+    """Carries what training needs for its roster and certificates. Minor version 1: the participant's
+    `category` (for a UMK owner the business stands where the cooperative does; its NIB stays in registration)."""
 
     type: ClassVar[str] = "sipelkop.registration.participant.enrolled.v1"
     topic: ClassVar[str] = ENROLLMENT_TOPIC
+    minor_version: ClassVar[int] = 1
 
     enrollment_id: uuid.UUID
     batch_id: uuid.UUID
@@ -84,11 +97,13 @@ class ParticipantEnrolled(DomainEvent):
     district_code: DistrictCode
     sector: Code
     enrolled_at: datetime
+    category: ParticipantCategory = DEFAULT_CATEGORY  # minor 1
 
 
 class EnrollmentWaitlisted(DomainEvent):
     type: ClassVar[str] = "sipelkop.registration.enrollment.waitlisted.v1"
     topic: ClassVar[str] = ENROLLMENT_TOPIC
+    minor_version: ClassVar[int] = 1
 
     enrollment_id: uuid.UUID
     batch_id: uuid.UUID
@@ -96,6 +111,7 @@ class EnrollmentWaitlisted(DomainEvent):
     cooperative_id: uuid.UUID
     district_code: DistrictCode
     waitlist_position: int = Field(ge=1)
+    category: ParticipantCategory = DEFAULT_CATEGORY  # minor 1
 
 
 class EnrollmentCancelled(DomainEvent):

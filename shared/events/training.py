@@ -9,7 +9,7 @@ from pydantic import Field
 
 from shared.events.base import (MAX_DISTRICTS, MAX_ROSTER, Actor, Code, Contract, DistrictCode, DomainEvent,
                                  Name, Text, topic_name)
-from shared.events.registration import Gender
+from shared.events.registration import DEFAULT_CATEGORY, Gender, ParticipantCategory
 
 PROGRAMME_TOPIC = topic_name("training", "programme")
 BATCH_TOPIC = topic_name("training", "batch")
@@ -18,6 +18,10 @@ COMPLETION_TOPIC = topic_name("training", "completion")
 CERTIFICATE_TOPIC = topic_name("training", "certificate")
 
 AttendanceStatus = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
+# Who may be nominated to a batch (minor version 1 of the batch's state): cooperatives' people only, or also
+# owners of micro/small enterprises (UMK) who belong to no cooperative. Older events are cooperatives only.
+BatchEligibility = Literal["koperasi", "koperasi_dan_umk"]
+DEFAULT_ELIGIBILITY = "koperasi"
 
 
 class ProgrammeState(DomainEvent):
@@ -41,7 +45,9 @@ class ProgrammeUpdated(ProgrammeState):
 
 
 class BatchState(DomainEvent):
-    """A batch (angkatan) as registration and reporting need it."""
+    """A batch (angkatan) as registration and reporting need it. Minor version 1: `eligibility`."""
+
+    minor_version: ClassVar[int] = 1
 
     batch_id: uuid.UUID
     code: Code
@@ -56,6 +62,7 @@ class BatchState(DomainEvent):
     district_quotas: dict[DistrictCode, int] = Field(default_factory=dict, max_length=MAX_DISTRICTS)
     planned_budget: int = Field(default=0, ge=0)
     session_count: int = Field(ge=1)
+    eligibility: BatchEligibility = DEFAULT_ELIGIBILITY
 
 
 class BatchScheduled(BatchState):
@@ -171,9 +178,10 @@ class SessionCompleted(DomainEvent):
 
 
 class CompletionDecision(DomainEvent):
-    """Minor version 1: the JP (lesson hours) attended and the batch's total JP beside the sessions."""
+    """Minor version 1: the JP (lesson hours) attended and the batch's total JP beside the sessions. Minor 2: the
+    participant's `category` as the enrolment carried it (a UMK owner's `cooperative_id` is its business's id)."""
 
-    minor_version: ClassVar[int] = 1
+    minor_version: ClassVar[int] = 2
 
     batch_id: uuid.UUID
     participant_id: uuid.UUID
@@ -185,6 +193,7 @@ class CompletionDecision(DomainEvent):
     sessions_total: int = Field(ge=1)
     jp_present: int | None = Field(default=None, ge=0)
     jp_total: int | None = Field(default=None, ge=0)
+    category: ParticipantCategory = DEFAULT_CATEGORY
 
 
 class ParticipantCompleted(CompletionDecision):
