@@ -63,11 +63,11 @@ class ParticipantRegistered(DomainEvent):
 
 class ParticipantUpdated(DomainEvent):
     """A correction of what other services see of a participant (name, position, cooperative); the envelope's
-    aggregate_version is the participant's version. Training's roster takes the new name from it."""
+    aggregate_version is the participant's version. Training's roster takes the new name from it. A change of
+    category is not carried: a roster keeps the category its enrolment carried."""
 
     type: ClassVar[str] = "sipelkop.registration.participant.updated.v1"
     topic: ClassVar[str] = PARTICIPANT_TOPIC
-    minor_version: ClassVar[int] = 1
 
     participant_id: uuid.UUID
     full_name: Name
@@ -75,7 +75,6 @@ class ParticipantUpdated(DomainEvent):
     position: Code
     cooperative_id: uuid.UUID
     district_code: DistrictCode
-    category: ParticipantCategory = DEFAULT_CATEGORY  # minor 1
 
 
 class ParticipantEnrolled(DomainEvent):
