@@ -1,4 +1,7 @@
-"""Outbox relay: publishes committed outbox rows to Kafka in order, retrying with backoff while Kafka is down."""
+"""Outbox relay: publishes committed outbox rows to Kafka in order, retrying with backoff while Kafka is down.
+
+On PostgreSQL it is woken by the outbox trigger's NOTIFY (shared/messaging/wakeup.py) and polls only as a safety
+net; on SQLite it polls every `interval`."""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db import is_postgres
 from shared.messaging.tables import MessagingTables
+from shared.messaging.wakeup import OutboxListener
 
 log = logging.getLogger("sipelkop.relay")
 
@@ -43,6 +47,9 @@ class RelayMetrics:
         self.oldest_kept = Gauge("sipelkop_outbox_oldest_kept_timestamp_seconds",
                                  "When the oldest kept published row was published (0: none kept)", ["service"],
                                  registry=registry).labels(**labels)
+        self.listening = Gauge("sipelkop_outbox_listening",
+                               "1 while the relay is woken by PostgreSQL's NOTIFY on new outbox rows (0: it only polls)",
+                               ["service"], registry=registry).labels(**labels)
         self.pruned = Counter("sipelkop_outbox_pruned", "Published outbox rows deleted after the retention",
                               ["service"], registry=registry).labels(**labels)
 
@@ -69,14 +76,20 @@ class OutboxRelay:
         self.metrics = RelayMetrics(registry, service)
         self._producer: AIOKafkaProducer | None = None
         self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
+        self._wake = asyncio.Event()
 
     async def run(self) -> None:
         # Gauges are refreshed on their own beat: a relay stuck waiting for Kafka must still report its backlog.
-        metrics = asyncio.create_task(self._metrics_loop(), name=f"{self._service}-outbox-metrics")
+        helpers = [asyncio.create_task(self._metrics_loop(), name=f"{self._service}-outbox-metrics")]
+        if is_postgres(self._engine):
+            listener = OutboxListener(self._engine, self._wake.set, on_state=self.metrics.listening.set)
+            helpers.append(asyncio.create_task(listener.run(), name=f"{self._service}-outbox-listener"))
         try:
             await self._publish_loop()
         finally:
-            metrics.cancel()
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
 
     async def _metrics_loop(self) -> None:
         # Pruning shares this beat: a relay waiting for Kafka still deletes what has expired.
@@ -119,10 +132,12 @@ class OutboxRelay:
         backoff = 0.5
         while True:
             try:
+                # Cleared before the round: rows committed during it wake the next wait at once.
+                self._wake.clear()
                 sent = await self.publish_once()
                 backoff = 0.5
                 if sent < self._batch_size:
-                    await asyncio.sleep(self._interval)
+                    await self._idle()
             except asyncio.CancelledError:
                 await self._close_producer()
                 raise
@@ -132,6 +147,13 @@ class OutboxRelay:
                 await self._close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
+
+    async def _idle(self) -> None:
+        """Until new rows are committed (NOTIFY) or, as a safety net, for at most the poll interval."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), self._interval)
+        except TimeoutError:
+            pass
 
     async def publish_once(self) -> int:
         """Publish one round of unpublished rows; returns how many were published."""
