@@ -126,6 +126,9 @@ class BatchCreate(Strict):
     capacity: int = Field(ge=1, le=1000)
     eligible_districts: list[str] = Field(min_length=1)
     district_quotas: dict[str, int] = Field(default_factory=dict)
+    eligibility: Literal["koperasi", "koperasi_dan_umk"] = Field(
+        default="koperasi", description="Peserta: koperasi (hanya pengurus/anggota koperasi) atau koperasi_dan_umk "
+                                        "(juga pelaku UMK tanpa koperasi)")
     planned_budget: int = Field(default=0, ge=0, le=10**15)
     completion_min_percent: int = Field(default=100, ge=1, le=100)
     completion_by: Literal["sessions", "jp"] = Field(default="sessions",
@@ -179,6 +182,7 @@ class BatchUpdate(Strict):
     capacity: int | None = Field(default=None, ge=1, le=1000)
     eligible_districts: list[str] | None = Field(default=None, min_length=1)
     district_quotas: dict[str, int] | None = None
+    eligibility: Literal["koperasi", "koperasi_dan_umk"] | None = None
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
     completion_by: Literal["sessions", "jp"] | None = None
@@ -291,6 +295,7 @@ class BatchRead(BaseModel):
     capacity: int
     eligible_districts: list[str]
     district_quotas: dict[str, int]
+    eligibility: str = "koperasi"
     planned_budget: int
     completion_min_percent: int
     completion_by: str = "sessions"
@@ -318,6 +323,7 @@ class RosterRead(BaseModel):
     cooperative_name: str
     district_code: str
     sector: str
+    category: str = "pengurus_koperasi"
 
 
 # --- pre-test and post-test scores (issue 15) -------------------------------------------------------------------

@@ -92,6 +92,8 @@ class Batch(Base):
     eligible_districts: Mapped[list] = mapped_column(JSON)
     district_quotas: Mapped[dict] = mapped_column(JSON)
     planned_budget: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Who may be nominated: koperasi (cooperatives' people only) | koperasi_dan_umk (also UMK owners) (0013)
+    eligibility: Mapped[str] = mapped_column(String(20), default="koperasi", server_default="koperasi")
     completion_min_percent: Mapped[int] = mapped_column(Integer, default=100)  # 100 = present at every session
     completion_by: Mapped[str] = mapped_column(String(10), default="sessions")  # sessions | jp: what the % counts
     completion_min_post_test: Mapped[int | None] = mapped_column(Integer)  # 0–100; none: scores do not count (0009)
@@ -157,10 +159,12 @@ class RosterEntry(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     gender: Mapped[str] = mapped_column(String(1))
     position: Mapped[str] = mapped_column(String(40))
-    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    cooperative_name: Mapped[str] = mapped_column(String(200))
+    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # a UMK owner: the business's id
+    cooperative_name: Mapped[str] = mapped_column(String(200))  # a UMK owner: the business's name
     district_code: Mapped[str] = mapped_column(String(8))
     sector: Mapped[str] = mapped_column(String(40))
+    # pengurus_koperasi | anggota_koperasi | pelaku_umk, as the enrolment carried it (0013)
+    category: Mapped[str] = mapped_column(String(20), default="pengurus_koperasi", server_default="pengurus_koperasi")
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | cancelled
     version: Mapped[int] = mapped_column(Integer)
 

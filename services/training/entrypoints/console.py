@@ -163,7 +163,8 @@ async def _choices(session) -> dict:
 def _batch_values(form: dict, eligible: list[str]) -> dict:
     values = {key: _blank(form.get(key)) for key in (
         "code", "title", "programme_id", "venue", "start_date", "end_date", "capacity", "planned_budget",
-        "completion_min_percent", "completion_min_post_test", "signing_official_id", "co_signer_id")}
+        "completion_min_percent", "completion_min_post_test", "signing_official_id", "co_signer_id",
+        "eligibility")}
     values["eligible_districts"] = eligible
     values["district_quotas"] = _district_numbers(form, "kuota_")
     return values
@@ -176,6 +177,7 @@ async def batch_new(request: Request, uow: UowDep):
         choices = await _choices(uow.session)
         return render(request, "angkatan_form.html", principal, batch=None, errors={}, **choices,
                       values={"completion_min_percent": 100, "eligible_districts": [], "district_quotas": {},
+                              "eligibility": "koperasi",
                               "capacity": 30})
 
 
@@ -244,7 +246,7 @@ async def batch_edit(request: Request, batch_id: uuid.UUID, uow: UowDep):
             "code", "title", "programme_id", "venue", "start_date", "end_date", "capacity", "planned_budget",
             "completion_min_percent", "completion_min_post_test", "signing_official_id", "co_signer_id",
             "eligible_districts",
-            "district_quotas")}
+            "district_quotas", "eligibility")}
         choices = await _choices(uow.session)
         return render(request, "angkatan_form.html", principal, batch=batch, values=values, errors={}, **choices)
 

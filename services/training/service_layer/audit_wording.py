@@ -26,6 +26,7 @@ FIELD_LABELS = {
     # batches
     "code": "kode", "title": "judul", "programme_id": "program", "venue": "tempat", "start_date": "tanggal mulai",
     "end_date": "tanggal selesai", "capacity": "kapasitas", "eligible_districts": "kabupaten/kota peserta",
+    "eligibility": "peserta yang boleh dicalonkan",
     "district_quotas": "kuota kabupaten/kota", "planned_budget": "anggaran rencana",
     "completion_min_percent": "syarat kelulusan", "completion_by": "dasar kelulusan",
     "trainers": "pelatih yang ditugaskan", "signing_official_id": "penanda tangan",

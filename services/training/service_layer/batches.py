@@ -218,7 +218,7 @@ def batch_state(batch: Batch, session_count: int) -> dict:
             "fiscal_year": batch.fiscal_year, "venue": batch.venue, "start_date": batch.start_date,
             "end_date": batch.end_date, "capacity": batch.capacity, "eligible_districts": batch.eligible_districts,
             "district_quotas": batch.district_quotas, "planned_budget": batch.planned_budget,
-            "session_count": session_count}
+            "session_count": session_count, "eligibility": batch.eligibility or "koperasi"}
 
 
 async def get_batch(session, batch_id: uuid.UUID) -> Batch:
@@ -257,7 +257,7 @@ async def batch_read(session, batch: Batch) -> dict:
 def to_read(batch: Batch, sessions: list[Session], names: dict | None = None) -> dict:
     return {**{c: getattr(batch, c) for c in (
         "id", "code", "title", "programme_id", "fiscal_year", "venue", "start_date", "end_date", "capacity",
-        "eligible_districts", "district_quotas", "planned_budget", "completion_min_percent",
+        "eligible_districts", "district_quotas", "eligibility", "planned_budget", "completion_min_percent",
         "completion_min_post_test", "trainers", "status",
         "version", "cancel_reason", "realised_cost", "closed_at", "agenda", "completion_by", "signing_official_id",
         "co_signer_id")},

@@ -49,7 +49,8 @@ async def _decide_completion(uow: UnitOfWork, batch: Batch, sessions: list[Sessi
                                          jp_total=jp_total, reason=reason, decided_at=now))
         fields = dict(batch_id=batch.id, participant_id=entry.participant_id, cooperative_id=entry.cooperative_id,
                       district_code=entry.district_code, sector=entry.sector, gender=entry.gender,
-                      sessions_present=count, sessions_total=len(sessions), jp_present=jp, jp_total=jp_total)
+                      sessions_present=count, sessions_total=len(sessions), jp_present=jp, jp_total=jp_total,
+                      category=entry.category or "pengurus_koperasi")
         event = ParticipantCompleted(**fields) if completed else ParticipantNotCompleted(**fields, reason=reason)
         uow.emit(event, subject=f"{batch.id}:{entry.participant_id}", aggregate_version=1)
         if completed:

@@ -23,7 +23,7 @@ async def apply_enrolled(uow: UnitOfWork, envelope: Envelope, event: Participant
     values = dict(batch_id=event.batch_id, participant_id=event.participant_id, full_name=event.full_name,
                   gender=event.gender, position=event.position, cooperative_id=event.cooperative_id,
                   cooperative_name=event.cooperative_name, district_code=event.district_code, sector=event.sector,
-                  status="active", version=envelope.aggregate_version)
+                  category=event.category, status="active", version=envelope.aggregate_version)
     if entry is None:
         entry = RosterEntry(enrollment_id=event.enrollment_id, **values)
         uow.session.add(entry)
