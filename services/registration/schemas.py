@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from services.registration.domain.cooperative_records import check_rat_year, normalise_nib
+from services.registration.domain.participant_category import CATEGORIES, MANAGER, normalise_category
 from services.registration.domain.reference import (GRADES, normalise_kind, normalise_position, normalise_sector,
                                                     parse_active, parse_syariah)
 from shared.clock import business_today
@@ -173,24 +174,60 @@ class CooperativePage(Page):
     items: list[CooperativeRead]
 
 
-class ParticipantCreate(Strict):
+class BusinessFields(Strict):
+    """A UMK owner's business (in place of a cooperative); validators shared by create and update."""
+
+    @field_validator("category", mode="before", check_fields=False)
+    @classmethod
+    def _category(cls, v):
+        return None if v is None else normalise_category(v)
+
+    @field_validator("phone", "email", "business_name", "nib", "sector", "district_code", "cooperative_id",
+                     mode="before", check_fields=False)
+    @classmethod
+    def _blank_is_none(cls, v):
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("nib", mode="before", check_fields=False)
+    @classmethod
+    def _nib(cls, v):
+        return normalise_nib(v)
+
+    @field_validator("sector", check_fields=False)
+    @classmethod
+    def _sector(cls, v):
+        return None if v is None else normalise_sector(v)
+
+    @field_validator("district_code", check_fields=False)
+    @classmethod
+    def _district_code(cls, v):
+        return _district(v)
+
+
+CATEGORY_HELP = "Kategori: " + ", ".join(f"{code} ({label})" for code, label in CATEGORIES.items())
+
+
+class ParticipantCreate(BusinessFields):
     nik: str = Field(description="NIK 16 angka")
     full_name: str = Field(min_length=2, max_length=200)
+    category: str = Field(default=MANAGER, description=CATEGORY_HELP)
     position: str = Field(default="ketua", description="ketua, sekretaris, bendahara, pengawas, dewan pengawas "
-                                                        "syariah, manajer, karyawan, anggota")
+                                                        "syariah, manajer, karyawan, anggota (pelaku UMK: pemilik "
+                                                        "usaha)")
     phone: str | None = Field(default=None, max_length=30)
     email: EmailStr | None = None
-    cooperative_id: uuid.UUID
+    cooperative_id: uuid.UUID | None = Field(default=None, description="Wajib untuk pengurus/anggota koperasi; "
+                                                                        "kosong untuk pelaku UMK")
+    business_name: str | None = Field(default=None, min_length=2, max_length=200,
+                                      description="Pelaku UMK: nama usaha")
+    nib: str | None = Field(default=None, description="Pelaku UMK: NIB (OSS) 13 angka")
+    sector: str | None = Field(default=None, max_length=40, description="Pelaku UMK: sektor usaha")
+    district_code: str | None = Field(default=None, description="Pelaku UMK: kabupaten/kota usaha, mis. 64.02")
 
     @field_validator("position")
     @classmethod
     def _position(cls, v):
-        return normalise_position(v)
-
-    @field_validator("phone", "email", mode="before")
-    @classmethod
-    def _blank_is_none(cls, v):
-        return None if isinstance(v, str) and not v.strip() else v
+        return v if v == "pemilik usaha" else normalise_position(v)
 
 
 class NikLookup(Strict):
@@ -206,19 +243,24 @@ class NikLookup(Strict):
         return digits
 
 
-class ParticipantUpdate(Strict):
+class ParticipantUpdate(BusinessFields):
     """PATCH: only the fields sent change. The NIK is the person's identity and is not changed here."""
 
     full_name: str | None = Field(default=None, min_length=2, max_length=200)
+    category: str | None = Field(default=None, description=CATEGORY_HELP)
     position: str | None = None
     phone: str | None = Field(default=None, max_length=30)
     email: EmailStr | None = None
     cooperative_id: uuid.UUID | None = None
+    business_name: str | None = Field(default=None, min_length=2, max_length=200)
+    nib: str | None = None
+    sector: str | None = Field(default=None, max_length=40)
+    district_code: str | None = None
 
     @field_validator("position")
     @classmethod
     def _position(cls, v):
-        return None if v is None else normalise_position(v)
+        return None if v is None or v == "pemilik usaha" else normalise_position(v)
 
 
 class ParticipantRead(BaseModel):
@@ -230,7 +272,11 @@ class ParticipantRead(BaseModel):
     position: str
     phone: str | None
     email: str | None
-    cooperative_id: uuid.UUID
+    category: str = MANAGER
+    cooperative_id: uuid.UUID | None
+    business_name: str | None = None
+    nib: str | None = None
+    sector: str | None = None
     district_code: str
     warnings: list[str] = []
     created: bool = True
@@ -295,6 +341,8 @@ class BatchRead(BaseModel):
     capacity: int
     eligible_districts: list[str]
     district_quotas: dict[str, int]
+    eligibility: str = Field(default="koperasi", description="koperasi (hanya koperasi) atau koperasi_dan_umk "
+                                                              "(juga pelaku UMK)")
     status: str
     seats_taken: int
     seats_left: int

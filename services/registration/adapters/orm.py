@@ -58,8 +58,14 @@ class Participant(Base):
     position: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     email: Mapped[str | None] = mapped_column(String(200))
-    cooperative_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cooperatives.id"), index=True)
-    district_code: Mapped[str] = mapped_column(String(8), index=True)
+    # None for a UMK owner (migration 0007), who brings a business instead of a cooperative.
+    cooperative_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    district_code: Mapped[str] = mapped_column(String(8), index=True)  # the cooperative's, or the business's
+    category: Mapped[str] = mapped_column(String(20), default="pengurus_koperasi",
+                                          server_default="pengurus_koperasi")
+    business_name: Mapped[str | None] = mapped_column(String(200))  # UMK owners only
+    nib: Mapped[str | None] = mapped_column(String(13))  # the business's NIB (OSS), UMK owners only
+    sector: Mapped[str | None] = mapped_column(String(40))  # the business's sector, UMK owners only
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(120))
@@ -82,6 +88,8 @@ class BatchReplica(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     eligible_districts: Mapped[list] = mapped_column(JSON)
     district_quotas: Mapped[dict] = mapped_column(JSON)
+    # koperasi | koperasi_dan_umk (training's batch events since minor 1; older ones: cooperatives only)
+    eligibility: Mapped[str] = mapped_column(String(20), default="koperasi", server_default="koperasi")
     status: Mapped[str] = mapped_column(String(20), default="scheduled")  # scheduled | cancelled | closed
     version: Mapped[int] = mapped_column(Integer)
 

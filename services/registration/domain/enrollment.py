@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from services.registration.domain.participant_category import MANAGER, admits
+
 
 class EnrollmentRefused(ValueError):
     def __init__(self, message: str, field_name: str = "batch_id"):
@@ -21,6 +23,7 @@ class BatchTerms:
     capacity: int
     eligible_districts: list[str]
     district_quotas: dict[str, int] = field(default_factory=dict)
+    eligibility: str = "koperasi"  # koperasi | koperasi_dan_umk
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,13 @@ class Seats:
 
 def decide_enrollment(*, batch: BatchTerms, district_code: str, cooperative_active: bool, already_in_batch: bool,
                       overlapping_batch: str | None, seats: Seats, today: date,
-                      inactive_override: bool = False) -> Literal["enrolled", "waitlisted"]:
+                      inactive_override: bool = False,
+                      category: str = MANAGER) -> Literal["enrolled", "waitlisted"]:
     if batch.status != "scheduled":
         raise EnrollmentRefused("Angkatan ini sudah dibatalkan atau ditutup; pendaftaran tidak dibuka.")
     if batch.start_date <= today:
         raise EnrollmentRefused("Angkatan ini sudah dimulai; peserta tidak dapat didaftarkan lagi.")
+    check_admitted(batch, category)
     if district_code not in batch.eligible_districts:
         raise EnrollmentRefused("Koperasi peserta berada di kabupaten/kota yang tidak termasuk angkatan ini.",
                                 "participant_id")
@@ -54,6 +59,13 @@ def decide_enrollment(*, batch: BatchTerms, district_code: str, cooperative_acti
     if seats.taken >= batch.capacity or (quota is not None and seats.taken_by_district >= quota):
         return "waitlisted"
     return "enrolled"
+
+
+def check_admitted(batch: BatchTerms, category: str) -> None:
+    """A UMK owner only in a batch open to UMK (its eligibility); a cooperative's people in every batch."""
+    if not admits(batch.eligibility, category):
+        raise EnrollmentRefused("Angkatan ini hanya untuk peserta dari koperasi; pelaku UMK hanya dapat didaftarkan "
+                                "di angkatan yang terbuka untuk UMK.", "participant_id")
 
 
 def dates_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.registration.domain.enrollment import BatchTerms, EnrollmentRefused, Seats
+from services.registration.domain.enrollment import BatchTerms, EnrollmentRefused, Seats, check_admitted
+from services.registration.domain.participant_category import MANAGER
 from shared.clock import business_today
 
 STAFF_ROLES = ("admin", "training_staff")
@@ -47,10 +48,12 @@ def check_window(*, role: str, officer_district: str | None, district_code: str,
 
 
 def check_substitute(*, batch: BatchTerms, replaced: Replaced | None, district_code: str, cooperative_active: bool,
-                     already_in_batch: bool, overlapping_batch: str | None, seats: Seats) -> None:
+                     already_in_batch: bool, overlapping_batch: str | None, seats: Seats,
+                     category: str = MANAGER) -> None:
     """May this manager take the replaced person's seat (or, with no one replaced, a free seat as a walk-in)?"""
     if batch.status != "scheduled":
         raise EnrollmentRefused("Angkatan ini sudah dibatalkan atau ditutup; penggantian tidak dapat dilakukan.")
+    check_admitted(batch, category)
     if replaced is not None:
         if replaced.status != "enrolled":
             raise EnrollmentRefused("Hanya peserta yang terdaftar (bukan daftar tunggu atau dibatalkan) yang dapat "

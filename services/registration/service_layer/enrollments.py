@@ -12,6 +12,7 @@ from services.registration.domain.enrollment import (EnrollmentRefused, Seats, c
 from services.registration.schemas import EnrollmentCreate
 from services.registration.service_layer import audit, planning
 from services.registration.service_layer.cooperatives import district_scope, ensure_district
+from services.registration.service_layer.participants import affiliation_id
 from services.registration.service_layer.waiting_list import (batch_line, enrolled_event, lock_batch, position_of,
                                                               positions, promote_waiting, terms)
 from shared.clock import business_today
@@ -36,7 +37,8 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
     Raises EnrollmentRefused; used by the API (one participant) and by the import (many, one transaction)."""
     session = uow.session
     ensure_district(principal, participant.district_code)
-    cooperative = cooperative or await session.get(Cooperative, participant.cooperative_id)
+    if cooperative is None and participant.cooperative_id is not None:
+        cooperative = await session.get(Cooperative, participant.cooperative_id)
     mine = (await session.execute(
         select(Enrollment.batch_id, BatchReplica.code, BatchReplica.start_date, BatchReplica.end_date)
         .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
@@ -46,7 +48,8 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
                         and dates_overlap(row.start_date, row.end_date, batch.start_date, batch.end_date)), None)
     line = await batch_line(session, batch.id)
     status = decide_enrollment(
-        batch=terms(batch), district_code=participant.district_code, cooperative_active=cooperative.active,
+        batch=terms(batch), district_code=participant.district_code,
+        cooperative_active=cooperative.active if cooperative else True, category=participant.category,
         already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
         seats=Seats(line.taken, line.by_district.get(participant.district_code, 0)), today=today or business_today(),
         inactive_override=inactive_override)
@@ -65,13 +68,15 @@ async def nominate(uow: UnitOfWork, *, principal: Principal, batch: BatchReplica
     else:
         event = EnrollmentWaitlisted(
             enrollment_id=enrollment.id, batch_id=batch.id, participant_id=participant.id,
-            cooperative_id=cooperative.id, district_code=cooperative.district_code, waitlist_position=position)
+            cooperative_id=affiliation_id(participant), district_code=participant.district_code,
+            waitlist_position=position, category=participant.category)
     uow.emit(event, subject=str(enrollment.id), aggregate_version=enrollment.version)
     # Core insert (the trail's id is not needed back); it also flushes the enrolment row before it.
     await audit.record_many(session, [audit.entry(
         principal, action=status, entity="enrollment", entity_id=enrollment.id, district_code=enrollment.district_code,
         changes={"batch_id": [None, str(batch.id)], "participant_id": [None, str(participant.id)]},
-        note="izin admin: koperasi tidak aktif" if inactive_override and not cooperative.active else None)])
+        note="izin admin: koperasi tidak aktif" if inactive_override and cooperative and not cooperative.active
+        else None)])
     return enrollment, position
 
 
@@ -163,10 +168,10 @@ def to_read(e: Enrollment, position: int | None, *, full_name: str | None = None
             "version": e.version, "created_at": e.created_at}
 
 
-async def _participant(session, participant_id: uuid.UUID) -> tuple[Participant, Cooperative]:
+async def _participant(session, participant_id: uuid.UUID) -> tuple[Participant, Cooperative | None]:
     """The participant, locked, and their cooperative, in one round trip (handed to nominate: the session's identity
     map holds rows only weakly, so a row not kept would be read again)."""
-    query = (select(Participant, Cooperative).join(Cooperative, Cooperative.id == Participant.cooperative_id)
+    query = (select(Participant, Cooperative).outerjoin(Cooperative, Cooperative.id == Participant.cooperative_id)
              .where(Participant.id == participant_id)
              # one person, two batches at once: the overlap check must see both (SQLite omits FOR UPDATE)
              .with_for_update(of=Participant.__table__))

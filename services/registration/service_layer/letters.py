@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.registration.adapters.orm import Cooperative, Enrollment, Participant
 from services.registration.service_layer import batches
@@ -64,9 +64,10 @@ async def letter_of(session, *, principal: Principal, batch_id: uuid.UUID, today
     batch = await batches.get_batch(session, principal=principal, batch_id=batch_id)  # 404 outside the officer's
     codes = [principal.district] if principal.role == Role.DISTRICT_OFFICER else list(batch["eligible_districts"])
     rows = (await session.execute(
-        select(Enrollment.district_code, Participant.full_name, Participant.position, Cooperative.name)
+        select(Enrollment.district_code, Participant.full_name, Participant.position,
+               func.coalesce(Cooperative.name, Participant.business_name))  # a UMK owner: the business
         .join(Participant, Participant.id == Enrollment.participant_id)
-        .join(Cooperative, Cooperative.id == Participant.cooperative_id)
+        .outerjoin(Cooperative, Cooperative.id == Participant.cooperative_id)
         .where(Enrollment.batch_id == batch_id, Enrollment.status == "enrolled", Enrollment.district_code.in_(codes))
         .order_by(Participant.full_name))).all()
     by_district: dict[str, list[Invitee]] = {code: [] for code in codes}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
+from services.registration.domain.participant_category import COOPERATIVES_ONLY, UMK
 from services.registration.service_layer.cooperatives import district_scope
 from services.registration.service_layer.planning import trainings_of
 from services.registration.service_layer.waiting_list import positions
@@ -16,11 +17,14 @@ ACTIVE = ("enrolled", "waitlisted")
 
 async def search_candidates(session, *, principal: Principal, batch: BatchReplica, text: str | None = None,
                             limit: int = PICKER_SIZE) -> tuple[list[dict], int]:
-    """Managers of the caller's district (an admin: the batch's districts) not yet in the batch, matching `text`:
-    part of the name or of the cooperative's name, or the NIK's last digits (2 to 6 of them)."""
-    query = (select(Participant, Cooperative).join(Cooperative, Cooperative.id == Participant.cooperative_id)
+    """Participants of the caller's district (an admin: the batch's districts) not yet in the batch, matching `text`:
+    part of the name or of the cooperative's (or UMK business's) name, or the NIK's last digits (2 to 6 of them).
+    UMK owners only for a batch open to UMK."""
+    query = (select(Participant, Cooperative).outerjoin(Cooperative, Cooperative.id == Participant.cooperative_id)
              .where(~Participant.id.in_(select(Enrollment.participant_id).where(
                  Enrollment.batch_id == batch.id, Enrollment.status.in_(ACTIVE)))))
+    if (batch.eligibility or COOPERATIVES_ONLY) == COOPERATIVES_ONLY:
+        query = query.where(Participant.category != UMK)
     if scope := district_scope(principal, None):
         query = query.where(Participant.district_code == scope)
     else:
@@ -32,21 +36,23 @@ async def search_candidates(session, *, principal: Principal, batch: BatchReplic
     elif words:
         lowered = words.lower()
         query = query.where(or_(func.lower(Participant.full_name).contains(lowered, autoescape=True),
-                                func.lower(Cooperative.name).contains(lowered, autoescape=True)))
+                                func.lower(Cooperative.name).contains(lowered, autoescape=True),
+                                func.lower(Participant.business_name).contains(lowered, autoescape=True)))
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = (await session.execute(query.order_by(Participant.full_name, Participant.id).limit(limit))).all()
     trained = await trainings_of(session, fiscal_year=batch.fiscal_year,
-                                 cooperative_ids=list({c.id for _, c in rows}))
-    return [{"id": p.id, "full_name": p.full_name, "position": p.position, "cooperative_id": c.id,
-             "cooperative_name": c.name, "district_code": p.district_code, "trained": c.id in trained,
-             "trained_in": [t["batch_code"] for t in trained.get(c.id, [])]} for p, c in rows], total
+                                 cooperative_ids=list({c.id for _, c in rows if c is not None}))
+    return [{"id": p.id, "full_name": p.full_name, "position": p.position, "category": p.category,
+             "cooperative_id": c.id if c else None, "cooperative_name": c.name if c else p.business_name,
+             "district_code": p.district_code, "trained": bool(c) and c.id in trained,
+             "trained_in": [t["batch_code"] for t in trained.get(c.id, [])] if c else []} for p, c in rows], total
 
 
 async def district_waiting_list(session, *, principal: Principal) -> list[dict]:
     """The caller's district's nominations waiting for a seat, batch by batch, with their place in each line."""
     query = (select(Enrollment, Participant, Cooperative, BatchReplica)
              .join(Participant, Participant.id == Enrollment.participant_id)
-             .join(Cooperative, Cooperative.id == Participant.cooperative_id)
+             .outerjoin(Cooperative, Cooperative.id == Participant.cooperative_id)
              .join(BatchReplica, BatchReplica.id == Enrollment.batch_id)
              .where(Enrollment.status == "waitlisted"))
     if scope := district_scope(principal, None):
@@ -61,6 +67,6 @@ async def district_waiting_list(session, *, principal: Principal) -> list[dict]:
         result.append({"enrollment_id": enrollment.id, "batch_id": batch.id, "batch_code": batch.code,
                        "batch_title": batch.title, "start_date": batch.start_date,
                        "place": lines[batch.id].get(enrollment.id), "full_name": participant.full_name,
-                       "position": participant.position, "cooperative_name": cooperative.name,
+                       "position": participant.position, "cooperative_name": cooperative.name if cooperative else participant.business_name,
                        "district_code": enrollment.district_code})
     return result

@@ -17,6 +17,7 @@ from services.registration.service_layer.cooperatives import ensure_district, to
 from shared.auth import Principal, Role
 from shared.db import is_postgres
 from shared.errors import Invalid, field_error
+from services.registration.domain.participant_category import UMK
 from shared.events.envelope import Envelope
 from shared.events.training import ParticipantCompleted, ProgrammeState
 from shared.regions import districts
@@ -26,7 +27,10 @@ MAX_PAGE_SIZE = 1000
 
 
 async def apply_completion(uow: UnitOfWork, envelope: Envelope, event: ParticipantCompleted) -> None:
-    """A completion is decided once per batch and participant; a repeat is ignored."""
+    """A completion is decided once per batch and participant; a repeat is ignored. A UMK owner's completion trains
+    no cooperative (its id is the business's), so planning does not keep it."""
+    if event.category == UMK:
+        return
     insert = pg_insert if is_postgres(uow.session.bind) else sqlite_insert
     await uow.session.execute(insert(CompletionRecord).values(
         batch_id=event.batch_id, participant_id=event.participant_id, cooperative_id=event.cooperative_id,
@@ -133,7 +137,9 @@ async def planning_list(session, *, principal: Principal, district: str | None, 
 
 async def nomination_warnings(session, *, participant: Participant, batch: BatchReplica) -> list[str]:
     """A cooperative with a completer this fiscal year is trained already: a second one does not count again toward
-    the target, so the officer is told (never refused)."""
+    the target, so the officer is told (never refused). A UMK owner has no cooperative to warn of."""
+    if participant.cooperative_id is None:
+        return []
     found = (await trainings_of(session, fiscal_year=batch.fiscal_year,
                                 cooperative_ids=[participant.cooperative_id])).get(participant.cooperative_id)
     if not found:

@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from services.registration.adapters.orm import BatchReplica, Cooperative, Enrollment, Participant
 from services.registration.domain.enrollment import BatchTerms, InLine, promotable
 from services.registration.service_layer import audit
+from services.registration.service_layer.participants import affiliation_id
 from shared.clock import business_today
 from shared.auth import Principal
 from shared.db import is_postgres
@@ -19,7 +20,7 @@ from shared.unit_of_work import UnitOfWork
 
 def terms(batch: BatchReplica) -> BatchTerms:
     return BatchTerms(batch.status, batch.start_date, batch.end_date, batch.capacity, list(batch.eligible_districts),
-                      dict(batch.district_quotas or {}))
+                      dict(batch.district_quotas or {}), batch.eligibility or "koperasi")
 
 
 async def lock_batch(session, batch_id: uuid.UUID) -> BatchReplica | None:
@@ -84,12 +85,16 @@ async def positions(session, batch_id: uuid.UUID) -> dict[uuid.UUID, int]:
 
 async def enrolled_event(session, enrollment: Enrollment) -> ParticipantEnrolled:
     participant = await session.get(Participant, enrollment.participant_id)
-    cooperative = await session.get(Cooperative, participant.cooperative_id)
+    if participant.cooperative_id is None:  # a UMK owner: the business stands where the cooperative does
+        name, sector = participant.business_name, participant.sector
+    else:
+        cooperative = await session.get(Cooperative, participant.cooperative_id)
+        name, sector = cooperative.name, cooperative.sector
     return ParticipantEnrolled(
         enrollment_id=enrollment.id, batch_id=enrollment.batch_id, participant_id=participant.id,
         full_name=participant.full_name, gender=participant.gender, position=participant.position,
-        cooperative_id=cooperative.id, cooperative_name=cooperative.name, district_code=cooperative.district_code,
-        sector=cooperative.sector, enrolled_at=enrollment.updated_at or enrollment.created_at)
+        cooperative_id=affiliation_id(participant), cooperative_name=name, district_code=participant.district_code,
+        sector=sector, enrolled_at=enrollment.updated_at or enrollment.created_at, category=participant.category)
 
 
 async def promote_waiting(uow: UnitOfWork, batch: BatchReplica, *, principal: Principal,
