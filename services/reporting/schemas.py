@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Figures(BaseModel):
@@ -56,6 +56,9 @@ class DistrictRow(BreakdownRow):
 
 class Summary(Figures):
     fiscal_year: int | None
+    umk_participants_enrolled: int = Field(default=0, description="Pelaku UMK (tanpa koperasi) terdaftar: termasuk "
+                                                                  "peserta, tidak termasuk koperasi terlatih")
+    umk_participants_completed: int = Field(default=0, description="Pelaku UMK yang lulus")
     programme_id: uuid.UUID | None
     sessions_completed: int
     certificates_issued: int

@@ -17,6 +17,7 @@ Gender = Literal["L", "P"]  # laki-laki / perempuan, derived from the NIK
 # the business's: a UMK is never a cooperative and never counts toward the cooperatives trained.
 ParticipantCategory = Literal["pengurus_koperasi", "anggota_koperasi", "pelaku_umk"]
 DEFAULT_CATEGORY = "pengurus_koperasi"
+UMK_CATEGORY = "pelaku_umk"
 
 COOPERATIVE_TOPIC = topic_name("registration", "cooperative")
 PARTICIPANT_TOPIC = topic_name("registration", "participant")

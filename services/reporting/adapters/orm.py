@@ -84,10 +84,12 @@ class EnrollmentView(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     batch_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     participant_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # a pseudonymous id, never a name
-    cooperative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    cooperative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # None for a UMK owner: no cooperative
     district_code: Mapped[str | None] = mapped_column(String(8))
     sector: Mapped[str | None] = mapped_column(String(40))
     gender: Mapped[str | None] = mapped_column(String(1))
+    # pelaku_umk: counted apart, never as a cooperative (0006); None: not known yet (a cancellation came first)
+    category: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20))  # enrolled | waitlisted | cancelled
     version: Mapped[int] = mapped_column(Integer)
 
@@ -125,10 +127,12 @@ class CompletionView(Base):
 
     batch_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     participant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    cooperative_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    # None for a UMK owner (0006): distinct cooperatives never count a business
+    cooperative_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     district_code: Mapped[str] = mapped_column(String(8))
     sector: Mapped[str] = mapped_column(String(40))
     gender: Mapped[str] = mapped_column(String(1))
+    category: Mapped[str] = mapped_column(String(20), default="pengurus_koperasi", server_default="pengurus_koperasi")
     completed: Mapped[bool] = mapped_column()
     jp_total: Mapped[int | None] = mapped_column(Integer)  # the batch's JP as the decision counted it (minor 1)
     version: Mapped[int] = mapped_column(Integer)

@@ -26,6 +26,7 @@ from services.reporting.adapters.orm import (AttendanceView, BatchView, Certific
                                              ProgrammeView, ScoreSheetView, SessionView)
 from services.reporting.service_layer.training_projections import (PRESENT, budget_lines, evaluation_values,
                                                                    score_values)
+from services.reporting.service_layer.projections import cooperative_of
 from shared.events import evaluation as ev
 from shared.events import registration as r
 from shared.events import training as t
@@ -82,7 +83,7 @@ class BatchApplier:
         self.batch_descriptions = _Newest()
         self.batch_lifecycles = _Newest()  # version here is the status version
         self.enrollments = _WithFacts(("batch_id", "participant_id", "cooperative_id", "district_code", "sector",
-                                       "gender"))
+                                       "gender", "category"))
         self.certificates = _WithFacts(("batch_id", "participant_id"))
         self.count = 0
         self.newest = None
@@ -129,12 +130,12 @@ class BatchApplier:
 
     def enrolled(self, v, e) -> None:
         self._enrollment(v, e.enrollment_id, "enrolled", batch_id=e.batch_id, participant_id=e.participant_id,
-                         cooperative_id=e.cooperative_id, district_code=e.district_code,
-                         sector=_sector(e.sector), gender=e.gender)
+                         cooperative_id=cooperative_of(e), district_code=e.district_code,
+                         sector=_sector(e.sector), gender=e.gender, category=e.category)
 
     def waitlisted(self, v, e) -> None:
         self._enrollment(v, e.enrollment_id, "waitlisted", batch_id=e.batch_id, participant_id=e.participant_id,
-                         cooperative_id=e.cooperative_id, district_code=e.district_code)
+                         cooperative_id=cooperative_of(e), district_code=e.district_code, category=e.category)
 
     def enrollment_cancelled(self, v, e) -> None:
         self._enrollment(v, e.enrollment_id, "cancelled", batch_id=e.batch_id, participant_id=e.participant_id)
@@ -158,8 +159,8 @@ class BatchApplier:
 
     def completion(self, v, e) -> None:
         self.completions.offer((e.batch_id, e.participant_id), v, dict(
-            batch_id=e.batch_id, participant_id=e.participant_id, cooperative_id=e.cooperative_id,
-            district_code=e.district_code, sector=e.sector.lower(), gender=e.gender,
+            batch_id=e.batch_id, participant_id=e.participant_id, cooperative_id=cooperative_of(e),
+            district_code=e.district_code, sector=e.sector.lower(), gender=e.gender, category=e.category,
             completed=isinstance(e, t.ParticipantCompleted), jp_total=e.jp_total))
 
     def scores(self, v, e) -> None:

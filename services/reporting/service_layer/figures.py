@@ -5,11 +5,13 @@ from datetime import UTC
 
 from sqlalchemy import func, select
 
-from services.reporting.adapters.orm import BatchView, CertificateView, Freshness, ProgrammeView, SessionView
+from services.reporting.adapters.orm import (BatchView, CertificateView, CompletionView, EnrollmentView, Freshness,
+                                             ProgrammeView, SessionView)
 from services.reporting.service_layer.budget import absorption_timeline, budget, programme_totals
 from services.reporting.service_layer.learning import learning
 from services.reporting.service_layer.scope import UNKNOWN, Scope, rate
 from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
+from shared.events.registration import UMK_CATEGORY
 from shared.regions import district_name, districts
 
 SEXES = {"L": "Laki-laki", "P": "Perempuan"}
@@ -46,6 +48,20 @@ def _figures(t: Tally) -> dict:
     }
 
 
+async def umk_participants(session, scope: Scope) -> dict:
+    """Owners of micro/small enterprises without a cooperative, apart: they are among the participants but never
+    among the cooperatives trained (nor the target of 600)."""
+    enrolled = await session.scalar(scope.restrict(
+        select(func.count()).select_from(EnrollmentView).where(EnrollmentView.status == "enrolled",
+                                                               EnrollmentView.category == UMK_CATEGORY),
+        EnrollmentView.batch_id))
+    completed = await session.scalar(scope.restrict(
+        select(func.count()).select_from(CompletionView).where(CompletionView.completed.is_(True),
+                                                               CompletionView.category == UMK_CATEGORY),
+        CompletionView.batch_id))
+    return {"umk_participants_enrolled": enrolled or 0, "umk_participants_completed": completed or 0}
+
+
 async def summary(session, scope: Scope, *, default_target: int) -> dict:
     overall = (await tally(session, scope, None)).get(None, Tally())
     programmes = await programme_totals(session, scope, default_target)
@@ -70,6 +86,7 @@ async def summary(session, scope: Scope, *, default_target: int) -> dict:
         "by_sex": await by_sex(session, scope),
         "by_cooperative_type": await by_cooperative_type(session, scope),
         "average_gain": learned["average_gain"], "improved_share": learned["improved_share"],
+        **await umk_participants(session, scope),
         **await freshness(session),
     }
 

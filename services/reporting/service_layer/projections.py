@@ -6,12 +6,14 @@ district) are filled in by whichever event carries them, whatever order the even
 """
 from __future__ import annotations
 
+import uuid
 from datetime import UTC
 
 from services.reporting.adapters.orm import CooperativeView, EnrollmentView, Freshness
 from shared.events.envelope import Envelope
 from shared.events.registration import (CooperativeState, EnrollmentCancelled, EnrollmentWaitlisted,
                                         ParticipantEnrolled)
+from shared.events.registration import UMK_CATEGORY as UMK
 from shared.unit_of_work import UnitOfWork
 
 
@@ -101,7 +103,8 @@ async def _enrollment(uow: UnitOfWork, envelope: Envelope, enrollment_id, status
     if row is None:
         add(uow, EnrollmentView, enrollment_id, EnrollmentView(
             id=enrollment_id, status=status, version=envelope.aggregate_version,
-            **{"cooperative_id": None, "district_code": None, "sector": None, "gender": None, **facts}))
+            **{"cooperative_id": None, "district_code": None, "sector": None, "gender": None, "category": None,
+               **facts}))
     else:
         fill_missing(row, facts)
         if envelope.aggregate_version > row.version:
@@ -109,17 +112,24 @@ async def _enrollment(uow: UnitOfWork, envelope: Envelope, enrollment_id, status
     await touch(uow, envelope)
 
 
+def cooperative_of(event) -> uuid.UUID | None:
+    """The cooperative an event's participant belongs to; a UMK owner's business (events carry its id in the
+    cooperative's place) is none, so it never counts among the cooperatives trained."""
+    return None if event.category == UMK else event.cooperative_id
+
+
 async def on_enrolled(uow: UnitOfWork, envelope: Envelope, event: ParticipantEnrolled) -> None:
     # full_name, position and cooperative_name are deliberately not kept.
     await _enrollment(uow, envelope, event.enrollment_id, "enrolled", batch_id=event.batch_id,
-                      participant_id=event.participant_id, cooperative_id=event.cooperative_id,
-                      district_code=event.district_code, sector=event.sector.lower(), gender=event.gender)
+                      participant_id=event.participant_id, cooperative_id=cooperative_of(event),
+                      district_code=event.district_code, sector=event.sector.lower(), gender=event.gender,
+                      category=event.category)
 
 
 async def on_waitlisted(uow: UnitOfWork, envelope: Envelope, event: EnrollmentWaitlisted) -> None:
     await _enrollment(uow, envelope, event.enrollment_id, "waitlisted", batch_id=event.batch_id,
-                      participant_id=event.participant_id, cooperative_id=event.cooperative_id,
-                      district_code=event.district_code)
+                      participant_id=event.participant_id, cooperative_id=cooperative_of(event),
+                      district_code=event.district_code, category=event.category)
 
 
 async def on_enrollment_cancelled(uow: UnitOfWork, envelope: Envelope, event: EnrollmentCancelled) -> None:

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              EvaluationView, ProgrammeView, ScoreSheetView, SessionView)
-from services.reporting.service_layer.projections import add, fill_missing, find, held, remember, touch, upsert_state
+from services.reporting.service_layer.projections import (add, cooperative_of, fill_missing, find, held, remember,
+                                                         touch, upsert_state)
 from shared.events.envelope import Envelope
 from shared.events.evaluation import EvaluationSummarised, ScoresRecorded
 from shared.events.training import (BatchCancelled, BatchClosed, BatchState, CertificateIssued,
@@ -118,8 +119,8 @@ async def on_session_completed(uow: UnitOfWork, envelope: Envelope, event: Sessi
 
 async def on_completion(uow: UnitOfWork, envelope: Envelope, event: CompletionDecision) -> None:
     await upsert_state(uow, CompletionView, (event.batch_id, event.participant_id), envelope.aggregate_version,
-                       cooperative_id=event.cooperative_id, district_code=event.district_code,
-                       sector=event.sector.lower(), gender=event.gender,
+                       cooperative_id=cooperative_of(event), district_code=event.district_code,
+                       sector=event.sector.lower(), gender=event.gender, category=event.category,
                        completed=isinstance(event, ParticipantCompleted), jp_total=event.jp_total)
     await touch(uow, envelope)
 
