@@ -1,0 +1,91 @@
+"""UMK owners over real PostgreSQL through registration's API: the category's bad inputs are 422s naming the field
+in Bahasa with nothing written, a cooperatives-only batch refuses them (409, nothing written), a batch open to UMK
+seats them, and the enrolment event carries the category and the business, never the NIK or the NIB."""
+import itertools
+
+from tests.fixtures import factories
+
+_nibs = itertools.count(1)
+
+
+def umk_owner(district_code: str = "64.02", **overrides) -> dict:
+    body = factories.participant(None, district_code)
+    body.pop("cooperative_id")
+    return {**body, "category": "pelaku_umk", "business_name": "Amplang Bu Sari", "nib": f"81200{next(_nibs):08d}",
+            "sector": "perdagangan", "district_code": district_code, **overrides}
+
+
+def field_errors(response) -> dict:
+    return {f["field"].split(".")[-1]: f["message"] for f in response.json()["error"]["fields"]}
+
+
+async def test_bad_category_inputs_are_refused_naming_the_field_and_nothing_is_written(registration):
+    officer = registration.client("district_officer", "64.02")
+    coop = (await officer.post("/api/v1/cooperatives", json=factories.cooperative("64.02"))).json()
+    cases = [
+        (umk_owner(cooperative_id=coop["id"]), "cooperative_id", "tidak tergabung dalam koperasi"),
+        ({**factories.participant(coop["id"]), "cooperative_id": None}, "cooperative_id", "wajib memilih koperasinya"),
+        (umk_owner(nib="12345"), "nib", "NIB harus 13 angka"),
+        (umk_owner(nib="12345678901ab"), "nib", "hanya boleh berisi angka"),
+        (umk_owner(business_name=""), "business_name", "nama usaha wajib diisi"),
+        (umk_owner(district_code="65.01"), "district_code", "tidak dikenal di Kalimantan Timur"),
+        (umk_owner(category="petani"), "category", "kategori peserta tidak dikenal"),
+        ({**factories.participant(coop["id"]), "business_name": "Toko Kue"}, "business_name", "hanya untuk pelaku UMK"),
+    ]
+    for body, field, words in cases:
+        refused = await officer.post("/api/v1/participants", json=body)
+        assert refused.status_code == 422, (field, refused.text)
+        assert words in field_errors(refused).get(field, ""), (field, refused.json())
+        lookup = await officer.post("/api/v1/participants/lookup", json={"nik": body["nik"]})
+        assert lookup.json()["total"] == 0  # nothing written
+    # Another district's UMK owner is not this officer's to register.
+    assert (await officer.post("/api/v1/participants", json=umk_owner("64.08"))).status_code == 403
+
+
+async def test_a_umk_owner_is_refused_by_a_cooperatives_only_batch_and_seated_where_umk_may_come(registration):
+    officer = registration.client("district_officer", "64.02")
+    body = umk_owner()
+    made = await officer.post("/api/v1/participants", json=body)
+    assert made.status_code == 201, made.text
+    owner = made.json()
+    assert (owner["category"], owner["cooperative_id"], owner["business_name"], owner["nib"], owner["position"]) == (
+        "pelaku_umk", None, "Amplang Bu Sari", body["nib"], "pemilik usaha")
+    listed = (await officer.get("/api/v1/participants", params={"q": body["full_name"]})).json()["items"]
+    assert [(p["category"], p["sector"]) for p in listed] == [("pelaku_umk", "perdagangan")]
+
+    closed_to_umk = await registration.schedule_batch()  # older events: cooperatives only
+    open_to_umk = await registration.schedule_batch(eligibility="koperasi_dan_umk")
+    assert (await officer.get(f"/api/v1/batches/{open_to_umk['id']}")).json()["eligibility"] == "koperasi_dan_umk"
+
+    refused = await officer.post("/api/v1/enrollments", json={"batch_id": closed_to_umk["id"],
+                                                               "participant_id": owner["id"]})
+    assert refused.status_code == 409
+    assert "hanya untuk peserta dari koperasi" in field_errors(refused)["participant_id"]
+    assert (await officer.get("/api/v1/enrollments", params={"batch_id": closed_to_umk["id"]})).json() == []
+
+    seated = await officer.post("/api/v1/enrollments", json={"batch_id": open_to_umk["id"],
+                                                              "participant_id": owner["id"]})
+    assert seated.status_code == 201 and seated.json()["status"] == "enrolled", seated.text
+    [event] = await registration.events(seated.json()["id"], "participant.enrolled.v1")
+    data = event["data"]
+    assert (data["category"], data["cooperative_name"], data["sector"], data["district_code"]) == (
+        "pelaku_umk", "Amplang Bu Sari", "perdagangan", "64.02")
+    assert body["nik"] not in str(event) and body["nib"] not in str(event)
+
+
+async def test_a_correction_keeps_the_category_rule(registration):
+    officer = registration.client("district_officer", "64.02")
+    coop = (await officer.post("/api/v1/cooperatives", json=factories.cooperative("64.02"))).json()
+    owner = (await officer.post("/api/v1/participants", json=umk_owner())).json()
+    joined = await officer.patch(f"/api/v1/participants/{owner['id']}", json={"cooperative_id": coop["id"]})
+    assert joined.status_code == 422 and "cooperative_id" in field_errors(joined)
+    moved = await officer.patch(f"/api/v1/participants/{owner['id']}",
+                                json={"category": "anggota_koperasi", "cooperative_id": coop["id"],
+                                      "position": "anggota"})
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["category"], moved.json()["cooperative_id"], moved.json()["nib"]) == (
+        "anggota_koperasi", coop["id"], None)
+    manager = (await officer.post("/api/v1/participants", json=factories.participant(coop["id"]))).json()
+    assert manager["category"] == "pengurus_koperasi"
+    dropped = await officer.patch(f"/api/v1/participants/{manager['id']}", json={"cooperative_id": None})
+    assert dropped.status_code == 422 and "cooperative_id" in field_errors(dropped)
