@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import logging
 import multiprocessing
 import os
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from shared.errors import DomainError, field_error
 from shared.web.format import angka
 
 MIB = 2**20
+log = logging.getLogger("sipelkop.spreadsheets")
 # Excel saves a workbook's parts with these names; openpyxl reads the shared-strings part whole before any row.
 CONTENT_TYPES = "[Content_Types].xml"
 
@@ -173,10 +176,11 @@ def _start_worker(memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
 
 
-def _worker_pool(limits: SheetLimits):
-    """One worker per service process, started on the first upload and renewed after 25 files (what one large file
-    fragmented is given back). Forked from a fork server that loaded only the readers: a fork of the service itself
-    (threads, open connections) is unsafe, and a spawned child would import the service's main module again."""
+def _worker_pool(memory_bytes: int = SheetLimits.worker_memory_bytes):
+    """One worker per service process, started with the service (`with_sheet_worker`; or on the first upload where
+    no lifespan started it) and renewed after 25 files (what one large file fragmented is given back). Forked from a
+    fork server that loaded only the readers: a fork of the service itself (threads, open connections) is unsafe, and
+    a spawned child would import the service's main module again."""
     global _pool
     from pebble import ProcessPool
 
@@ -185,11 +189,22 @@ def _worker_pool(limits: SheetLimits):
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["openpyxl", "shared.spreadsheets"])
             _pool = ProcessPool(max_workers=1, max_tasks=25, initializer=_start_worker,
-                                initargs=(limits.worker_memory_bytes,), context=context)
+                                initargs=(memory_bytes,), context=context)
         return _pool
 
 
+def _ready() -> int:  # run in the worker
+    return os.getpid()
+
+
+def start() -> int:
+    """The fork server and the worker started, and the worker through its initializer (readers loaded, address space
+    capped): the seconds that costs are spent here, not by the first upload. Returns the worker's process id."""
+    return _worker_pool().schedule(_ready).result(timeout=120)
+
+
 def shutdown() -> None:
+    """The worker stopped and waited for: no process of it outlives the service."""
     global _pool
     with _pool_lock:
         if _pool is not None:
@@ -198,15 +213,37 @@ def shutdown() -> None:
             _pool = None
 
 
+def with_sheet_worker(lifespan: Callable) -> Callable:
+    """A service's lifespan with the sheet worker started beside it (while the database and Kafka start) and warm
+    before the first request, and stopped after the last."""
+    @asynccontextmanager
+    async def lifespan_with_worker(app):
+        warming = asyncio.ensure_future(asyncio.to_thread(start))
+        try:
+            async with lifespan(app):
+                try:
+                    await warming
+                except Exception as exc:  # the service still serves; the first upload tries to start it again
+                    log.warning("sheet worker did not start: %s", exc)
+                yield
+        finally:
+            await asyncio.gather(warming, return_exceptions=True)
+            await asyncio.to_thread(shutdown)
+
+    return lifespan_with_worker
+
+
 def _schedule(function: Callable, args: tuple, kwargs: dict, limits: SheetLimits):
-    return _worker_pool(limits).schedule(function, args=args, kwargs=kwargs, timeout=limits.max_seconds)
+    return _worker_pool(limits.worker_memory_bytes).schedule(function, args=args, kwargs=kwargs,
+                                                             timeout=limits.max_seconds)
 
 
 async def parse_in_worker(function: Callable, *args, limits: SheetLimits, **kwargs):
     """function(*args, **kwargs) in the worker; beyond its memory or time the file is refused, naming the limit."""
     from pebble import ProcessExpired
 
-    # In a thread: the first call starts the fork server and waits for it to load the readers (seconds).
+    # In a thread: where no lifespan started the worker, the first call starts the fork server and waits for it to
+    # load the readers (seconds).
     future = await asyncio.to_thread(_schedule, function, args, kwargs, limits)
     try:
         return await asyncio.wrap_future(future)

@@ -20,6 +20,7 @@ from services.registration.service_layer import delivery
 from shared.clock import business_today
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
+from shared.spreadsheets import with_sheet_worker
 
 NAME = "registration"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -85,5 +86,5 @@ def create_registration_app(settings: RegistrationSettings | None = None, *, sta
                     task.cancel()
                     await asyncio.gather(task, return_exceptions=True)
 
-    app.router.lifespan_context = lifespan
+    app.router.lifespan_context = with_sheet_worker(lifespan)  # imports are parsed in it, warm from the start
     return app
