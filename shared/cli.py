@@ -76,10 +76,7 @@ def cmd_serve(args) -> int:
 
 def cmd_kafka(args) -> int:
     """The local broker alone, in the foreground (shared/infra/kafka_local.py's LocalKafka); Ctrl-C stops it."""
-    from shared.infra.kafka_local import LocalKafka
-
-    kafka = LocalKafka(args.data_dir, port=args.port, sasl=True,
-                       topic_prefix=os.environ.get("SIPELKOP_TOPIC_PREFIX", ""))
+    kafka = _local_kafka(args.data_dir, args.port, args.brokers)
     for sig in (signal.SIGTERM, signal.SIGINT):  # a background job inherits SIGINT ignored: set it explicitly
         signal.signal(sig, signal.default_int_handler)
     try:
@@ -91,7 +88,8 @@ def cmd_kafka(args) -> int:
             print(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {args.port} harus bebas.",
                   file=sys.stderr)
             return 1
-        print(f"Kafka {kafka.version} siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik).", flush=True)
+        print(f"Kafka {kafka.version} siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik"
+              f"{msg.KAFKA_REPLICATED.format(brokers=args.brokers) if args.brokers > 1 else ''}).", flush=True)
         try:
             _create_topics(kafka)
         except Exception as exc:
@@ -101,6 +99,7 @@ def cmd_kafka(args) -> int:
         print(f"Data: {kafka.data_dir}; log: {kafka.log_file}. Berhenti: Ctrl-C.", flush=True)
         print(f"SASL/SCRAM-SHA-512: satu akun per layanan, kata sandinya di {kafka.credentials_file}.", flush=True)
         while kafka.is_running():
+            _restart_stopped_brokers(kafka, lambda line: print(line, flush=True))
             time.sleep(0.5)
         print(f"Kafka berhenti sendiri; lihat {kafka.log_file}.", file=sys.stderr)
         return 1
@@ -110,13 +109,43 @@ def cmd_kafka(args) -> int:
         kafka.stop()
 
 
+def _local_kafka(data_dir: Path, port: int, brokers: int):
+    """`sipelkop up`'s and `sipelkop kafka`'s broker: one node in `data_dir`, or a cluster of `brokers` nodes in
+    `data_dir/cluster/broker-<n>` (the same SCRAM passwords, `data_dir/credentials.json`)."""
+    from shared.infra.kafka_local import LocalKafka, LocalKafkaCluster
+
+    prefix = os.environ.get("SIPELKOP_TOPIC_PREFIX", "")
+    if brokers == 1:
+        return LocalKafka(data_dir, port=port, sasl=True, topic_prefix=prefix)
+    return LocalKafkaCluster(Path(data_dir) / "cluster", port=port, brokers=brokers, sasl=True, topic_prefix=prefix)
+
+
+def _broker_ports(kafka) -> str:
+    return ", ".join(str(node.port) for node in getattr(kafka, "nodes", [kafka]))
+
+
+def _restart_stopped_brokers(kafka, say) -> None:
+    """A cluster's node that died is started again (its data dir kept), as a StatefulSet would; the others serve
+    meanwhile. A single broker is not: its death stops `sipelkop up`."""
+    for node in getattr(kafka, "stopped_nodes", lambda: [])():
+        say(msg.BROKER_RESTARTING.format(node=node.node_id, port=node.port))
+        try:
+            node.start()
+            say(msg.BROKER_RESTARTED.format(node=node.node_id))
+        except (RuntimeError, OSError) as exc:
+            say(msg.BROKER_NOT_RESTARTED.format(node=node.node_id, problem=str(exc).splitlines()[0],
+                                                log=node.log_file))
+
+
 def _create_topics(kafka) -> None:
     """Every topic, created by the admin principal (a service may create only its own)."""
     from shared.messaging.broker import ensure_topics, kafka_options
     from shared.settings import ServiceSettings
 
     admin = ServiceSettings(**{k.removeprefix("SIPELKOP_").lower(): v for k, v in kafka.client_env("admin").items()})
-    asyncio.run(ensure_topics(kafka.bootstrap, kafka.topic_prefix, options=kafka_options(admin)))
+    # Replication 3 and min.insync.replicas 2 on a cluster (ensure_topics sets the second from the first).
+    asyncio.run(ensure_topics(kafka.bootstrap, kafka.topic_prefix, replication=kafka.replication,
+                              options=kafka_options(admin)))
 
 
 def cmd_token(args) -> int:
@@ -144,7 +173,7 @@ def _check_token(parser: argparse.ArgumentParser, args) -> None:
 
 # --- sipelkop up -----------------------------------------------------------------------------------------------
 
-def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: int) -> subprocess.Popen:
+def _start_service(label: str, name: str, env: dict, log_path: Path, verbose: bool, width: int) -> subprocess.Popen:
     """One service as a child process; its JSON log lines go to its file (and, with --verbose, to the terminal,
     each cut to the terminal's width; the file keeps them whole)."""
     log = open(log_path, "ab", buffering=0)
@@ -162,9 +191,9 @@ def _start_service(name: str, env: dict, log_path: Path, verbose: bool, width: i
         with log:
             for line in child.stdout:
                 log.write(line)
-                print(fit(f"{name} {_readable(line.decode('utf-8', 'replace').rstrip())}", width), flush=True)
+                print(fit(f"{label} {_readable(line.decode('utf-8', 'replace').rstrip())}", width), flush=True)
 
-    threading.Thread(target=copy, name=f"log-{name}", daemon=True).start()
+    threading.Thread(target=copy, name=f"log-{label}", daemon=True).start()
     return child
 
 
@@ -217,7 +246,8 @@ def _tail(path: Path, lines: int = 5) -> list[str]:
         return []
 
 
-def guide_lines(urls: dict, data_dir: Path, log_dir: Path, present=lambda url, path: True) -> list[str]:
+def guide_lines(urls: dict, data_dir: Path, log_dir: Path, present=lambda url, path: True,
+                store: str = "SQLite") -> list[str]:
     """The summary printed when everything is up: which page for whom, where the data is, how to stop."""
     rows = []
     for who, service, path, more in GUIDE:
@@ -227,16 +257,47 @@ def guide_lines(urls: dict, data_dir: Path, log_dir: Path, present=lambda url, p
     width = max(len(who) for who, _, _ in rows)
     lines = ["", "SIPELKOP siap. Buka di peramban (masuk dulu di /masuk; satu kali masuk untuk semua halaman):"]
     lines += [f"  {who:<{width}}  {url}" + (f"  ({more})" if more else "") for who, url, more in rows]
-    lines += [f"Data tersimpan di {data_dir} (basis data SQLite dan Kafka); tetap ada setelah berhenti.",
+    lines += [f"Data tersimpan di {data_dir} (basis data {store} dan Kafka); tetap ada setelah berhenti.",
               f"Log layanan (JSON, satu berkas per layanan): {log_dir}/<layanan>.log",
               "Berhenti: tekan Ctrl-C (semua layanan dan Kafka dihentikan dengan rapi)."]
     return lines
 
 
-def cmd_up(args) -> int:
-    """Broker and the services in one process tree; Ctrl-C stops them all."""
-    from shared.infra.kafka_local import LocalKafka
+def replica_ports(ports: dict[str, int], replicas: int) -> dict[str, tuple[str, int]]:
+    """Each replica's label, service and port: replica 1 on the service's own port ("registration" :8001), replica n
+    ten times n-1 above it ("registration-2" :8011)."""
+    return {(name if n == 1 else f"{name}-{n}"): (name, port + 10 * (n - 1))
+            for n in range(1, replicas + 1) for name, port in ports.items()}
 
+
+def _replica_databases(data_dir: Path, port: int, say):
+    """(the *_DATABASE_URL of each service, the LocalPostgres started here or None), or None when refused (said).
+    Replicas share their service's database, which SQLite cannot serve to two processes: every URL given is
+    PostgreSQL, or none is given and the local PostgreSQL of shared/infra/postgres_local.py is started."""
+    from shared.infra.postgres_local import LocalPostgres
+
+    given = {name: os.environ.get(f"{name.upper()}_DATABASE_URL", "") for name in SERVICES}
+    if any(given.values()):
+        others = [f"{name.upper()}_DATABASE_URL" for name, url in given.items() if not url.startswith("postgresql")]
+        if others:
+            say(msg.REPLICAS_NEED_POSTGRES.format(variables=", ".join(others)))
+            return None
+        say(msg.REPLICAS_ON_GIVEN_POSTGRES)
+        return {}, None
+    postgres = LocalPostgres(data_dir / "postgres", port=port)
+    say(msg.POSTGRES_STARTING.format(port=port, log=postgres.log_file))
+    try:
+        postgres.start()
+        for name in SERVICES:
+            postgres.create_database(f"sipelkop_{name}")
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        say(msg.POSTGRES_NOT_STARTED.format(problem=str(exc).splitlines()[0], port=port))
+        return None
+    return {f"{name.upper()}_DATABASE_URL": postgres.url(f"sipelkop_{name}") for name in SERVICES}, postgres
+
+
+def cmd_up(args) -> int:
+    """Broker (or cluster) and the services (one or more replicas each) in one process tree; Ctrl-C stops them all."""
     width = _terminal_width()
 
     def say(line: str = "") -> None:
@@ -250,30 +311,51 @@ def cmd_up(args) -> int:
     data_dir = _data_dir()
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
+    postgres, databases = None, {}
+    if args.replicas > 1:
+        found = _replica_databases(data_dir, args.postgres_port, say)
+        if found is None:
+            return 1
+        databases, postgres = found
     # SASL/SCRAM-SHA-512 and ACLs: each service signs in as its own principal (passwords in the data dir, 0600).
-    kafka = LocalKafka(data_dir / "kafka", port=args.kafka_port, sasl=True,
-                       topic_prefix=os.environ.get("SIPELKOP_TOPIC_PREFIX", ""))
-    say(f"Menyalakan Kafka lokal (port {args.kafka_port}; log: {kafka.log_file}) ...")
+    kafka = _local_kafka(data_dir / "kafka", args.kafka_port, args.brokers)
+    say(msg.KAFKA_STARTING.format(what="Kafka lokal" if args.brokers == 1 else f"klaster Kafka lokal "
+                                  f"{args.brokers} broker", ports=_broker_ports(kafka), log=kafka.log_file))
     started = time.monotonic()
     try:
-        kafka.start()
-    except (RuntimeError, OSError) as exc:
-        say(f"Kafka tidak dapat dinyalakan: {str(exc).splitlines()[0]}")
-        say(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {args.kafka_port} harus bebas.")
-        return 1
-    try:
-        _create_topics(kafka)
-    except Exception as exc:
-        say(f"Topik Kafka tidak dapat dibuat: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        try:
+            kafka.start()
+        except (RuntimeError, OSError) as exc:
+            say(f"Kafka tidak dapat dinyalakan: {str(exc).splitlines()[0]}")
+            say(f"Rinciannya di {kafka.log_file}. Perlu Java 17 dan Maven; port {_broker_ports(kafka)} harus bebas.")
+            return 1
+        try:
+            _create_topics(kafka)
+        except Exception as exc:
+            say(f"Topik Kafka tidak dapat dibuat: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+            return 1
+        say(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik; SASL/SCRAM-SHA-512, "
+            f"satu akun per layanan{msg.KAFKA_REPLICATED.format(brokers=args.brokers) if args.brokers > 1 else ''}).")
+        return _run_services(args, kafka, databases, data_dir, log_dir, say, width)
+    finally:
         kafka.stop()
-        return 1
-    say(f"Kafka siap di {kafka.bootstrap} ({time.monotonic() - started:.1f} detik; SASL/SCRAM-SHA-512, "
-        f"satu akun per layanan).")
-    env = {**os.environ, "SIPELKOP_DATA_DIR": str(data_dir)}
-    urls = {name: f"http://127.0.0.1:{_settings_for(name).port}" for name in SERVICES}
-    say(f"Menyalakan layanan {', '.join(SERVICES)} ...")
-    children = {name: _start_service(name, env | kafka.client_env(name), log_dir / f"{name}.log", args.verbose,
-                                     width) for name in SERVICES}
+        if postgres is not None:
+            postgres.stop()
+        say(f"Selesai. Data tetap di {data_dir}.")
+
+
+def _run_services(args, kafka, databases: dict, data_dir: Path, log_dir: Path, say, width: int) -> int:
+    env = {**os.environ, "SIPELKOP_DATA_DIR": str(data_dir), **databases}
+    replicas = replica_ports({name: _settings_for(name).port for name in SERVICES}, args.replicas)
+    urls = {label: f"http://127.0.0.1:{port}" for label, (_, port) in replicas.items()}
+
+    def start(label: str) -> subprocess.Popen:
+        name, port = replicas[label]
+        return _start_service(label, name, env | kafka.client_env(name) | {f"{name.upper()}_PORT": str(port)},
+                              log_dir / f"{label}.log", args.verbose, width)
+
+    say(f"Menyalakan layanan {', '.join(SERVICES)}" + (f" ({args.replicas} replika tiap layanan)"
+                                                       if args.replicas > 1 else "") + " ...")
     stop = {"now": False}
 
     def _stop(*_):
@@ -281,28 +363,52 @@ def cmd_up(args) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    code = 0
+    children: dict[str, subprocess.Popen] = {}
+    restarts = dict.fromkeys(replicas, 0)
     try:
-        failed = _wait_until_up(children, urls, given_up=lambda: stop["now"])
-        if stop["now"]:
-            return 0
-        if failed:
-            say(f"Layanan {failed} tidak menyala. Baris terakhir lognya ({log_dir / (failed + '.log')}):")
-            for line in _tail(log_dir / f"{failed}.log"):
-                print(fit(f"  {_readable(line)}", width), flush=True)
-            return 1
+        # Replica by replica: the first of each migrates its database and makes identity's keys, the next finds them.
+        for n in range(1, args.replicas + 1):
+            wave = [label for label in replicas if label.endswith(f"-{n}") or (n == 1 and "-" not in label)]
+            children |= {label: start(label) for label in wave}
+            failed = _wait_until_up(children, {label: urls[label] for label in wave}, given_up=lambda: stop["now"])
+            if stop["now"]:
+                return 0
+            if failed:
+                say(f"Layanan {failed} tidak menyala. Baris terakhir lognya ({log_dir / (failed + '.log')}):")
+                for line in _tail(log_dir / f"{failed}.log"):
+                    print(fit(f"  {_readable(line)}", width), flush=True)
+                return 1
+        if args.replicas > 1:
+            served = {name: [port for service, port in replicas.values() if service == name] for name in SERVICES}
+            say(msg.REPLICA_PORTS.format(ports="; ".join(
+                f"{name} " + " dan ".join(f":{port} (replika {n})" for n, port in enumerate(ports, 1))
+                for name, ports in served.items())))
         if args.demo and not stop["now"]:
             say("Memuat data demo lewat API layanan ...")
             subprocess.run([sys.executable, "-m", "shared.demo"], env=env, check=False,
                            preexec_fn=die_with_parent(signal.SIGTERM))
-        for line in guide_lines(urls, data_dir, log_dir, present=lambda url, path: _answers(url, path) != 404):
+        for line in guide_lines(urls, data_dir, log_dir, present=lambda url, path: _answers(url, path) != 404,
+                                store="PostgreSQL" if args.replicas > 1 else "SQLite"):
             say(line)
-        while not stop["now"] and all(c.poll() is None for c in children.values()):
+        while not stop["now"]:
+            if args.brokers > 1:
+                _restart_stopped_brokers(kafka, say)
+                if not kafka.is_running():
+                    say(f"Klaster Kafka kehilangan kuorumnya; lihat {kafka.log_file}. Semua dihentikan.")
+                    return 1
+            stopped = [label for label, child in children.items() if child.poll() is not None]
+            if stopped and args.replicas == 1:
+                say(f"Layanan {', '.join(stopped)} berhenti sendiri; lihat {log_dir}. Semua dihentikan.")
+                return 1
+            for label in stopped:  # the other replica serves meanwhile; a replica that keeps dying stops it all
+                if restarts[label] >= MAX_RESTARTS:
+                    say(msg.REPLICA_GAVE_UP.format(label=label, times=MAX_RESTARTS, log=log_dir / f"{label}.log"))
+                    return 1
+                restarts[label] += 1
+                say(msg.REPLICA_RESTARTING.format(label=label, port=replicas[label][1],
+                                                  code=children[label].returncode))
+                children[label] = start(label)
             time.sleep(0.5)
-        stopped = [name for name, c in children.items() if c.poll() is not None]
-        if stopped and not stop["now"]:
-            say(f"Layanan {', '.join(stopped)} berhenti sendiri; lihat {log_dir}. Semua dihentikan.")
-            code = 1
     finally:
         say("Menghentikan layanan dan Kafka ...")
         for child in children.values():
@@ -313,9 +419,10 @@ def cmd_up(args) -> int:
                 child.wait(20)
             except subprocess.TimeoutExpired:
                 child.kill()
-        kafka.stop()
-        say(f"Selesai. Data tetap di {data_dir}.")
-    return code
+    return 0
+
+
+MAX_RESTARTS = 5
 
 
 def _terminal_width() -> int:
@@ -354,7 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Jalankan broker Kafka lokal satu node (KRaft) dari jar Maven.")
     p.add_argument("--data-dir", type=Path, metavar="FOLDER", default=Path(os.environ.get("SIPELKOP_DATA_DIR", ".data")) / "kafka",
                    help="folder data broker (bawaan: <SIPELKOP_DATA_DIR>/kafka)")
-    p.add_argument("--port", type=msg.port, default=9092, metavar="PORT", help="port broker (bawaan: 9092)")
+    p.add_argument("--port", type=msg.port, default=9092, metavar="PORT",
+                   help="port broker (bawaan: 9092; dengan --brokers 3: 9092, 9094, 9096, kontrolernya satu di atasnya)")
+    p.add_argument("--brokers", type=int, choices=(1, 3), default=1, metavar="JUMLAH", help=msg.BROKERS_HELP)
     p.set_defaults(func=cmd_kafka)
     p = sub.add_parser("up", help="Kafka + semua layanan sekaligus; Ctrl-C menghentikan semuanya",
                        description="Nyalakan Kafka lokal dan semua layanan (SQLite di folder data). Setelah siap, "
@@ -365,6 +474,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="muat data demo (satu tahun anggaran, angkatan, koperasi di 10 kabupaten/kota) dan "
                         "cetak akun demo sekali")
     p.add_argument("--verbose", action="store_true", help="tampilkan juga log layanan di terminal")
+    p.add_argument("--brokers", type=int, choices=(1, 3), default=1, metavar="JUMLAH", help=msg.BROKERS_HELP)
+    p.add_argument("--replicas", type=int, choices=(1, 2), default=1, metavar="JUMLAH", help=msg.REPLICAS_HELP)
+    p.add_argument("--postgres-port", type=msg.port, default=55432, metavar="PORT",
+                   help="port PostgreSQL lokal yang dinyalakan untuk --replicas 2 (bawaan: 55432)")
     p.set_defaults(func=cmd_up)
     p = sub.add_parser("token", help="hanya pengembangan: cetak token akses bertanda tangan kunci identitas lokal",
                        description="Hanya untuk pengembangan dan pengujian: token akses yang ditandatangani kunci "

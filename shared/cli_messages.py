@@ -91,6 +91,29 @@ OUT_OF_RANGE = "harus antara {low} dan {high}, bukan {value}."
 TOO_SMALL = "paling kecil {low}, bukan {value}."
 NOT_A_PORT = "port harus bilangan bulat 1-65535, bukan {value!r}."
 
+# sipelkop up / sipelkop kafka: a cluster and replicas on one machine
+BROKERS_HELP = ("1 atau 3 broker Kafka lokal (bawaan: 1); 3: klaster KRaft dengan kuorum kontroler ketiganya, "
+                "topik direplikasi 3 dengan min.insync.replicas 2, port berselang dua mulai --port/--kafka-port")
+REPLICAS_HELP = ("1 atau 2 proses tiap layanan (bawaan: 1); 2: replika kedua di port layanan + 10 (mis. 8011), "
+                 "perlu PostgreSQL (satu basis data per layanan; bila tidak ada *_DATABASE_URL, PostgreSQL lokal "
+                 "dinyalakan di <folder data>/postgres)")
+KAFKA_STARTING = "Menyalakan {what} (port {ports}; log: {log}) ..."
+KAFKA_REPLICATED = "; {brokers} broker, replikasi 3, min.insync.replicas 2"
+BROKER_RESTARTING = "Broker {node} (port {port}) berhenti; dinyalakan lagi, broker lain tetap melayani ..."
+BROKER_RESTARTED = "Broker {node} menyala lagi dan bergabung kembali ke klaster."
+BROKER_NOT_RESTARTED = "Broker {node} tidak dapat dinyalakan lagi: {problem}. Rinciannya di {log}."
+REPLICAS_NEED_POSTGRES = ("--replicas 2 perlu PostgreSQL: dua proses satu layanan memakai satu basis data, dan SQLite "
+                          "tidak dapat dipakai bersama. {variables} tidak menunjuk PostgreSQL (postgresql+asyncpg://...); "
+                          "isi semuanya, atau kosongkan semuanya agar PostgreSQL lokal dinyalakan.")
+REPLICAS_ON_GIVEN_POSTGRES = "Replika memakai PostgreSQL dari <LAYANAN>_DATABASE_URL."
+POSTGRES_STARTING = "Menyalakan PostgreSQL lokal untuk replika (port {port}; log: {log}) ..."
+POSTGRES_NOT_STARTED = ("--replicas 2 perlu PostgreSQL, tetapi PostgreSQL lokal tidak dapat dinyalakan: {problem}. "
+                        "Pasang dengan `apt-get install -y postgresql`, pastikan port {port} bebas (--postgres-port), "
+                        "atau isi <LAYANAN>_DATABASE_URL dengan PostgreSQL yang sudah berjalan.")
+REPLICA_PORTS = "Replika: {ports}. Relay outbox tiap layanan bergantian lewat advisory lock PostgreSQL."
+REPLICA_RESTARTING = "Replika {label} (port {port}) berhenti (kode {code}); dinyalakan lagi, replika lain tetap melayani."
+REPLICA_GAVE_UP = "Replika {label} berhenti {times} kali berturut-turut; lihat {log}. Semua dihentikan."
+
 # sipelkop dlq
 DLQ_NEEDS_ID = "Tindakan {action} perlu nomor surat mati: sipelkop dlq {service} {action} NOMOR (lihat dulu dengan list)."
 DLQ_LIST_TAKES_NO_ID = "list tidak memakai nomor; untuk satu surat mati pakai show NOMOR."

@@ -1,4 +1,5 @@
-"""Run a real single-node Apache Kafka broker (KRaft, no Docker) from Maven Central jars."""
+"""Run a real Apache Kafka broker (KRaft, no Docker) from Maven Central jars: one node, or a cluster of three on
+distinct ports and data dirs (LocalKafkaCluster: a controller quorum of the three, replication 3)."""
 from __future__ import annotations
 
 import argparse
@@ -115,12 +116,17 @@ class LocalKafka:
     """One broker+controller node; data (topics, offsets, cluster id) persists in data_dir across restarts."""
 
     def __init__(self, data_dir: Path, port: int = 9092, controller_port: int | None = None,
-                 version: str = KAFKA_VERSION, heap: str = "512m", sasl: bool = False, topic_prefix: str = ""):
+                 version: str = KAFKA_VERSION, heap: str = "512m", sasl: bool = False, topic_prefix: str = "",
+                 *, node_id: int = 1, voters: dict[int, int] | None = None, cluster_id: str | None = None,
+                 credentials_file: Path | None = None):
         self.data_dir = Path(data_dir).absolute()
         # sasl: SCRAM-SHA-512 on the client listener (plain SASL: the broker listens on the loopback only),
         # StandardAuthorizer ACLs, one principal per service (shared/infra/kafka_access.py).
         self.sasl, self.topic_prefix = sasl, topic_prefix
-        self.credentials_file = self.data_dir / "credentials.json"
+        # A node of a cluster (LocalKafkaCluster): its id, the quorum's controller ports by node id (a static
+        # quorum: every node knows every voter from its first start), the cluster's id and shared passwords.
+        self.node_id, self.voters, self.cluster_id = node_id, voters, cluster_id
+        self.credentials_file = Path(credentials_file) if credentials_file else self.data_dir / "credentials.json"
         self.pid_file = self.data_dir / "broker.pid"
         self.port, self.controller_port = port, controller_port or port + 1
         self._pick_controller_port = controller_port is None
@@ -129,10 +135,16 @@ class LocalKafka:
         self.log_dir = self.data_dir / "kraft-data"
         self._proc: subprocess.Popen | None = None
         self._jsa = self._jsa_tmp = None
+        self._log_offset = 0
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def replication(self) -> int:
+        """Copies of each topic: three in a cluster (of three or more), one on a single node."""
+        return min(3, len(self.voters)) if self.voters else 1
 
     @property
     def passwords(self) -> dict[str, str]:
@@ -159,19 +171,26 @@ class LocalKafka:
         # Rewritten on every start so port changes apply; a single-voter dynamic quorum tolerates a
         # changed controller port because the node is always its own leader.
         client = "SASL_PLAINTEXT" if self.sasl else "PLAINTEXT"
+        replicas, in_sync = str(self.replication), str(min(2, self.replication))
+        quorum = ({"controller.quorum.voters": ",".join(f"{n}@127.0.0.1:{p}" for n, p in sorted(self.voters.items()))}
+                  if self.voters else {"controller.quorum.bootstrap.servers": f"127.0.0.1:{self.controller_port}"})
         props = {
-            "node.id": "1",
+            "node.id": str(self.node_id),
             "process.roles": "broker,controller",
             "listeners": f"{client}://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.controller_port}",
             "advertised.listeners": f"{client}://127.0.0.1:{self.port}",
             "listener.security.protocol.map": f"{client}:{client},CONTROLLER:PLAINTEXT",
             "controller.listener.names": "CONTROLLER",
-            "controller.quorum.bootstrap.servers": f"127.0.0.1:{self.controller_port}",
+            **quorum,
             "inter.broker.listener.name": client,
             "log.dirs": str(self.log_dir),
-            "offsets.topic.replication.factor": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
+            # A cluster keeps every internal topic on three nodes and takes a write once two have it, as the
+            # compose and Kubernetes clusters do; one node has nowhere else to put a copy.
+            "offsets.topic.replication.factor": replicas,
+            "transaction.state.log.replication.factor": replicas,
+            "transaction.state.log.min.isr": in_sync,
+            "default.replication.factor": replicas,
+            "min.insync.replicas": in_sync,
             "group.initial.rebalance.delay.ms": "0",
             "num.partitions": "3",
             "auto.create.topics.enable": "true",
@@ -234,8 +253,10 @@ class LocalKafka:
         # The SCRAM credentials go into the first metadata records (no broker needs to be up to create them).
         scram = [arg for user, password in (self.passwords.items() if self.sasl else ())
                  for arg in ("--add-scram", f"SCRAM-SHA-512=[name={user},password={password}]")]
+        # A cluster's nodes share one id and know their voters from the config; a single node is its own quorum.
+        cluster_id, quorum = (self.cluster_id, []) if self.voters else (cluster_id, ["--standalone"])
         proc = subprocess.run(self._java_cmd(libs, "kafka.tools.StorageTool", "format", "-t", cluster_id,
-                                             "-c", str(config), "--standalone", *scram), capture_output=True, text=True)
+                                             "-c", str(config), *quorum, *scram), capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"Kafka storage format failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
 
@@ -244,6 +265,16 @@ class LocalKafka:
         return f"--- tail of {self.log_file} ---\n{text[-chars:]}"
 
     def start(self, timeout: float = 90.0) -> None:
+        if self.is_running():
+            return
+        self.launch()
+        self.wait_ready(timeout)
+        if self.sasl and not self.voters:  # a cluster grants once all its nodes are up (LocalKafkaCluster.start)
+            self.grant(self.topic_prefix)
+
+    def launch(self) -> None:
+        """Start the JVM and return at once (a node of a cluster cannot finish starting until a quorum of its
+        voters runs: they are launched together, then waited for)."""
         if self.is_running():
             return
         self.kill()  # reap a broker that died on its own and drop its unfinished CDS dump
@@ -262,11 +293,7 @@ class LocalKafka:
                                    f"pilih port lain")
         if self.sasl and (self.log_dir / "meta.properties").exists() and not self.credentials_file.exists():
             self._add_users_once_open()
-        libs = ensure_kafka_jars(version=self.version)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        config = self._write_config()
-        if not (self.log_dir / "meta.properties").exists():
-            self._format(libs, config)
+        libs, config = self.format_storage()
         offset = self.log_file.stat().st_size if self.log_file.exists() else 0
         cmd = self._java_cmd(libs, self._cds_flag(libs), "kafka.Kafka", str(config))
         with open(self.log_file, "ab") as log:
@@ -275,17 +302,28 @@ class LocalKafka:
                                           start_new_session=True, preexec_fn=die_with_parent(signal.SIGTERM))
         _live.add(self)
         self.pid_file.write_text(f"{self._proc.pid}\n")
+        self._log_offset = offset
+
+    def format_storage(self) -> tuple[Path, Path]:
+        """The jars and this node's config; its storage formatted on the first start (a JVM run of its own)."""
+        libs = ensure_kafka_jars(version=self.version)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self._write_config()
+        if not (self.log_dir / "meta.properties").exists():
+            self._format(libs, config)
+        return libs, config
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        """Until the launched node logs that it started and its client port answers (else killed, and why)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
+            if self._proc is None or self._proc.poll() is not None:
                 self._forget(keep_archive=False)
                 raise RuntimeError(f"Kafka exited during startup:\n{self._log_tail()}")
             with open(self.log_file, "rb") as f:
-                f.seek(offset)
+                f.seek(self._log_offset)
                 started = _READY_LINE.encode() in f.read()
             if started and _port_open(self.port):
-                if self.sasl:
-                    self.grant(self.topic_prefix)
                 return
             time.sleep(0.1)
         self.kill()
@@ -371,6 +409,110 @@ class LocalKafka:
         return self._proc is not None and self._proc.poll() is None
 
     def __enter__(self) -> LocalKafka:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class LocalKafkaCluster:
+    """Nodes 1..n of one KRaft cluster (each broker and controller; the quorum is all of them) from the same jars:
+    node i on client port `port + 2(i-1)` and controller port one above, data in `data_dir/broker-<i>`, one
+    cluster id and one set of SCRAM passwords (`data_dir/../credentials.json`, as the single broker's). Clients
+    get the comma list of the nodes' addresses; the project's topics get replication 3 and min.insync.replicas 2."""
+
+    def __init__(self, data_dir: Path, port: int = 9092, brokers: int = 3, version: str = KAFKA_VERSION,
+                 heap: str = "384m", sasl: bool = False, topic_prefix: str = ""):
+        if brokers < 3:
+            raise ValueError("a cluster needs three nodes at least (a quorum that outlives one of them)")
+        self.data_dir = Path(data_dir).absolute()
+        self.sasl, self.topic_prefix, self.version = sasl, topic_prefix, version
+        self.credentials_file = self.data_dir.parent / "credentials.json"
+        voters = {n: port + 2 * (n - 1) + 1 for n in range(1, brokers + 1)}
+        self.nodes = [LocalKafka(self.data_dir / f"broker-{n}", port=port + 2 * (n - 1), controller_port=voters[n],
+                                 version=version, heap=heap, sasl=sasl, topic_prefix=topic_prefix, node_id=n,
+                                 voters=voters, cluster_id=self._cluster_id(), credentials_file=self.credentials_file)
+                      for n in voters]
+
+    def _cluster_id(self) -> str:
+        """Made once and kept in the data dir: a node formatted again after losing its disk must rejoin the same
+        cluster."""
+        path = self.data_dir / "cluster.id"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            cluster_id = "-"
+            while cluster_id.startswith("-"):
+                cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+            path.write_text(cluster_id + "\n")
+        return path.read_text().strip()
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(node.bootstrap for node in self.nodes)
+
+    @property
+    def replication(self) -> int:
+        return self.nodes[0].replication
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "broker-*" / "kafka.log"
+
+    @property
+    def passwords(self) -> dict[str, str]:
+        return self.nodes[0].passwords
+
+    def client_env(self, user: str) -> dict[str, str]:
+        # A service that must create a missing topic itself creates it as the cluster's others are.
+        return self.nodes[0].client_env(user) | {"SIPELKOP_KAFKA_BOOTSTRAP": self.bootstrap,
+                                                 "SIPELKOP_TOPIC_REPLICATION": str(self.replication)}
+
+    def grant(self, prefix: str) -> None:
+        from shared.infra.kafka_access import all_grants, apply_grants
+
+        if self.sasl:
+            apply_grants(self.bootstrap, self.passwords["admin"], all_grants(prefix))
+
+    def start(self, timeout: float = 120.0) -> None:
+        """Every node that is not running, launched together (a node waits for a quorum of its voters)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self.sasl:
+            self.passwords  # made before any node formats its storage with them
+        try:
+            # Formatting is a JVM start per node: the first start formats the three side by side.
+            with ThreadPoolExecutor(len(self.nodes)) as pool:
+                list(pool.map(lambda node: node.format_storage(), self.stopped_nodes()))
+            for node in self.nodes:
+                node.launch()
+            for node in self.nodes:
+                node.wait_ready(timeout)
+            self.grant(self.topic_prefix)
+        except BaseException:
+            self.kill()
+            raise
+
+    def stopped_nodes(self) -> list[LocalKafka]:
+        return [node for node in self.nodes if not node.is_running()]
+
+    def is_running(self) -> bool:
+        """True while a quorum of the nodes runs (the cluster serves with one of three down)."""
+        return len(self.nodes) - len(self.stopped_nodes()) > len(self.nodes) // 2
+
+    def stop(self, timeout: float = 30.0) -> None:
+        # SIGTERM to all at once: stopped one by one, the last nodes would wait for a quorum that has gone.
+        running = [node for node in self.nodes if node.is_running()]
+        for node in running:
+            os.killpg(node._proc.pid, signal.SIGTERM)
+        for node in running:
+            node.stop(timeout)
+
+    def kill(self) -> None:
+        for node in self.nodes:
+            node.kill()
+
+    def __enter__(self) -> LocalKafkaCluster:
         self.start()
         return self
 
