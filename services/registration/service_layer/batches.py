@@ -70,7 +70,8 @@ async def list_batches(session, *, principal: Principal | None = None,
         result.append({
             "id": b.id, "code": b.code, "title": b.title, "venue": b.venue, "start_date": b.start_date,
             "end_date": b.end_date, "capacity": b.capacity, "eligible_districts": b.eligible_districts,
-            "district_quotas": b.district_quotas, "eligibility": b.eligibility or "koperasi", "status": b.status, "seats_taken": seats_taken,
+            "district_quotas": b.district_quotas, "eligibility": b.eligibility or "koperasi", "status": b.status,
+            "seats_taken": seats_taken,
             "seats_left": max(b.capacity - seats_taken, 0), "waitlisted": waiting.get(b.id, 0),
             "district_seats_left": {d: max(q - counts.get(d, 0), 0) for d, q in (b.district_quotas or {}).items()}})
     return result

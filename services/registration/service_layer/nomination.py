@@ -67,6 +67,7 @@ async def district_waiting_list(session, *, principal: Principal) -> list[dict]:
         result.append({"enrollment_id": enrollment.id, "batch_id": batch.id, "batch_code": batch.code,
                        "batch_title": batch.title, "start_date": batch.start_date,
                        "place": lines[batch.id].get(enrollment.id), "full_name": participant.full_name,
-                       "position": participant.position, "cooperative_name": cooperative.name if cooperative else participant.business_name,
+                       "position": participant.position,
+                       "cooperative_name": cooperative.name if cooperative else participant.business_name,
                        "district_code": enrollment.district_code})
     return result

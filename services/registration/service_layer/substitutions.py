@@ -54,7 +54,8 @@ async def substitute(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UU
         check_substitute(
             batch=terms(batch), replaced=Replaced(replaced.status, replaced.district_code) if replaced else None,
             district_code=participant.district_code, cooperative_active=cooperative.active if cooperative else True,
-            category=participant.category, already_in_batch=any(row.batch_id == batch.id for row in mine), overlapping_batch=overlapping,
+            category=participant.category, already_in_batch=any(row.batch_id == batch.id for row in mine),
+            overlapping_batch=overlapping,
             seats=Seats(line.taken, line.by_district.get(participant.district_code, 0)))
     except SubstitutionForbidden as exc:
         raise Forbidden(exc.message, fields=[field_error(exc.field, exc.message)]) from exc

@@ -81,4 +81,4 @@ async def active_roster(session, batch_id: uuid.UUID) -> list[RosterEntry]:
 
 def to_read(entry: RosterEntry) -> dict:
     return {c: getattr(entry, c) for c in ("enrollment_id", "participant_id", "full_name", "gender", "position",
-                                           "cooperative_id", "cooperative_name", "district_code", "sector")}
+                                           "cooperative_id", "cooperative_name", "district_code", "sector", "category")}
