@@ -11,7 +11,9 @@ from openpyxl.utils import get_column_letter
 
 from services.reporting.entrypoints.columns import (REPORT_COLUMNS, SHEET_TITLES, STATUS, SUMMARY_ROWS, pick,
                                                     rupiah, show)
+from shared.pdf import Paper, text
 from shared.regions import district_name
+from shared.web.format import tanggal_jam
 
 RUPIAH_FORMAT = '"Rp" #,##0'
 PERCENT_FORMAT = "0.0%"
@@ -120,37 +122,29 @@ def workbook(report: dict, names: tuple[str, ...]) -> bytes:
     return out.getvalue()
 
 
-# The core PDF fonts read Latin-1 only: the few other characters the reports use, as their nearest Latin-1.
-PDF_FOLD = str.maketrans({"−": "-", "–": "-", "—": "-", "“": '"', "”": '"', "‘": "'", "’": "'", "…": "..."})
-
-
-def pdf_text(text: str) -> str:
-    return text.translate(PDF_FOLD).encode("latin-1", "replace").decode("latin-1")
-
-
-def _table(pdf, widths, heads, rows, *, size: float = 7.5) -> None:
-    pdf.set_font("Helvetica", "B", size)
+def _table(pdf: Paper, widths, heads, rows, *, size: float = 7.5) -> None:
+    pdf.font(size, "B")
     for w, h in zip(widths, heads):
-        pdf.cell(w, 5.5, pdf_text(h), border=1, align="C")
+        pdf.cell(w, 5.5, text(h), border=1, align="C")
     pdf.ln(5.5)
-    pdf.set_font("Helvetica", "", size)
+    pdf.font(size)
     for values in rows:
         for i, (w, v) in enumerate(zip(widths, values)):
-            pdf.cell(w, 5, pdf_text(v), border=1, align="L" if i == 0 else "R")
+            pdf.cell(w, 5, text(v), border=1, align="L" if i == 0 else "R")
         pdf.ln(5)
 
 
-def _heading(pdf, text: str) -> None:
+def _heading(pdf: Paper, words: str) -> None:
     pdf.ln(2.5)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.font(10, "B")
+    pdf.cell(0, 6, text(words), new_x="LMARGIN", new_y="NEXT")
 
 
-def _budget_and_learning_page(pdf, report: dict) -> None:
+def _budget_and_learning_page(pdf: Paper, report: dict) -> None:
     """Page 2: the DAK budget by component and triwulan, learning results, satisfaction per batch."""
     budget, learned, rated = report["budget_report"], report["learning_report"], report["satisfaction_report"]
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.font(12, "B")
     pdf.cell(0, 7, "Anggaran DAK, hasil belajar dan kepuasan peserta", new_x="LMARGIN", new_y="NEXT")
     _heading(pdf, "Rencana dan realisasi per komponen (angkatan yang ditutup)")
     rows = [(c["label"], rupiah(c["planned"]), rupiah(c["realised"]), show(c["absorption"], "pct"),
@@ -173,22 +167,22 @@ def _budget_and_learning_page(pdf, report: dict) -> None:
                    show(learned["average_gain"], "dec"), show(learned["participants_with_both"], "int"),
                    show(learned["improved_share"], "pct"))])
     else:
-        pdf.set_font("Helvetica", "I", 8.5)
+        pdf.font(8.5, "I")
         pdf.cell(0, 5, "Belum ada data nilai.", new_x="LMARGIN", new_y="NEXT")
-    _heading(pdf, "Kepuasan peserta (skala 1-5)")
+    _heading(pdf, "Kepuasan peserta (skala 1–5)")
     if rated["batches_evaluated"]:
         _table(pdf, (34, 26, 26, 26, 26, 26, 26), ("Angkatan", "Pengisian", "Penyelenggaraan", "Sarana", "Materi",
                                                    "Narasumber", "Responden"),
-               [(b["code"] or "-", show(b["response_rate"], "pct"), show(b["mean_penyelenggaraan"], "dec"),
+               [(b["code"] or "–", show(b["response_rate"], "pct"), show(b["mean_penyelenggaraan"], "dec"),
                  show(b["mean_sarana"], "dec"), show(b["mean_materi"], "dec"), show(b["mean_narasumber"], "dec"),
                  show(b["respondents"], "int")) for b in rated["batches"]], size=7)
     else:
-        pdf.set_font("Helvetica", "I", 8.5)
+        pdf.font(8.5, "I")
         pdf.cell(0, 5, "Belum ada data evaluasi.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "I", 7.5)
-    pdf.multi_cell(0, 4, pdf_text("Kenaikan: post-test dikurangi pre-test, hanya peserta yang memiliki kedua nilai. "
-                                  "Narasumber pada laporan kepuasan ditulis dengan kode kecuali bersedia disebut namanya."))
+    pdf.font(7.5, "I")
+    pdf.multi_cell(0, 4, "Kenaikan: post-test dikurangi pre-test, hanya peserta yang memiliki kedua nilai. "
+                         "Narasumber pada laporan kepuasan ditulis dengan kode kecuali bersedia disebut namanya.")
 
 
 def rate_of(part, whole):
@@ -197,50 +191,50 @@ def rate_of(part, whole):
 
 def summary_pdf(report: dict) -> bytes:
     """Two A4 pages: headline figures, budget and the ten regencies/cities; then the budget by component and
-    triwulan, learning and satisfaction."""
-    from fpdf import FPDF
-
+    triwulan, learning and satisfaction. On the project's paper (shared/pdf): DejaVu Sans prints any batch code,
+    component or name as typed."""
     summary = report["summary"]
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf = Paper("P")
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
     year = summary["fiscal_year"] or "semua tahun"
-    pdf.cell(0, 8, f"Ringkasan Capaian Pelatihan Koperasi - Tahun Anggaran {year}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    as_of = summary["data_as_of"].strftime("%d/%m/%Y %H:%M UTC") if summary["data_as_of"] else "belum ada data"
-    pdf.cell(0, 5, f"UPTD Pelatihan Koperasi dan UKM Kalimantan Timur - data per {as_of}", new_x="LMARGIN",
+    title = f"Ringkasan Capaian Pelatihan Koperasi – Tahun Anggaran {year}"
+    pdf.fit(title, pdf.epw, 14, "B")
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.font(9)
+    as_of = tanggal_jam(summary["data_as_of"]) if summary["data_as_of"] else "belum ada data"
+    pdf.cell(0, 5, f"UPTD Pelatihan Koperasi dan UKM Kalimantan Timur – data per {as_of}", new_x="LMARGIN",
              new_y="NEXT")
     pdf.ln(2)
     pairs = [(h, show(pick(summary, k), kind)) for h, k, kind in SUMMARY_ROWS
              if k not in ("fiscal_year", "data_as_of")]
     half = (len(pairs) + 1) // 2
-    pdf.set_font("Helvetica", "", 8.5)
+    pdf.font(8.5)
     for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
         for header, value in (left, right):
-            pdf.cell(58, 5.2, pdf_text(header), border="B")
-            pdf.cell(35, 5.2, value, border="B", align="R")
+            pdf.cell(58, 5.2, text(header), border="B")
+            pdf.cell(35, 5.2, text(value), border="B", align="R")
         pdf.ln(5.2)
     pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 10)
+    pdf.font(10, "B")
     pdf.cell(0, 6, "Per kabupaten/kota", new_x="LMARGIN", new_y="NEXT")
     widths = (52, 22, 22, 24, 24, 22, 20)
     heads = ("Kabupaten/Kota", "Terdaftar", "Lulus", "Kop. terlatih", "Kop. aktif", "Cakupan", "Kelulusan")
-    pdf.set_font("Helvetica", "B", 8)
+    pdf.font(8, "B")
     for w, h in zip(widths, heads):
         pdf.cell(w, 6, h, border=1, align="C")
     pdf.ln(6)
-    pdf.set_font("Helvetica", "", 8)
+    pdf.font(8)
     for row in report["districts"]:
         values = (district_name(row["key"]), show(row["participants_enrolled"], "int"),
                   show(row["participants_completed"], "int"), show(row["cooperatives_trained"], "int"),
                   show(row["active_cooperatives"], "int"), show(row["coverage"], "pct"),
                   show(row["completion_rate"], "pct"))
         for i, (w, v) in enumerate(zip(widths, values)):
-            pdf.cell(w, 5.5, v, border=1, align="L" if i == 0 else "R")
+            pdf.cell(w, 5.5, text(v), border=1, align="L" if i == 0 else "R")
         pdf.ln(5.5)
     pdf.ln(3)
-    pdf.set_font("Helvetica", "I", 7.5)
+    pdf.font(7.5, "I")
     pdf.multi_cell(0, 4, "Koperasi terlatih: koperasi dengan sekurang-kurangnya satu peserta lulus. Biaya per lulusan "
                          "dan per koperasi dihitung dari angkatan yang sudah ditutup. Sektor riil: di luar simpan "
                          f"pinjam. Pagu {rupiah(summary['budget']['allocation'])}.")

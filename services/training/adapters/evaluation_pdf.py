@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from services.training.adapters.pdf import Paper, date_range, qr_block, text
+from services.training.adapters.pdf import qr_block
+from shared.pdf import Paper, date_range, text
 
 COLUMNS, ROW_HEIGHT, QR_SIZE, TOP = 4, 31.0, 18.0, 26.0
 

@@ -1,45 +1,26 @@
 """Printed papers (fpdf2): certificates with their agenda and a QR code to the public verification page, and the
-daftar hadir of a session. Pure functions from a read model to bytes; text in DejaVu Sans, any script. The paper,
-kop and signature block are shared with the laporan pelaksanaan and daftar nominatif (pdf_report)."""
+daftar hadir of a session. Pure functions from a read model to bytes, on the project's paper (shared/pdf: DejaVu
+Sans, the kop, the signature block), which the laporan pelaksanaan and daftar nominatif (pdf_report) share."""
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, time
-from importlib import resources
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import segno
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+# Re-exported: training's other papers (docx_report, report_model, xlsx) and its service layer read them from here.
+from shared.pdf import (BLANK_NAME, DEFAULT_LOGO, HEADING_STYLE, PROVINCE_LINES, Letterhead, Paper,  # noqa: F401
+                        Signer, breaks_page, date_range, hours, letterhead_block, signature_block,
+                        signature_row, text)
 from shared.web.format import hari_tanggal, tanggal
 
-ASSETS = Path(__file__).resolve().parent / "static"
-# The project's logo; TRAINING_LOGO_FILE names the agency's own (PNG, JPEG or SVG, which fpdf2 draws itself).
-DEFAULT_LOGO = Path(str(resources.files("shared.web") / "static" / "logo.svg"))
-FONT = "DejaVu"  # shipped unmodified beside this module (Bitstream Vera licence: LICENSE-DejaVu.txt)
-PROVINCE_LINES = ("PEMERINTAH PROVINSI KALIMANTAN TIMUR", "DINAS KOPERASI DAN USAHA KECIL DAN MENENGAH")
 STATUS_LABELS = {"hadir": "Hadir", "terlambat": "Terlambat", "izin": "Izin", "sakit": "Sakit", "alpa": "Alpa"}
 NAVY = (11, 61, 110)
-BLANK_NAME = "(" + "." * 40 + ")"
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """The kop: the agency under the province's lines, with its logo."""
-    agency: str
-    logo: Path | str = DEFAULT_LOGO
-
-
-@dataclass(frozen=True)
-class Signer:
-    position: str
-    name: str
-    nip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,70 +73,7 @@ class AttendanceSheet:
     item: AgendaItem
     narasumber_nip: str | None
     rows: tuple[SheetRow, ...]
-
-
-def date_range(start: date, end: date) -> str:
-    if start == end:
-        return tanggal(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{tanggal(end)}"
-    return f"{tanggal(start)} – {tanggal(end)}"
-
-
-def hours(start: time, end: time) -> str:
-    return f"{start:%H.%M}–{end:%H.%M} WITA"
-
-
-def _text(value) -> str:
-    # Precomposed letters (NFC): a name typed as S + combining dot prints as the one glyph Ṣ.
-    return unicodedata.normalize("NFC", str(value or ""))
-
-
-class _Paper(FPDF):
-    def __init__(self, orientation: str):
-        super().__init__(orientation=orientation, unit="mm", format="A4")
-        self.add_font(FONT, "", ASSETS / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", ASSETS / "DejaVuSans-Bold.ttf")
-        self.set_text_color(0, 0, 0)
-
-    def font(self, size: float, style: str = "") -> None:
-        self.set_font(FONT, style, size)
-
-    numbered = False  # "Halaman 2 dari 3" at the foot: a daftar hadir of many pages is filed page by page
-
-    def footer(self) -> None:
-        if self.numbered:
-            self.set_y(-11)
-            self.font(7.5)
-            self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
-
-    def fit(self, text: str, width: float, size: float, style: str = "") -> None:
-        """The font at `size`, or smaller until `text` fits on one line of `width` (a long name or agency)."""
-        self.font(size, style)
-        while size > 7 and self.get_string_width(_text(text)) > width:
-            size -= 0.5
-            self.font(size, style)
-
-    def centred(self, y: float, height: float, text: str, *, x: float | None = None, width: float | None = None):
-        self.set_xy(self.l_margin if x is None else x, y)
-        self.cell(width or self.epw, height, _text(text), align="C")
-
-
-def _letterhead(pdf: _Paper, head: Letterhead, *, top: float) -> float:
-    """Logo on the left, the province's lines and the agency centred, the double rule under it; returns its foot."""
-    pdf.image(str(head.logo), x=pdf.l_margin + 2, y=top, h=22, keep_aspect_ratio=True)
-    lines = (*PROVINCE_LINES, head.agency.upper())
-    x, width = pdf.l_margin + 26, pdf.epw - 28
-    for i, (line, size) in enumerate(zip(lines, (11, 12, 13))):
-        pdf.fit(line, width, size, "B")
-        pdf.centred(top + 1 + i * 6.5, 6, line, x=x, width=width)
-    foot = top + 24
-    pdf.set_draw_color(0, 0, 0)
-    pdf.set_line_width(0.9)
-    pdf.line(pdf.l_margin, foot, pdf.w - pdf.r_margin, foot)
-    pdf.set_line_width(0.25)
-    pdf.line(pdf.l_margin, foot + 1.3, pdf.w - pdf.r_margin, foot + 1.3)
-    return foot + 1.3
+    committee: tuple[Signer, ...] = ()  # the batch's official (name, NIP, position), then its co-signer if any
 
 
 def qr_block(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
@@ -176,33 +94,14 @@ def qr_block(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
                 c += 1
 
 
-def _signature(pdf: _Paper, x: float, y: float, width: float, heading: str, signer: Signer | None) -> None:
-    """Heading (place and date, position), room to sign, the name underlined, the NIP; blank lines when unnamed."""
-    pdf.font(10.5)
-    pdf.set_xy(x, y)
-    pdf.multi_cell(width, 5.2, _text(heading), align="C")
-    pdf.set_xy(x, y + 30)
-    if signer is None:
-        pdf.cell(width, 5.5, BLANK_NAME, align="C")
-        pdf.set_xy(x, y + 35.5)
-        pdf.cell(width, 5.5, "NIP " + "." * 30, align="C")
-        return
-    pdf.font(10.5, "BU")
-    pdf.cell(width, 5.5, _text(signer.name), align="C")
-    if signer.nip:
-        pdf.font(10)
-        pdf.set_xy(x, y + 35.5)
-        pdf.cell(width, 5.5, f"NIP {signer.nip}", align="C")
-
-
 def certificate_pdf(paper: CertificatePaper) -> bytes:
-    pdf = _Paper("L")
+    pdf = Paper("L")
     pdf.set_margins(20, 16, 20)
     pdf.set_auto_page_break(False)
     pdf.set_title(f"Sertifikat {paper.number}")
     pdf.add_page()
     _frame(pdf)
-    top = _letterhead(pdf, paper.letterhead, top=17)
+    top = letterhead_block(pdf, paper.letterhead, top=17)
     pdf.set_text_color(*NAVY)
     pdf.font(28, "B")
     pdf.centred(top + 5, 13, "SERTIFIKAT")
@@ -221,15 +120,15 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     pdf.centred(top + 46, 6.5, origin)
     pdf.font(12)
     pdf.set_xy(32, top + 56)
-    pdf.multi_cell(pdf.w - 64, 6.5, _text(
+    pdf.multi_cell(pdf.w - 64, 6.5, text(
         f"telah mengikuti dan menyelesaikan pelatihan “{paper.batch_title}” yang diselenggarakan oleh "
         f"{paper.letterhead.agency} di {paper.venue} pada tanggal {date_range(paper.start_date, paper.end_date)} "
         f"selama {paper.total_jp} jam pelajaran (JP)."), align="C")
     signer, *co = paper.signers
     sign_y = top + 78
-    _signature(pdf, 180, sign_y, 95, f"{paper.venue}, {tanggal(paper.end_date)}\n{signer.position}", signer)
+    signature_block(pdf, 180, sign_y, 95, f"{paper.venue}, {tanggal(paper.end_date)}\n{signer.position}", signer)
     if co:
-        _signature(pdf, 85, sign_y, 90, f"Mengetahui,\n{co[0].position}", co[0])
+        signature_block(pdf, 85, sign_y, 90, f"Mengetahui,\n{co[0].position}", co[0])
     qr_block(pdf, paper.verification_url, 27, sign_y + 2, 32)
     pdf.font(7)
     pdf.set_xy(20, sign_y + 35)
@@ -240,7 +139,7 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
         pdf.font(7, "B")
         pdf.cell(46, 3.5, f"Kode verifikasi: {code[:5]}-{code[5:]}", align="C")
     pdf.set_xy(20, pdf.h - 20)
-    pdf.cell(200, 3.5, _text(paper.verification_url[:120]))
+    pdf.cell(200, 3.5, text(paper.verification_url[:120]))
     _agenda_page(pdf, paper)
     return bytes(pdf.output())
 
@@ -253,7 +152,7 @@ def _frame(pdf: FPDF) -> None:
     pdf.rect(13, 13, pdf.w - 26, pdf.h - 26)
 
 
-def _agenda_page(pdf: _Paper, paper: CertificatePaper) -> None:
+def _agenda_page(pdf: Paper, paper: CertificatePaper) -> None:
     """The second page: every session's materi with its JP, and the total the first page states."""
     pdf.add_page()
     _frame(pdf)
@@ -264,13 +163,12 @@ def _agenda_page(pdf: _Paper, paper: CertificatePaper) -> None:
     pdf.centred(37, 6, f"a.n. {paper.full_name} (Nomor {paper.number})")
     pdf.set_xy(pdf.l_margin, 47)
     pdf.font(9.5)
-    heading = FontFace(emphasis="BOLD", fill_color=(225, 232, 242))
-    with pdf.table(col_widths=(10, 48, 34, 105, 45, 15), line_height=5.6, headings_style=heading,
+    with pdf.table(col_widths=(10, 48, 34, 105, 45, 15), line_height=5.6, headings_style=HEADING_STYLE,
                    text_align=("CENTER", "LEFT", "CENTER", "LEFT", "LEFT", "CENTER")) as table:
         table.row(("No", "Hari/Tanggal", "Waktu", "Materi", "Narasumber", "JP"))
         for i, item in enumerate(paper.agenda, start=1):
-            table.row((str(i), hari_tanggal(item.day), hours(item.start, item.end), _text(item.topic) or "–",
-                       _text(item.narasumber or "–"), str(item.jp)))
+            table.row((str(i), hari_tanggal(item.day), hours(item.start, item.end), text(item.topic) or "–",
+                       text(item.narasumber or "–"), str(item.jp)))
         total = table.row()
         total.cell("Jumlah jam pelajaran", colspan=5, align="RIGHT", style=FontFace(emphasis="BOLD"))
         total.cell(str(paper.total_jp), align="CENTER", style=FontFace(emphasis="BOLD"))
@@ -285,16 +183,23 @@ def certificates_zip(papers) -> bytes:
     return buffer.getvalue()
 
 
+SHEET_HEAD = ("No", "Nama", "Jabatan", "Koperasi", "Kabupaten/Kota", "Status", "Tanda tangan")
+SHEET_WIDTHS = (8, 38, 20, 33, 30, 19, 32)
+# The last rows go over to a new page with the signature blocks when those do not fit under them: a page of the
+# daftar hadir never holds the signatures alone.
+KEEP_WITH_SIGNATURES = 3
+
+
 def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
     """Daftar hadir for the SPJ: a row per participant to sign on paper (statuses already marked are printed),
-    signed by the narasumber and the committee."""
-    pdf = _Paper("P")
+    signed by the narasumber and the committee (the batch's official, and its co-signer as "Mengetahui")."""
+    pdf = Paper("P")
     pdf.numbered = True
     pdf.set_margins(15, 12, 15)
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(f"Daftar hadir {sheet.batch_code} sesi {sheet.session_no}")
     pdf.add_page()
-    top = _letterhead(pdf, sheet.letterhead, top=12)
+    top = letterhead_block(pdf, sheet.letterhead, top=12)
     pdf.font(13, "B")
     pdf.centred(top + 4, 7, "DAFTAR HADIR PESERTA")
     item = sheet.item
@@ -306,34 +211,57 @@ def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
         pdf.font(9.5)
         pdf.cell(30, 5.5, label)
         pdf.cell(4, 5.5, ":")
-        pdf.multi_cell(0, 5.5, _text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5.5, text(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
+    numbered = tuple(enumerate(sheet.rows, start=1))
+    body, last = numbered[:-KEEP_WITH_SIGNATURES], numbered[-KEEP_WITH_SIGNATURES:]
+    if body:
+        _sheet_rows(pdf, body, headings=True)
+
+    def ending(doc: Paper, headings: bool) -> None:
+        _sheet_rows(doc, last, headings=headings)
+        _sheet_signatures(doc, sheet)
+
+    if body and breaks_page(pdf, lambda trial: ending(trial, False)):
+        pdf.add_page()
+        ending(pdf, True)
+    else:
+        ending(pdf, not body)
+    return bytes(pdf.output())
+
+
+def _sheet_rows(pdf: Paper, rows, *, headings: bool) -> None:
+    """Rows of the table; without headings it continues the table above it on the same page."""
     pdf.font(8.5)
-    heading = FontFace(emphasis="BOLD", fill_color=(225, 232, 242))
-    with pdf.table(col_widths=(8, 38, 20, 33, 30, 19, 32), line_height=4.4, padding=(2.2, 1), headings_style=heading,
+    with pdf.table(col_widths=SHEET_WIDTHS, line_height=4.4, padding=(2.2, 1), headings_style=HEADING_STYLE,
+                   first_row_as_headings=headings, width=sum(SHEET_WIDTHS),
                    text_align=("CENTER", "LEFT", "LEFT", "LEFT", "LEFT", "CENTER", "LEFT")) as table:
-        table.row(("No", "Nama", "Jabatan", "Koperasi", "Kabupaten/Kota", "Status", "Tanda tangan"))
-        for i, row in enumerate(sheet.rows, start=1):
+        if headings:
+            table.row(SHEET_HEAD)
+        for i, row in rows:
             cells = table.row()
-            for text in (str(i), _text(row.full_name), _text(row.position).capitalize(), _text(row.cooperative_name),
-                         _text(row.district), STATUS_LABELS.get(row.status or "", "")):
-                cells.cell(text)
+            for value in (str(i), text(row.full_name), text(row.position).capitalize(), text(row.cooperative_name),
+                          text(row.district), STATUS_LABELS.get(row.status or "", "")):
+                cells.cell(value)
             # Staggered numbers, as on paper: neighbours never sign on the same spot.
             cells.cell(f"{i}.", align="LEFT" if i % 2 else "CENTER")
-    if pdf.get_y() + 52 > pdf.h - pdf.b_margin:
-        pdf.add_page()
-    y = pdf.get_y() + 8
+
+
+def _sheet_signatures(pdf: Paper, sheet: AttendanceSheet) -> None:
+    """The narasumber on the left, the panitia (the batch's official) on the right, names on one line; the
+    co-signer under them as "Mengetahui". Dotted lines to fill in for whoever is not named."""
+    item = sheet.item
+    official, *co = sheet.committee or (None,)
     narasumber = Signer("", item.narasumber, sheet.narasumber_nip) if item.narasumber else None
-    _signature(pdf, 15, y, 80, "\nNarasumber,", narasumber)
-    _signature(pdf, 115, y, 80, f"{sheet.venue}, {tanggal(item.day)}\nPanitia Penyelenggara,", None)
-    return bytes(pdf.output())
+    panitia = f"{sheet.venue}, {tanggal(item.day)}\nPanitia Penyelenggara,"
+    if official and official.position:
+        panitia += f"\n{official.position}"
+    foot = signature_row(pdf, pdf.get_y() + 8, ((15, 80, "\nNarasumber,", narasumber), (115, 80, panitia, official)))
+    if co:
+        signature_row(pdf, foot + 4, (((pdf.w - 90) / 2, 90, f"Mengetahui,\n{co[0].position}", co[0]),))
 
 
 def short_district(name: str) -> str:
     """"Kabupaten Kutai Timur" -> "Kab. Kutai Timur": the column is narrow."""
     return name.replace("Kabupaten ", "Kab. ", 1)
 
-
-# What the other papers of training (pdf_report) build on: one kop, one signature block, one way to set text.
-Paper, letterhead_block, signature_block, text = _Paper, _letterhead, _signature, _text
-HEADING_STYLE = FontFace(emphasis="BOLD", fill_color=(225, 232, 242))

@@ -1,17 +1,18 @@
-"""The laporan pelaksanaan of a batch and its daftar nominatif as PDF (fpdf2), on training's paper: the kop with the
-logo, numbered chapters and sections, tables with borders, photographs with their captions, the official's
-signature block with NIP, and the appendices (daftar nominatif, daftar hadir per sesi, jadwal acara). Pure
-functions from a read model (report_model, xlsx.NominativeList) to bytes."""
+"""The laporan pelaksanaan of a batch and its daftar nominatif as PDF (fpdf2), on the project's paper (shared/pdf):
+the kop with the logo, numbered chapters and sections, tables with borders, photographs with their captions, the
+official's signature block with NIP, and the appendices (daftar nominatif, daftar hadir per sesi, jadwal acara).
+Pure functions from a read model (report_model, xlsx.NominativeList) to bytes."""
 from __future__ import annotations
 
 import io
 
 from fpdf.fonts import FontFace
 
-from services.training.adapters.pdf import (HEADING_STYLE, STATUS_LABELS, Paper, date_range, hours, letterhead_block,
-                                            signature_block, text)
+from services.training.adapters.pdf import STATUS_LABELS
 from services.training.adapters.report_model import NO_DATA, Photo, Report, Table, agenda_table
 from services.training.adapters.xlsx import NOMINATIVE_HEAD, SEXES, NominativeList, position_label
+from shared.pdf import (HEADING_STYLE, Paper, breaks_page, date_range, hours, letterhead_block, signature_row,
+                        text)
 from shared.web.format import hari_tanggal, tanggal
 
 BOLD = FontFace(emphasis="BOLD")
@@ -90,14 +91,14 @@ def _photos(pdf: Paper, photos: tuple[Photo, ...]) -> None:
 
 
 def _signature(pdf: Paper, report: Report) -> None:
+    """The official on the right, the co-signer ("Mengetahui") on the left, their names on one line."""
     _room(pdf, 58)
-    y = pdf.get_y() + 6
-    signer = report.signer
-    signature_block(pdf, pdf.w - pdf.r_margin - 85, y, 85,
-                    f"{report.venue}, {tanggal(report.sign_date)}\n{signer.position}", signer if signer.name else None)
-    if report.co_signer:
-        signature_block(pdf, pdf.l_margin, y, 80, f"Mengetahui,\n{report.co_signer.position}", report.co_signer)
-    pdf.set_y(y + 44)
+    signer, co = report.signer, report.co_signer
+    blocks = [(pdf.w - pdf.r_margin - 85, 85, f"{report.venue}, {tanggal(report.sign_date)}\n{signer.position}",
+               signer if signer.name else None)]
+    if co:
+        blocks.append((pdf.l_margin, 80, f"Mengetahui,\n{co.position}", co))
+    pdf.set_y(signature_row(pdf, pdf.get_y() + 6, blocks) + 3)
 
 
 def report_pdf(report: Report) -> bytes:
@@ -113,23 +114,38 @@ def report_pdf(report: Report) -> bytes:
     pdf.multi_cell(0, 6, text(f"{report.venue}, {date_range(report.start_date, report.end_date)} · Tahun Anggaran "
                               f"{report.fiscal_year}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    for chapter in report.chapters:
-        _heading(pdf, chapter.title, 12.5, centred=True)
-        for part in chapter.parts:
-            documentation = part.heading == report.documentation_heading
-            _heading(pdf, part.heading, keep=100 if documentation and report.photos else 22)
-            if documentation:
-                _documentation(pdf, report)
-                continue
-            if not part.paragraphs and not part.tables:
-                _paragraph(pdf, NO_DATA)
-            for paragraph in part.paragraphs:
-                _paragraph(pdf, paragraph)
-            for table in part.tables:
-                _table(pdf, table)
-    _signature(pdf, report)
+    *chapters, closing = report.chapters or (None,)
+    for chapter in chapters:
+        _chapter(pdf, report, chapter)
+
+    def ending(doc: Paper) -> None:
+        if closing:
+            _chapter(doc, report, closing)
+        _signature(doc, report)
+
+    # The closing chapter (kesimpulan dan saran) goes over with the signatures when they do not fit under it on
+    # this page: the signature page never holds the signatures alone.
+    if closing and breaks_page(pdf, ending):
+        pdf.add_page()
+    ending(pdf)
     _appendices(pdf, report)
     return bytes(pdf.output())
+
+
+def _chapter(pdf: Paper, report: Report, chapter) -> None:
+    _heading(pdf, chapter.title, 12.5, centred=True)
+    for part in chapter.parts:
+        documentation = part.heading == report.documentation_heading
+        _heading(pdf, part.heading, keep=100 if documentation and report.photos else 22)
+        if documentation:
+            _documentation(pdf, report)
+            continue
+        if not part.paragraphs and not part.tables:
+            _paragraph(pdf, NO_DATA)
+        for paragraph in part.paragraphs:
+            _paragraph(pdf, paragraph)
+        for table in part.tables:
+            _table(pdf, table)
 
 
 def _documentation(pdf: Paper, report: Report) -> None:
