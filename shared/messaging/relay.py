@@ -29,6 +29,9 @@ PRUNE_BATCH = 5000
 PRUNE_EVERY_S = 60.0
 # A round that cannot reach Kafka gives up after this and starts again (the rows stay unpublished).
 SEND_TIMEOUT_S = 15.0
+# Rounds of batch_size rows one PostgreSQL transaction publishes while a backlog lasts (the next round's rows read
+# while the current round's acks come in); the lock and the marks are handed over at its commit.
+ROUNDS_PER_TRANSACTION = 4
 
 
 class RelayMetrics:
@@ -156,8 +159,8 @@ class OutboxRelay:
             pass
 
     async def publish_once(self) -> int:
-        """Publish one round of unpublished rows; returns how many were published."""
-        outbox = self._outbox
+        """Publish what is unpublished, in rounds of batch_size rows in seq order, up to ROUNDS_PER_TRANSACTION
+        rounds in one transaction (one on SQLite); returns how many were published."""
         async with self._engine.begin() as conn:
             if is_postgres(self._engine):
                 # Only one relay per service publishes at a time, so order holds with several replicas.
@@ -168,26 +171,51 @@ class OutboxRelay:
                                         {"k": self._lock_key})
                 if not got:
                     return 0
-            rows = (await conn.execute(
-                select(outbox.c.seq, outbox.c.topic, outbox.c.key, outbox.c.payload)
-                .where(outbox.c.published_at.is_(None)).order_by(outbox.c.seq).limit(self._batch_size)
-            )).all()
-            if not rows:
-                return 0
-            producer = await self._ensure_producer()
-            async with asyncio.timeout(SEND_TIMEOUT_S):
-                futures = [await producer.send(r.topic, r.payload.encode(), key=r.key.encode()) for r in rows]
-                await asyncio.gather(*futures)
-            seqs = [r.seq for r in rows]
-            if is_postgres(self._engine):
-                # One array parameter instead of an IN list of batch_size parameters: one prepared statement,
-                # reused every round, and far less to render and bind.
-                await conn.execute(text(f"UPDATE {outbox.name} SET published_at = :now WHERE seq = ANY(:seqs)"),
-                                   {"now": datetime.now(UTC), "seqs": seqs})
-            else:
-                await conn.execute(outbox.update().where(outbox.c.seq.in_(seqs)).values(published_at=datetime.now(UTC)))
-        self.metrics.published.inc(len(rows))
-        return len(rows)
+            rounds = ROUNDS_PER_TRANSACTION if is_postgres(self._engine) else 1
+            rows, sent = await self._unpublished(conn, after=None), 0
+            while rows:
+                rounds -= 1
+                producer = await self._ensure_producer()
+                async with asyncio.timeout(SEND_TIMEOUT_S):
+                    futures = [await producer.send(r.topic, r.payload.encode(), key=r.key.encode()) for r in rows]
+                    acks = asyncio.gather(*futures)
+                    if rounds and len(rows) == self._batch_size:
+                        # The next round's rows are read while this round's acks come in. Nothing of the next
+                        # round is sent before every ack of this one, so a key's order holds: a failed round fails
+                        # the transaction, its marks and every later round's roll back, and the rows are sent
+                        # again in seq order by a new producer (the repeats are dropped by the consumers' inbox).
+                        reading = asyncio.ensure_future(self._unpublished(conn, after=rows[-1].seq))
+                        try:
+                            await acks
+                        finally:
+                            following = await reading  # done before the connection rolls back on a failure
+                    else:
+                        await acks
+                        following = []
+                await self._mark(conn, [r.seq for r in rows])
+                sent += len(rows)
+                rows = following
+        self.metrics.published.inc(sent)
+        return sent
+
+    async def _unpublished(self, conn, *, after: int | None) -> list:
+        outbox = self._outbox
+        query = (select(outbox.c.seq, outbox.c.topic, outbox.c.key, outbox.c.payload)
+                 .where(outbox.c.published_at.is_(None)).order_by(outbox.c.seq).limit(self._batch_size))
+        if after is not None:
+            query = query.where(outbox.c.seq > after)
+        return (await conn.execute(query)).all()
+
+    async def _mark(self, conn, seqs: list[int]) -> None:
+        """Mark a round published in one statement."""
+        if is_postgres(self._engine):
+            # One array parameter instead of an IN list of batch_size parameters: one prepared statement,
+            # reused every round, and far less to render and bind.
+            await conn.execute(text(f"UPDATE {self._outbox.name} SET published_at = :now WHERE seq = ANY(:seqs)"),
+                               {"now": datetime.now(UTC), "seqs": seqs})
+        else:
+            await conn.execute(self._outbox.update().where(self._outbox.c.seq.in_(seqs))
+                               .values(published_at=datetime.now(UTC)))
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
