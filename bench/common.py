@@ -110,8 +110,14 @@ class Context:
         return url
 
     async def job(self, name: str, **args) -> dict:
-        """Run bench.worker JOB in a fresh interpreter and return its JSON answer."""
-        return await run_python(["-m", "bench.worker", name, json.dumps(args)], self.work_dir / f"{name}.log")
+        """Run bench.worker JOB in a fresh interpreter and return its JSON answer (`bench --profile`: under
+        cProfile, its profile beside the services', as `job-NAME-N.prof`)."""
+        profiled = []
+        if os.environ.get("SIPELKOP_BENCH_PROFILE"):
+            runs = len(list(self.work_dir.glob(f"job-{name}-*.prof")))
+            profiled = ["-m", "cProfile", "-o", str(self.work_dir / f"job-{name}-{runs}.prof")]
+        return await run_python([*profiled, "-m", "bench.worker", name, json.dumps(args)],
+                                self.work_dir / f"{name}.log")
 
     async def loadgen(self, spec: dict, label: str) -> dict:
         path = self.work_dir / f"loadgen-{label}.json"
