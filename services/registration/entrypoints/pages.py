@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 
+from services.registration.domain.participant_category import BUSINESS_FIELDS, CATEGORIES, UMK
 from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sectors
 from services.registration.entrypoints.deps import UowDep
 from services.registration.entrypoints.page_kit import (PagePrincipal, blank_to_none, checked_form,
@@ -93,7 +94,8 @@ async def participant_list(request: Request, principal: PagePrincipal, uow: UowD
         names = await _cooperative_names(uow.session, principal)
         items = [participants.to_read(p, principal) for p in rows]
     return render(request, "participants.html", principal, items=items, total=total, page=max(page, 1),
-                  page_size=PAGE_SIZE, q=q, cooperative_names=names, message=MESSAGES.get(pesan or ""))
+                  page_size=PAGE_SIZE, q=q, cooperative_names=names, categories=CATEGORIES,
+                  message=MESSAGES.get(pesan or ""))
 
 
 async def _cooperative_names(session, principal) -> dict:
@@ -105,10 +107,23 @@ async def _participant_form(request, principal, uow, values, errors, problem=Non
                             participant_id=None):
     async with uow:
         names = await _cooperative_names(uow.session, principal)
-    return render(request, "participant_form.html", principal, status_code=status_code, values=values,
-                  errors=errors, problem=problem, positions=[(p, p) for p in POSITIONS],
-                  participant_id=participant_id,
+    return render(request, "participant_form.html", principal, status_code=status_code,
+                  values={"category": "pengurus_koperasi", **values}, errors=errors, problem=problem,
+                  positions=[(p, p) for p in POSITIONS], participant_id=participant_id, categories=CATEGORIES,
+                  sectors=list(sectors().items()),
+                  districts=[(code, d.name) for code, d in districts().items() if principal.can_touch_district(code)],
                   cooperatives=sorted(((str(k), v) for k, v in names.items()), key=lambda item: item[1]))
+
+
+PARTICIPANT_BLANKS = ("phone", "email", "cooperative_id", *BUSINESS_FIELDS, "district_code")
+
+
+def _affiliation_form(form: dict) -> dict:
+    """The form shows either the cooperative or the business, by category; the hidden one's values are not sent on
+    (the API itself refuses a body with both)."""
+    if form.get("category") == UMK:
+        return {k: v for k, v in form.items() if k not in ("cooperative_id", "position")}
+    return {k: v for k, v in form.items() if k not in (*BUSINESS_FIELDS, "district_code")}
 
 
 @router.get("/peserta/baru")
@@ -118,9 +133,10 @@ async def new_participant_form(request: Request, principal: PagePrincipal, uow: 
 
 @router.post("/peserta/baru")
 async def save_participant(request: Request, principal: PagePrincipal, uow: UowDep):
-    form = blank_to_none(await checked_form(request), "phone", "email", "cooperative_id")
+    form = blank_to_none(await checked_form(request), *PARTICIPANT_BLANKS)
     try:
-        data = ParticipantCreate(**{k: v for k, v in form.items() if k in ParticipantCreate.model_fields})
+        data = ParticipantCreate(**{k: v for k, v in _affiliation_form(form).items()
+                                    if k in ParticipantCreate.model_fields})
         async with uow:
             _, created, _ = await participants.register_participant(uow, principal=principal, data=data)
     except (ValidationError, DomainError) as exc:
@@ -134,7 +150,8 @@ async def save_participant(request: Request, principal: PagePrincipal, uow: UowD
 async def edit_participant_form(request: Request, participant_id: uuid.UUID, principal: PagePrincipal, uow: UowDep):
     async with uow:
         found = await participants.get_participant(uow.session, principal=principal, participant_id=participant_id)
-        values = {**participants.to_read(found, principal), "cooperative_id": str(found.cooperative_id)}
+        values = {**participants.to_read(found, principal),
+                  "cooperative_id": str(found.cooperative_id) if found.cooperative_id else None}
     return await _participant_form(request, principal, uow, values, {}, participant_id=participant_id)
 
 
@@ -142,9 +159,10 @@ async def edit_participant_form(request: Request, participant_id: uuid.UUID, pri
 async def save_participant_changes(request: Request, participant_id: uuid.UUID, principal: PagePrincipal,
                                    uow: UowDep):
     """A correction: name, position, phone, e-mail, cooperative (the NIK is the person and is not edited here)."""
-    form = blank_to_none(await checked_form(request), "phone", "email", "cooperative_id")
+    form = blank_to_none(await checked_form(request), *PARTICIPANT_BLANKS)
     try:
-        data = ParticipantUpdate(**{k: v for k, v in form.items() if k in ParticipantUpdate.model_fields})
+        data = ParticipantUpdate(**{k: v for k, v in _affiliation_form(form).items()
+                                    if k in ParticipantUpdate.model_fields})
         async with uow:
             await participants.update_participant(uow, principal=principal, participant_id=participant_id, data=data)
     except (ValidationError, DomainError) as exc:
