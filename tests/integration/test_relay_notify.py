@@ -102,3 +102,30 @@ async def _until(condition, what: str, timeout: float = 20) -> None:
                 await asyncio.sleep(0.05)
     except TimeoutError:
         raise AssertionError(f"not within {timeout} s: {what}") from None
+
+
+def test_on_sqlite_the_relay_polls(kafka, topic_prefix, tmp_path):
+    asyncio.run(_sqlite(kafka, f"sqlite+aiosqlite:///{tmp_path}/outbox.db", topic_prefix + TOPIC))
+
+
+async def _sqlite(kafka, url: str, topic: str) -> None:
+    await ensure_topics(kafka.bootstrap, topics=(topic,), options=kafka.options("admin"))
+    metadata = MetaData()
+    tables = messaging_tables(metadata)
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    relay = OutboxRelay(engine=engine, tables=tables, bootstrap=kafka.bootstrap, service="registration",
+                        registry=CollectorRegistry(), interval=0.2, kafka_options=kafka.options("admin"))
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest",
+                                enable_auto_commit=False, group_id=None, **kafka.options("admin"))
+    await consumer.start()
+    task = asyncio.create_task(relay.run())
+    try:
+        await _published(consumer, engine, tables, await _write(engine, tables, topic, "on SQLite"))
+        assert relay.metrics.listening._value.get() == 0  # no NOTIFY there: the poll found it
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await consumer.stop()
+        await engine.dispose()
