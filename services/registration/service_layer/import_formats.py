@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.registration.adapters.spreadsheet import Column
+from services.registration.domain.participant_category import CATEGORIES
 from services.registration.domain.reference import GRADES, KINDS, POSITIONS, sectors
 from shared.regions import districts
 
@@ -36,8 +37,16 @@ PARTICIPANT_COLUMNS = [
            "karyawan atau anggota"),
     Column("telepon", "phone", "boleh kosong; 0812-3456-7890 atau +62 812 3456 7890", ("hp", "no_hp"), text=True),
     Column("email", "email", "boleh kosong"),
-    Column("nomor_induk_koperasi", "registration_number", "wajib; koperasi harus sudah terdaftar", ("nomor_induk",),
-           text=True),
+    Column("nomor_induk_koperasi", "registration_number", "wajib untuk pengurus/anggota koperasi (koperasi harus "
+           "sudah terdaftar); kosong untuk pelaku UMK", ("nomor_induk",), text=True),
+    # A UMK owner brings a business instead of a cooperative (issue 17 item 2).
+    Column("kategori", "category", "pengurus_koperasi, anggota_koperasi atau pelaku_umk; kosong = "
+           "pengurus_koperasi", ("kategori_peserta",)),
+    Column("nama_usaha", "business_name", "pelaku UMK: wajib; nama usahanya"),
+    Column("nib_usaha", "nib", "pelaku UMK: wajib; NIB dari OSS, 13 angka (format sel: teks)", ("nib",), text=True),
+    Column("sektor_usaha", "sector", "pelaku UMK: wajib; lihat daftar pilihan", ("sektor",)),
+    Column("kode_kabupaten_usaha", "district_code", "pelaku UMK: wajib; kode Kemendagri, mis. 64.02",
+           ("kode_kabupaten",), text=True),
 ]
 
 
@@ -47,7 +56,8 @@ def cooperative_choices() -> dict[str, list[str]]:
 
 
 def participant_choices() -> dict[str, list[str]]:
-    return {"position": list(POSITIONS)}
+    return {"position": list(POSITIONS), "category": list(CATEGORIES), "sector": list(sectors()),
+            "district_code": list(districts())}
 
 
 def header_of(columns: list[Column], field: str) -> str:

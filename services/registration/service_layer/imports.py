@@ -1,4 +1,4 @@
-"""Bulk import of managers from a sheet: every row checked, valid rows stored in one transaction, people already
+"""Bulk import of participants (managers, members, UMK owners) from a sheet: every row checked, valid rows stored in one transaction, people already
 registered (same NIK) left as they are, so importing a file twice changes nothing. Cooperatives: cooperative_import.py."""
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from services.registration.adapters.orm import Cooperative, Enrollment, Particip
 from services.registration.adapters.spreadsheet import Column, Row
 from services.registration.domain.enrollment import EnrollmentRefused
 from services.registration.domain.nik import mask_nik
+from services.registration.domain.participant_category import UMK
 from services.registration.schemas import ParticipantCreate
 from services.registration.service_layer import audit, planning
 from services.registration.service_layer.enrollments import ACTIVE, nominate
 from services.registration.service_layer.import_formats import PARTICIPANT_COLUMNS, header_of
-from services.registration.service_layer.participants import (checked_nik, checked_phone, new_participant,
-                                                              registered_event)
+from services.registration.service_layer.participants import (checked_affiliation, checked_nik, checked_phone,
+                                                              new_participant, registered_event)
 from services.registration.service_layer.waiting_list import lock_batch, position_of
 from shared.auth import Principal
 from shared.errors import Conflict, DomainError, Invalid, NotFound, field_error, translate_validation
@@ -71,8 +72,14 @@ async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: li
     for row in rows:
         reasons, values = [], {k: v for k, v in row.values.items() if v != ""}
         number = values.pop("registration_number", "").replace(".", "").replace(" ", "")
+        umk = values.get("category", "").strip().lower().replace(" ", "_") in (UMK, "umk")
         cooperative = cooperatives.get(number)
-        if not number:
+        if umk:
+            if number:
+                reasons.append("nomor_induk_koperasi: pelaku UMK tidak tergabung dalam koperasi; kosongkan")
+            elif values.get("district_code") and not principal.can_touch_district(values["district_code"]):
+                reasons.append("kode_kabupaten_usaha: di luar wilayah Anda")
+        elif not number:
             reasons.append("nomor_induk_koperasi: wajib diisi")
         elif cooperative is None:
             reasons.append("nomor_induk_koperasi: koperasi belum terdaftar; daftarkan koperasinya dulu")
@@ -80,9 +87,15 @@ async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: li
             reasons.append("nomor_induk_koperasi: koperasi di luar wilayah Anda")
         data = nik = phone = None
         try:
-            data = ParticipantCreate(**values, cooperative_id=cooperative.id if cooperative else uuid.uuid4())
+            data = ParticipantCreate(**values, cooperative_id=None if umk else cooperative.id if cooperative
+                                     else uuid.uuid4())
+            affiliation = data.model_dump()
+            checked_affiliation(data.category, affiliation)
+            data = data.model_copy(update={"position": affiliation["position"]})
         except ValidationError as exc:
             reasons += _reasons(exc, PARTICIPANT_COLUMNS)
+        except Invalid as exc:
+            reasons += [f"{header_of(PARTICIPANT_COLUMNS, f['field'])}: {f['message']}" for f in exc.fields]
         try:
             nik = checked_nik(values.get("nik", ""))
         except Invalid as exc:

@@ -89,3 +89,41 @@ async def test_a_correction_keeps_the_category_rule(registration):
     assert manager["category"] == "pengurus_koperasi"
     dropped = await officer.patch(f"/api/v1/participants/{manager['id']}", json={"cooperative_id": None})
     assert dropped.status_code == 422 and "cooperative_id" in field_errors(dropped)
+
+
+async def test_the_participant_import_takes_umk_owners_and_explains_mixed_rows(registration):
+    from tests.integration.registration.test_imports import as_csv, upload
+
+    officer = registration.client("district_officer", "64.02")
+    coop = (await officer.post("/api/v1/cooperatives", json=factories.cooperative("64.02"))).json()
+    template = await officer.get("/api/v1/imports/participants/template.xlsx")
+    assert template.status_code == 200
+
+    def row(**overrides) -> dict:
+        base = factories.participant_row("", "64.02")
+        return {**base, "kategori": "", "nama_usaha": "", "nib_usaha": "", "sektor_usaha": "",
+                "kode_kabupaten_usaha": "", **overrides}
+
+    owner = row(kategori="pelaku_umk", jabatan="", nama_usaha="Batik Tulis Ibu Ani", nib_usaha="9120009876543",
+                sektor_usaha="kerajinan", kode_kabupaten_usaha="64.02")
+    rows = [owner,
+            row(nomor_induk_koperasi=coop["registration_number"]),  # a manager, as before
+            row(kategori="pelaku_umk", nama_usaha="Toko X", nib_usaha="123", sektor_usaha="perdagangan",
+                kode_kabupaten_usaha="64.02"),
+            row(kategori="pelaku_umk", nama_usaha="Toko Y", nib_usaha="9120009876500", sektor_usaha="perdagangan",
+                kode_kabupaten_usaha="64.02", nomor_induk_koperasi=coop["registration_number"]),
+            row(kategori="pelaku_umk", nama_usaha="Toko Z", nib_usaha="9120009876511", sektor_usaha="perdagangan",
+                kode_kabupaten_usaha="64.08")]
+    response = await upload(officer, "participants", "peserta.csv", as_csv(rows))
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert [a["row"] for a in result["accepted"]] == [2, 3]
+    reasons = {r["row"]: " | ".join(r["reasons"]) for r in result["rejected"]}
+    assert "nib_usaha: NIB harus 13 angka" in reasons[4]
+    assert "nomor_induk_koperasi: pelaku UMK tidak tergabung dalam koperasi" in reasons[5]
+    assert "kode_kabupaten_usaha: di luar wilayah Anda" in reasons[6]
+    stored = (await officer.post("/api/v1/participants/lookup", json={"nik": owner["nik"]})).json()["items"][0]
+    assert (stored["category"], stored["business_name"], stored["nib"], stored["sector"], stored["cooperative_id"]) == (
+        "pelaku_umk", "Batik Tulis Ibu Ani", "9120009876543", "kerajinan/industri", None)
+    again = (await upload(officer, "participants", "peserta.csv", as_csv(rows))).json()
+    assert (again["created"], again["existing"]) == (0, 2)  # idempotent
