@@ -26,6 +26,7 @@ from services.training.service_layer.roster import active_roster
 from shared.roles import Principal, Role
 from shared.budget import DEFAULT_COMPONENTS
 from shared.errors import Forbidden, Invalid, field_error
+from shared.events.registration import UMK_CATEGORY
 from shared.regions import district_name
 from shared.unit_of_work import UnitOfWork
 from shared.web.format import angka, persen, rupiah, tanggal
@@ -223,9 +224,12 @@ def _participants(people, batch: Batch) -> Part:
                                        if p.position in xlsx.POSITIONS else 99),
                                 lambda p: xlsx.position_label(p.position)),
                         foot=foot, widths=(60, 20, 20, 20), numeric=(1, 2, 3))
-    cooperatives = len({p.cooperative_id for p in people})
+    # A UMK owner's business (its id stands where a cooperative's does) is no cooperative: said apart.
+    cooperatives = len({p.cooperative_id for p in people if getattr(p, "category", None) != UMK_CATEGORY})
+    umk = sum(1 for p in people if getattr(p, "category", None) == UMK_CATEGORY)
+    origin = f"{cooperatives} koperasi" + (f" dan {umk} pelaku UMK tanpa koperasi" if umk else "")
     return Part("B. Peserta", (f"Peserta berjumlah {len(people)} orang (kapasitas {batch.capacity}) dari "
-                               f"{cooperatives} koperasi. Menurut kabupaten/kota dan jenis kelamin:",
+                               f"{origin}. Menurut kabupaten/kota dan jenis kelamin:",
                                "Menurut jabatan di koperasi:"), (by_district, by_position))
 
 
