@@ -127,3 +127,27 @@ async def test_the_participant_import_takes_umk_owners_and_explains_mixed_rows(r
         "pelaku_umk", "Batik Tulis Ibu Ani", "9120009876543", "kerajinan/industri", None)
     again = (await upload(officer, "participants", "peserta.csv", as_csv(rows))).json()
     assert (again["created"], again["existing"]) == (0, 2)  # idempotent
+
+
+async def test_the_picker_offers_a_umk_owner_only_where_umk_may_come(registration):
+    from tests.integration.registration.test_substitution_pages import browser
+
+    admin = registration.client("admin")
+    owner = (await admin.post("/api/v1/participants", json=umk_owner("64.09",
+                                                                     business_name="Madu Hutan Pak Usman"))).json()
+    open_to_umk = await registration.schedule_batch(eligibility="koperasi_dan_umk")
+    closed_to_umk = await registration.schedule_batch()
+    officer, csrf = browser(registration, role="district_officer", district="64.09", subject="dinas-ppu")
+
+    def picker(page) -> str:
+        return page.text.split('id="picker"')[1].split("</table>")[0] if 'id="picker"' in page.text else ""
+
+    found = await officer.post(f"/angkatan/{open_to_umk['id']}/cari", data={"csrf": csrf, "cari": "madu hutan"})
+    assert "Terbuka untuk pengurus/anggota koperasi dan pelaku UMK" in found.text
+    assert owner["full_name"] in picker(found) and "pelaku UMK" in picker(found)
+    none = await officer.post(f"/angkatan/{closed_to_umk['id']}/cari", data={"csrf": csrf, "cari": "madu hutan"})
+    assert "pelaku UMK tidak dapat dicalonkan" in none.text
+    assert owner["full_name"] not in picker(none)
+    listed = await officer.get("/angkatan")
+    row = next(r for r in listed.text.split("<tr>") if open_to_umk["code"] in r)
+    assert "terbuka untuk UMK" in row
