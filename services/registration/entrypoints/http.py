@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -77,6 +77,8 @@ async def create_participant(body: ParticipantCreate, principal: Registrar, uow:
 async def list_participants(request: Request, principal: Registrar, uow: UowDep, district: str | None = None,
                             cooperative_id: uuid.UUID | None = None,
                             q: Annotated[str | None, Query(description="Bagian nama")] = None,
+                            category: Annotated[Literal["pengurus_koperasi", "anggota_koperasi", "pelaku_umk"] | None,
+                                                Query(description="Kategori peserta")] = None,
                             page: PageNo = 1, page_size: PageSize = 50):
     if "nik" in request.query_params:  # the old lookup: refused, so a client learns to keep NIKs out of URLs
         raise Invalid("NIK tidak boleh dikirim di alamat (URL); gunakan POST /api/v1/participants/lookup.",
@@ -84,7 +86,7 @@ async def list_participants(request: Request, principal: Registrar, uow: UowDep,
     async with uow:
         rows, total = await participants.list_participants(
             uow.session, principal=principal, district=district, cooperative_id=cooperative_id, q=q,
-            page=page, page_size=page_size)
+            category=category, page=page, page_size=page_size)
         return {"items": [participants.to_read(p, principal, created=False) for p in rows], "total": total,
             "page": page, "page_size": page_size}
 

@@ -19,7 +19,8 @@ FIELD_LABELS = {
     "active": "status", "grade": "grade ODS", "members_male": "anggota laki-laki",
     "members_female": "anggota perempuan", "full_name": "nama", "position": "jabatan", "phone": "telepon",
     "email": "e-mail", "nik": "NIK", "birth_date": "tanggal lahir", "gender": "jenis kelamin",
-    "cooperative_id": "koperasi", "status": "status",
+    "cooperative_id": "koperasi", "status": "status", "category": "kategori peserta", "business_name": "nama usaha",
+    "nib": "NIB",
 }
 STATUS_WORDS = {"enrolled": "terdaftar", "waitlisted": "daftar tunggu", "cancelled": "dibatalkan"}
 ENTITY_WORDS = {"cooperative": "koperasi", "participant": "pengurus", "enrollment": "nominasi"}

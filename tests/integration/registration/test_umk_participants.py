@@ -52,6 +52,9 @@ async def test_a_umk_owner_is_refused_by_a_cooperatives_only_batch_and_seated_wh
         "pelaku_umk", None, "Amplang Bu Sari", body["nib"], "pemilik usaha")
     listed = (await officer.get("/api/v1/participants", params={"q": body["full_name"]})).json()["items"]
     assert [(p["category"], p["sector"]) for p in listed] == [("pelaku_umk", "perdagangan")]
+    owners = (await officer.get("/api/v1/participants", params={"category": "pelaku_umk"})).json()["items"]
+    assert owner["id"] in {p["id"] for p in owners} and {p["category"] for p in owners} == {"pelaku_umk"}
+    assert (await officer.get("/api/v1/participants", params={"category": "petani"})).status_code == 422
 
     closed_to_umk = await registration.schedule_batch()  # older events: cooperatives only
     open_to_umk = await registration.schedule_batch(eligibility="koperasi_dan_umk")
