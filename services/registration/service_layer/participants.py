@@ -181,8 +181,8 @@ async def _affiliation_changes(session, principal: Principal, participant: Parti
     merged["position"] = changes.get("position") or participant.position
     if category != UMK and merged["position"] == "pemilik usaha":
         merged["position"] = changes["position"] = "ketua"  # a business owner who joins a cooperative: its chair
-    checked_affiliation(category, merged)
-    if merged["position"] != participant.position:
+    checked_affiliation(category, merged)  # also settles the position (a UMK owner owns the business)
+    if "position" in changes or merged["position"] != participant.position:
         changes["position"] = merged["position"]
     if category == UMK:
         if "district_code" in changes:

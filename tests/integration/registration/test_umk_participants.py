@@ -82,6 +82,8 @@ async def test_a_correction_keeps_the_category_rule(registration):
     owner = (await officer.post("/api/v1/participants", json=umk_owner())).json()
     joined = await officer.patch(f"/api/v1/participants/{owner['id']}", json={"cooperative_id": coop["id"]})
     assert joined.status_code == 422 and "cooperative_id" in field_errors(joined)
+    still = await officer.patch(f"/api/v1/participants/{owner['id']}", json={"position": "ketua"})
+    assert (still.status_code, still.json()["position"], still.json()["version"]) == (200, "pemilik usaha", 1)
     moved = await officer.patch(f"/api/v1/participants/{owner['id']}",
                                 json={"category": "anggota_koperasi", "cooperative_id": coop["id"],
                                       "position": "anggota"})
