@@ -180,6 +180,8 @@ class BusinessFields(Strict):
     @field_validator("category", mode="before", check_fields=False)
     @classmethod
     def _category(cls, v):
+        if v is not None and not isinstance(v, str):  # a list or a number is no category (not a 500)
+            raise ValueError("kategori peserta harus berupa teks, mis. pelaku_umk")
         return None if v is None else normalise_category(v)
 
     @field_validator("phone", "email", "business_name", "nib", "sector", "district_code", "cooperative_id",
