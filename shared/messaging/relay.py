@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.db import is_postgres
+from shared.db import create_engine, is_postgres
 from shared.messaging.tables import MessagingTables
 from shared.messaging.wakeup import OutboxListener
 
@@ -80,6 +80,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._lock_key = zlib.crc32(f"sipelkop-outbox-{service}".encode())
         self._wake = asyncio.Event()
+        self._publishing = engine  # the engine publish_once uses (run gives it a connection of its own)
 
     async def run(self) -> None:
         # Gauges are refreshed on their own beat: a relay stuck waiting for Kafka must still report its backlog.
@@ -87,12 +88,18 @@ class OutboxRelay:
         if is_postgres(self._engine):
             listener = OutboxListener(self._engine, self._wake.set, on_state=self.metrics.listening.set)
             helpers.append(asyncio.create_task(listener.run(), name=f"{self._service}-outbox-listener"))
+            # A pool of one for publishing: in the service's pool the relay queued behind every request waiting
+            # for a connection, so under load events left seconds after their 201.
+            self._publishing = create_engine(self._engine.url.render_as_string(hide_password=False), pool_size=1)
         try:
             await self._publish_loop()
         finally:
             for task in helpers:
                 task.cancel()
             await asyncio.gather(*helpers, return_exceptions=True)
+            if self._publishing is not self._engine:
+                await self._publishing.dispose()
+                self._publishing = self._engine
 
     async def _metrics_loop(self) -> None:
         # Pruning shares this beat: a relay waiting for Kafka still deletes what has expired.
@@ -161,7 +168,7 @@ class OutboxRelay:
     async def publish_once(self) -> int:
         """Publish what is unpublished, in rounds of batch_size rows in seq order, up to ROUNDS_PER_TRANSACTION
         rounds in one transaction (one on SQLite); returns how many were published."""
-        async with self._engine.begin() as conn:
+        async with self._publishing.begin() as conn:
             if is_postgres(self._engine):
                 # Only one relay per service publishes at a time, so order holds with several replicas.
                 # The mark "published" need not wait for its WAL flush: lost in a crash, it only makes the rows
