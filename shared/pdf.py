@@ -123,7 +123,7 @@ def signature_block(pdf: Paper, x: float, y: float, width: float, heading: str, 
         pdf.set_xy(x, y + name_at + 5.5)
         pdf.cell(width, 5.5, BLANK_NIP, align="C")
     else:
-        pdf.font(10.5, "BU")
+        pdf.fit(signer.name, width - 2, 10.5, "BU")  # a long name with its titles shrinks to stay in its block
         pdf.cell(width, 5.5, text(signer.name), align="C")
         if signer.nip:
             pdf.font(10)

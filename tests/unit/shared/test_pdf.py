@@ -3,6 +3,7 @@ the kop and the signature block read as printed, Indonesian date ranges and WITA
 whether a block fits on the page without drawing it; read back with pdftotext."""
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date, time
 from importlib import resources
@@ -79,3 +80,15 @@ def test_breaks_page_tells_whether_a_block_fits_and_draws_nothing():
     assert (paper.page_no(), paper.get_y()) == (1, 200)
     lines(1)(paper)
     assert text_of(bytes(paper.output())).count("Baris") == 1  # only what was drawn for real
+
+
+def test_a_long_name_with_its_titles_stays_inside_its_signature_block():
+    paper = pdf.Paper()
+    paper.add_page()
+    name = "Dr. Ir. H. Muhammad Ṣāliḥ Wahid, S.E., M.Si., Ph.D."  # 105 mm wide at 10.5 pt
+    pdf.signature_block(paper, 115, 40, 80, "Panitia Penyelenggara,", pdf.Signer("Ketua", name, "197001011995031001"))
+    words = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=bytes(paper.output()), capture_output=True,
+                           check=True).stdout.decode("utf-8")
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"[^>]*>Ph\.D\.<', words))
+    assert right <= (115 + 80) * 72 / 25.4  # the block's right edge, in points
+    assert name in text_of(bytes(paper.output()))
