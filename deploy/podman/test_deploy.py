@@ -37,11 +37,14 @@ PROJECT = os.environ.get("SIPELKOP_DRILL_PROJECT", "sipelkop-drill")
 FRONT_DOOR = {"registration": "http://127.0.0.1:8001", "training": "http://127.0.0.1:8002",
               "reporting": "http://127.0.0.1:8003", "identity": "http://127.0.0.1:8004"}
 SERVICES = ("identity", "registration", "training", "reporting")
-REPLICAS = {"identity": 1, "registration": 2, "training": 1, "reporting": 2}
+# Two of each, so that killing one leaves one: docker-compose.yml runs two of registration, training and
+# reporting; identity's second comes from this drill's site layer (below), its key ring made before the first start.
+REPLICAS = {"identity": 2, "registration": 2, "training": 2, "reporting": 2}
 BROKERS = ("kafka-1", "kafka-2", "kafka-3")
 # Everything but Grafana (no Debian package, so no image without a registry: its compose profile leaves it out).
 STARTED = (*BROKERS, "postgres", "kafka-init", *SERVICES, "gateway", "prometheus", "node-exporter")
 
+LOGS = Path(os.environ["SIPELKOP_DRILL_LOGS"]) if os.environ.get("SIPELKOP_DRILL_LOGS") else None
 ENV = {**os.environ, "CONTAINERS_CONF": os.environ.get("CONTAINERS_CONF", str(CONTAINERS_CONF))}
 TIMES: dict[str, float] = {}
 LINES: list[str] = []
@@ -93,6 +96,9 @@ class Stack:
         self.workdir = workdir
         self.env_file = workdir / "drill.env"
         self.override = workdir / "secrets.yml"
+        self.keys = workdir / "signing-keys.json"
+        self.api: demo.Api | None = None
+        self.scenario = None
 
     def compose(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         return run(PODMAN_COMPOSE, "-p", PROJECT, "-f", str(ROOT / "docker-compose.yml"),
@@ -110,19 +116,28 @@ class Stack:
                    "REPORTING_RECONCILE_CLIENT_ID": "reporting-reconcile"}
         self.env_file.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         tls = self.workdir / "tls"
+        # As deploy/README.md has it: the brokers' keystores given to their group (gid 1000), mode 0640.
         run("bash", str(ROOT / "deploy" / "kafka" / "dev-ca.sh"), str(tls))
-        # The brokers run as uid 1000 and read their keystore through a bind mount: readable inside this 0700 dir.
-        for pem in tls.glob("kafka-*.pem"):
-            pem.chmod(0o644)
-        # This site's layer over the compose files: where its TLS files are, and the database addresses with TLS
-        # asked for (a production start refuses a database without it; docker-compose.yml's addresses lack
-        # ?ssl=require, which tests/deploy/test_compose.py pins; the PostgreSQL image accepts TLS logins only).
-        urls = "".join(
-            f"  {s}:\n    environment:\n      {s.upper()}_DATABASE_URL: postgresql+asyncpg://{s}:${{PG_PASSWORD_{s.upper()}"
-            f":?set PG_PASSWORD_{s.upper()}}}@postgres:5432/{s}?ssl=require\n" for s in SERVICES)
-        self.override.write_text("services:\n" + urls + "secrets:\n" + "".join(
-            f"  {name}:\n    file: {tls / file}\n" for name, file in
-            [("kafka-ca", "ca.crt"), *((f"kafka-{n}-keystore", f"kafka-{n}.pem") for n in (1, 2, 3))]))
+        # This site's layer over the compose files: where its TLS files are, and identity's second replica (its
+        # key ring is made before the first start, as for Kubernetes: two replicas starting on an empty volume
+        # would each make one).
+        self.override.write_text(
+            "services:\n  identity:\n    deploy:\n      mode: replicated\n      replicas: 2\n" + "secrets:\n" + "".join(
+                f"  {name}:\n    file: {tls / file}\n" for name, file in
+                [("kafka-ca", "ca.crt"), *((f"kafka-{n}-keystore", f"kafka-{n}.pem") for n in (1, 2, 3)),
+                 ("postgres-tls-cert", "postgres.crt"), ("postgres-tls-key", "postgres.key")]))
+
+    def make_identity_keys(self) -> None:
+        """Identity's key ring in its volume before the first start, owned by the image's user (10001)."""
+        volume = f"{PROJECT}_identity-keys"
+        podman("volume", "create", "--label", f"io.podman.compose.project={PROJECT}",
+               "--label", f"com.docker.compose.project={PROJECT}", volume)
+        mountpoint = Path(podman("volume", "inspect", "--format", "{{.Mountpoint}}", volume).stdout.strip())
+        KeyRing.load_or_create(mountpoint / "signing-keys.json")
+        for path in (mountpoint, mountpoint / "signing-keys.json"):
+            os.chown(path, 10001, 10001)
+        mountpoint.chmod(0o700)
+        shutil.copy(mountpoint / "signing-keys.json", self.keys)
 
     def up(self, *services: str) -> None:
         # --no-deps: this drill starts each step once the previous is healthy; podman-compose would otherwise tie
@@ -141,11 +156,9 @@ class Stack:
             wait_for(lambda: self.healthy(name), f"{name} healthy", timeout)
 
     def signer(self):
-        """Tokens signed with identity's own key ring, copied out of its container (as tests/e2e sign with the
+        """Tokens signed with identity's own key ring, the one made for its volume (as tests/e2e sign with the
         stack's key file): the demo loader acts in the name of each demo account."""
-        keys = self.workdir / "signing-keys.json"
-        podman("cp", f"{container('identity')}:/var/lib/sipelkop/identity/signing-keys.json", str(keys))
-        ring = KeyRing.load_or_create(keys)
+        ring = KeyRing.load_or_create(self.keys)
 
         def sign(*, role, subject, name, district=None):
             return ring.sign(access_claims(issuer=FRONT_DOOR["identity"], subject=subject, name=name, role=role,
@@ -154,6 +167,12 @@ class Stack:
         return sign
 
     def down(self) -> None:
+        # SIPELKOP_DRILL_LOGS=<dir>: every container's log kept there first (what a failed run showed).
+        if LOGS and ours("ps"):
+            LOGS.mkdir(parents=True, exist_ok=True)
+            for name in ours("ps"):
+                log = podman("logs", name, check=False)
+                (LOGS / f"{name}.log").write_text(log.stdout + log.stderr)
         self.compose("down", "-v", "-t", "30", timeout=900)
         # podman-compose leaves the network behind when a container was gone already; remove what is ours.
         for kind in ("ps", "ps", "network", "volume"):  # twice: a container another one requires goes second
@@ -174,6 +193,7 @@ def stack():
         say(f"images built in {TIMES['build']:.0f} s")
         assert not ours("ps"), f"a stack {PROJECT} is running already: {ours('ps')}"
         stack.write_secrets()
+        stack.make_identity_keys()
 
         started = time.monotonic()
         # In dependency order, each step waiting for the health the compose file's depends_on asks for
@@ -202,6 +222,8 @@ def stack():
         say(f"stack up and healthy in {TIMES['start']:.0f} s")
         yield stack
     finally:
+        if stack.api is not None:
+            stack.api.close()
         started = time.monotonic()
         stack.down()
         TIMES["teardown"] = time.monotonic() - started
@@ -218,19 +240,17 @@ def test_the_seed_scenario_runs_through_the_front_door_and_reporting_agrees(stac
         assert podman("exec", container(service), "id", "-u").stdout.strip() == "10001", service
 
     started = time.monotonic()
-    api = demo.Api(FRONT_DOOR, stack.signer())
-    try:
-        created = demo.create_accounts(api)
-        assert set(created) == {a.username for a in demo_data.ACCOUNTS}
-        scenario = demo_data.scenario(demo_data.wita_today())
-        expected = demo.load(api, scenario, say=lambda line: None)
-        summary = demo.wait_for_reporting(api, scenario, expected, timeout=600)
-        assert demo.already_loaded(api, scenario)
-        viewer = api.as_("reporting", "kementerian")
-        districts = viewer.get("/api/v1/reports/districts", params={"fiscal_year": scenario.fiscal_year}).json()
-        assert len(districts["rows"]) == 10 and all(r["cooperatives_trained"] for r in districts["rows"])
-    finally:
-        api.close()
+    api = stack.api = demo.Api(FRONT_DOOR, stack.signer())  # closed by the fixture
+    created = demo.create_accounts(api)
+    assert set(created) == {a.username for a in demo_data.ACCOUNTS}
+    scenario = demo_data.scenario(demo_data.wita_today())
+    expected = demo.load(api, scenario, say=lambda line: None)
+    summary = demo.wait_for_reporting(api, scenario, expected, timeout=600)
+    assert demo.already_loaded(api, scenario)
+    viewer = api.as_("reporting", "kementerian")
+    districts = viewer.get("/api/v1/reports/districts", params={"fiscal_year": scenario.fiscal_year}).json()
+    assert len(districts["rows"]) == 10 and all(r["cooperatives_trained"] for r in districts["rows"])
+    stack.scenario = scenario
     TIMES["run"] = time.monotonic() - started
     figures = {k: summary[k] for k in ("participants_enrolled", "participants_completed", "cooperatives_trained",
                                        "batches_closed", "certificates_issued")}

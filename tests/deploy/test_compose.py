@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -110,10 +113,39 @@ def test_every_broker_gets_the_passwords_its_keystore_and_the_ca_as_secrets(comp
         assert "--command-config /tmp/sipelkop-admin.properties" in svc["healthcheck"]["test"][-1]
     files = {name: s["file"] for name, s in compose["secrets"].items()}
     assert files == {"kafka-ca": "./deploy/kafka/tls/ca.crt",
-                     **{f"kafka-{n}-keystore": f"./deploy/kafka/tls/kafka-{n}.pem" for n in (1, 2, 3)}}
-    # The development CA script writes exactly those files.
-    script = (DEPLOY / "kafka" / "dev-ca.sh").read_text()
-    assert 'cat "${host}.p8" "${host}.crt" > "${host}.pem"' in script and "DNS:%s,DNS:localhost" in script
+                     **{f"kafka-{n}-keystore": f"./deploy/kafka/tls/kafka-{n}.pem" for n in (1, 2, 3)},
+                     "postgres-tls-cert": "./deploy/kafka/tls/postgres.crt",
+                     "postgres-tls-key": "./deploy/kafka/tls/postgres.key"}
+
+
+def test_the_development_ca_writes_the_files_compose_names_readable_by_whom_reads_them(compose, tmp_path):
+    """dev-ca.sh's files as compose mounts them: the brokers (gid 1000) may read their keystores, nobody else."""
+    gid = os.getgid()  # a group this user may give files to; the script's default is the brokers' 1000
+    subprocess.run(["bash", str(DEPLOY / "kafka" / "dev-ca.sh"), str(tmp_path)], check=True, capture_output=True,
+                   env={**os.environ, "KAFKA_GID": str(gid)})
+    for name, secret in compose["secrets"].items():
+        path = tmp_path / Path(secret["file"]).name
+        assert path.is_file(), name
+    for n in (1, 2, 3):
+        pem = tmp_path / f"kafka-{n}.pem"
+        assert stat.S_IMODE(pem.stat().st_mode) == 0o640 and pem.stat().st_gid == gid
+        text = pem.read_text()
+        assert "BEGIN PRIVATE KEY" in text and "BEGIN CERTIFICATE" in text
+    assert stat.S_IMODE((tmp_path / "postgres.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "ca.key").stat().st_mode) == 0o600
+    san = subprocess.run(["openssl", "x509", "-in", str(tmp_path / "postgres.crt"), "-noout", "-ext", "subjectAltName"],
+                         check=True, capture_output=True, text=True).stdout
+    assert "DNS:postgres" in san
+
+
+def test_postgres_serves_tls_with_the_certificate_compose_gives_it(compose):
+    pg = compose["services"]["postgres"]
+    assert set(pg["secrets"]) == {"postgres-tls-cert", "postgres-tls-key"}
+    script_mount = next(v for v in pg["volumes"] if v.endswith(":/opt/sipelkop/start-tls.sh:ro"))
+    assert pg["entrypoint"] == ["/bin/bash", "/opt/sipelkop/start-tls.sh"]
+    script = (ROOT / script_mount.split(":")[0]).read_text()
+    assert "/run/secrets/postgres-tls-cert" in script and "/run/secrets/postgres-tls-key" in script
+    assert "-c ssl=on" in script and 'exec docker-entrypoint.sh postgres' in script
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -155,7 +187,9 @@ def test_service_is_wired_to_its_database_kafka_and_port(compose, service):
     assert svc["expose"] == [str(PORTS[service])]
     assert env[f"{prefix}_HOST"] == "0.0.0.0"
     url = env[f"{prefix}_DATABASE_URL"]
-    assert re.fullmatch(rf"postgresql\+asyncpg://{service}:\$\{{[A-Z_]+:\?[^}}]*\}}@postgres:5432/{service}", url), url
+    # Over TLS: a production start refuses a database without it (the compose PostgreSQL serves it, start-tls.sh).
+    assert re.fullmatch(rf"postgresql\+asyncpg://{service}:\$\{{[A-Z_]+:\?[^}}]*\}}@postgres:5432/{service}\?ssl=require",
+                        url), url
     assert set(env["SIPELKOP_KAFKA_BOOTSTRAP"].split(",")) == {f"kafka-{i}:9092" for i in (1, 2, 3)}
     assert svc["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
     assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
@@ -223,9 +257,11 @@ def test_reporting_reconciles_with_a_service_account(compose):
     assert env["REPORTING_TOKEN_URL"] == f"http://identity:{PORTS['identity']}/api/v1/auth/token"
 
 
-def test_registration_and_reporting_run_two_replicas(compose):
-    assert compose["services"]["registration"]["deploy"]["replicas"] == 2
-    assert compose["services"]["reporting"]["deploy"]["replicas"] == 2
+def test_registration_training_and_reporting_run_two_replicas(compose):
+    for service in ("registration", "training", "reporting"):
+        # podman-compose runs replicas only with the mode spelled out.
+        assert compose["services"][service]["deploy"]["replicas"] == 2, service
+        assert compose["services"][service]["deploy"]["mode"] == "replicated", service
 
 
 def test_every_sipelkop_variable_anywhere_is_a_real_setting(compose):
