@@ -14,6 +14,7 @@ from services.training.entrypoints import (audit_pages, console, district_pages,
                                            http_scores, pages, pages_evaluation)
 from shared.http import create_app
 from shared.runtime import ServiceRuntime, build_runtime
+from shared.spreadsheets import with_sheet_worker
 
 NAME = "training"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -33,4 +34,5 @@ def create_training_app(settings: TrainingSettings | None = None, *, start_backg
                      routers=[http.router, http_attendance.router, http_certificates.router, http_people.router,
                               pages.router, console.router, district_pages.router, audit_pages.router,
                               http_scores.router, http_evaluation.router, http_reports.router, pages_evaluation.router])
+    app.router.lifespan_context = with_sheet_worker(app.router.lifespan_context)  # score sheets are read in it
     return app

@@ -36,7 +36,7 @@ def sheet_workers() -> list[psutil.Process]:
     return [w for s in servers for w in s.children() if w.status() != psutil.STATUS_ZOMBIE]
 
 
-@pytest.mark.parametrize("make_app", [registration], ids=["registration"])
+@pytest.mark.parametrize("make_app", [registration, training], ids=["registration", "training"])
 async def test_the_worker_is_live_once_the_service_has_started_and_gone_once_it_has_stopped(make_app, tmp_path):
     app = make_app(tmp_path)
     async with app.router.lifespan_context(app):
