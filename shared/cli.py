@@ -340,7 +340,10 @@ def cmd_up(args) -> int:
     finally:
         kafka.stop()
         if postgres is not None:
-            postgres.stop()
+            try:
+                postgres.stop()
+            except RuntimeError as exc:
+                say(msg.POSTGRES_NOT_STOPPED.format(problem=str(exc).splitlines()[0], log=postgres.log_file))
         say(f"Selesai. Data tetap di {data_dir}.")
 
 
@@ -370,7 +373,9 @@ def _run_services(args, kafka, databases: dict, data_dir: Path, log_dir: Path, s
         for n in range(1, args.replicas + 1):
             wave = [label for label in replicas if label.endswith(f"-{n}") or (n == 1 and "-" not in label)]
             children |= {label: start(label) for label in wave}
-            failed = _wait_until_up(children, {label: urls[label] for label in wave}, given_up=lambda: stop["now"])
+            # Eight processes starting at once on a small machine take minutes: wait longer than for four.
+            failed = _wait_until_up(children, {label: urls[label] for label in wave}, timeout=120 * args.replicas,
+                                    given_up=lambda: stop["now"])
             if stop["now"]:
                 return 0
             if failed:

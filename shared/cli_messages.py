@@ -110,6 +110,7 @@ POSTGRES_STARTING = "Menyalakan PostgreSQL lokal untuk replika (port {port}; log
 POSTGRES_NOT_STARTED = ("--replicas 2 perlu PostgreSQL, tetapi PostgreSQL lokal tidak dapat dinyalakan: {problem}. "
                         "Pasang dengan `apt-get install -y postgresql`, pastikan port {port} bebas (--postgres-port), "
                         "atau isi <LAYANAN>_DATABASE_URL dengan PostgreSQL yang sudah berjalan.")
+POSTGRES_NOT_STOPPED = "PostgreSQL lokal tidak dapat dihentikan: {problem}. Rinciannya di {log}."
 REPLICA_PORTS = "Replika: {ports}. Relay outbox tiap layanan bergantian lewat advisory lock PostgreSQL."
 REPLICA_RESTARTING = "Replika {label} (port {port}) berhenti (kode {code}); dinyalakan lagi, replika lain tetap melayani."
 REPLICA_GAVE_UP = "Replika {label} berhenti {times} kali berturut-turut; lihat {log}. Semua dihentikan."
