@@ -6,6 +6,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from services.training.adapters.evidence_s3 import S3EvidenceStore
+from services.training.adapters.evidence_store import EvidenceStore, FileEvidenceStore
 from services.training.adapters.orm import messaging
 from services.training.config import TrainingSettings
 from services.training.entrypoints.consumers import HANDLERS
@@ -26,13 +28,21 @@ def bootstrap(settings: TrainingSettings | None = None, *, registry: CollectorRe
                          handlers=HANDLERS if handlers is None else handlers, registry=registry)
 
 
+def evidence_store(settings: TrainingSettings) -> EvidenceStore:
+    """The bucket when TRAINING_EVIDENCE_URL is s3://..., else training's own directory."""
+    bucket = settings.evidence_bucket
+    return S3EvidenceStore(bucket) if bucket else FileEvidenceStore(settings.evidence_dir)
+
+
 def create_training_app(settings: TrainingSettings | None = None, *, start_background: bool = True,
-                        **kwargs) -> FastAPI:
-    app = create_app(bootstrap(settings, **kwargs), start_background=start_background, title="SIPELKOP Pelatihan",
+                        store: EvidenceStore | None = None, **kwargs) -> FastAPI:
+    runtime = bootstrap(settings, **kwargs)
+    app = create_app(runtime, start_background=start_background, title="SIPELKOP Pelatihan",
                      description="Program, angkatan dan jadwal acaranya, narasumber, pejabat, kehadiran, kelulusan dan "
                                  "sertifikat pelatihan.",
                      routers=[http.router, http_attendance.router, http_certificates.router, http_people.router,
                               pages.router, console.router, district_pages.router, audit_pages.router,
                               http_scores.router, http_evaluation.router, http_reports.router, pages_evaluation.router])
+    app.state.evidence_store = store or evidence_store(runtime.settings)
     app.router.lifespan_context = with_sheet_worker(app.router.lifespan_context)  # score sheets are read in it
     return app

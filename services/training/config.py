@@ -6,6 +6,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.training.adapters.evidence_s3 import S3Location
 from shared.budget import DEFAULT_COMPONENTS, Component, parse_components
 from shared.settings import ServiceSettings, secret_problems
 
@@ -38,9 +39,10 @@ class TrainingSettings(ServiceSettings):
     budget_components: str = ""
 
     # --- the report bundle (issue 16): evidence photographs and scans ------------------------------------------------
-    # Where evidence files go: empty = a directory beside the database in the data dir (<data>/training-evidence), or
-    # file:///an/absolute/path. An S3-compatible bucket (s3://...) is not built yet: refused at start rather than
-    # silently kept on local disk.
+    # Where evidence files go: empty = a directory beside the database in the data dir (<data>/training-evidence),
+    # file:///an/absolute/path, or an S3-compatible bucket (MinIO, SeaweedFS, Ceph, a cloud's object storage):
+    # s3://ACCESS_KEY:SECRET_KEY@host:port/bucket[/prefix][?secure=false&region=...] (TLS unless secure=false; the
+    # bucket is made on the first upload if missing). A malformed address stops the service at start.
     evidence_url: str = ""
     evidence_max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     evidence_max_batch_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
@@ -65,7 +67,8 @@ class TrainingSettings(ServiceSettings):
         # what is printed and handed out. The rule is shared/settings.py's, as at a production start.
         if self.env == "production" and (problems := secret_problems(self._keys(), self.published_secrets)):
             raise ValueError("; ".join(problems))
-        self.evidence_dir  # an unusable evidence store stops the service at start, not at the first upload
+        # An unusable evidence store stops the service at start, not at the first upload.
+        self.evidence_bucket if self.evidence_url.strip().startswith("s3://") else self.evidence_dir
         if self.logo_file and not Path(self.logo_file).is_file():  # refused at start, not at the first certificate
             raise ValueError(f"TRAINING_LOGO_FILE {self.logo_file!r} is not a file")
         return self
@@ -74,11 +77,19 @@ class TrainingSettings(ServiceSettings):
         return {"TRAINING_EVALUATION_KEY": self.evaluation_key, "TRAINING_CERTIFICATE_KEY": self.certificate_key}
 
     def secret_values(self) -> dict[str, str]:
-        return super().secret_values() | self._keys()
+        bucket = self.evidence_bucket
+        return super().secret_values() | self._keys() | (
+            {"TRAINING_EVIDENCE_URL (kunci rahasia)": bucket.secret_key} if bucket else {})
 
     @property
     def components(self) -> tuple[Component, ...]:
         return parse_components(self.budget_components) if self.budget_components.strip() else DEFAULT_COMPONENTS
+
+    @property
+    def evidence_bucket(self) -> S3Location | None:
+        """The bucket evidence goes to, or None when it is kept in a directory (evidence_dir)."""
+        url = self.evidence_url.strip()
+        return S3Location.parse(url) if url.startswith("s3://") else None
 
     @property
     def evidence_dir(self) -> Path:
@@ -87,5 +98,7 @@ class TrainingSettings(ServiceSettings):
             return (self.data_dir / "training-evidence").resolve()
         if url.startswith("file://"):
             return Path(url.removeprefix("file://")).resolve()
-        raise ValueError(f"TRAINING_EVIDENCE_URL {url!r}: only file:// (or empty) is supported; an S3 bucket is "
-                         "not built in this release")
+        if url.startswith("s3://"):
+            raise ValueError(f"TRAINING_EVIDENCE_URL: bukti disimpan di bucket {S3Location.parse(url).described}, "
+                             "bukan di direktori; cadangkan bucket itu dengan alat bucket itu sendiri")
+        raise ValueError("TRAINING_EVIDENCE_URL: hanya file:///jalur/mutlak, s3://... atau kosong")
