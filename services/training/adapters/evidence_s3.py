@@ -25,6 +25,10 @@ class EvidenceStoreUnavailable(DomainError):
 
 UNAVAILABLE = ("Penyimpanan berkas bukti (bucket S3) sedang tidak dapat dihubungi; coba lagi beberapa saat lagi. "
                "Tidak ada bukti yang tersimpan sebagian.")
+REFUSED = ("Penyimpanan berkas bukti (bucket S3) menolak kunci akses layanan pelatihan; minta admin TI memeriksa "
+           "TRAINING_EVIDENCE_URL. Tidak ada bukti yang tersimpan sebagian.")
+# What a bucket answers for keys it does not accept: not a passing outage, the IT unit has to act.
+KEYS_REFUSED = frozenset({"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"})
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,8 @@ class S3EvidenceStore:
                 raise FileNotFoundError(f"{self.location.described}{key}") from exc
             self._bucket_ready = False  # a bucket removed meanwhile is made again on the next upload
             log.warning("evidence bucket %s: %s %s failed: %s", self.location.described, operation, key, exc)
-            raise EvidenceStoreUnavailable(UNAVAILABLE) from exc
+            refused = isinstance(exc, S3Error) and exc.code in KEYS_REFUSED
+            raise EvidenceStoreUnavailable(REFUSED if refused else UNAVAILABLE) from exc
 
 
 def _client(location: S3Location):

@@ -67,11 +67,11 @@ def test_a_key_the_use_case_did_not_make_is_refused_by_both_stores_before_any_re
 def test_a_bucket_away_or_refusing_the_keys_is_a_503_in_bahasa(s3_server, s3_bucket):
     away = S3EvidenceStore(S3Location.parse(s3_server.url(s3_bucket, port=free_port())))  # nothing listens there
     refused = S3EvidenceStore(S3Location.parse(s3_server.url(s3_bucket, secret="kunci-yang-salah-sekali")))
-    for store in (away, refused):
+    for store, says in ((away, "sedang tidak dapat dihubungi"), (refused, "menolak kunci akses")):
         for call in (lambda: store.put(KEY, b"foto"), lambda: store.get(KEY), lambda: store.exists(KEY),
                      lambda: store.delete(KEY)):
             with pytest.raises(EvidenceStoreUnavailable) as failed:
                 call()
-            assert failed.value.status == 503 and "tidak dapat dihubungi" in failed.value.message
+            assert failed.value.status == 503 and says in failed.value.message
             assert "kunci-yang-salah" not in failed.value.message and s3_server.secret_key not in str(failed.value)
     assert not s3_server.client().bucket_exists(s3_bucket)  # nothing was made with the wrong key
