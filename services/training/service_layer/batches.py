@@ -16,6 +16,7 @@ from services.training.service_layer.programmes import get_programme
 from services.training.service_layer.roster import active_roster
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
+from shared.events.registration import UMK_CATEGORY
 from shared.events.training import BatchCancelled, BatchScheduled, BatchUpdated
 from shared.unit_of_work import UnitOfWork
 
@@ -127,6 +128,11 @@ async def update_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
     if "capacity" in changes and changes["capacity"] < len(await active_roster(session, batch.id)):
         raise Conflict("Kapasitas lebih kecil dari jumlah peserta terdaftar.",
                        fields=[field_error("capacity", "lebih kecil dari jumlah peserta terdaftar")])
+    if changes.get("eligibility") == "koperasi" and batch.eligibility != "koperasi" and any(
+            e.category == UMK_CATEGORY for e in await active_roster(session, batch.id)):
+        raise Conflict("Angkatan ini sudah memiliki peserta pelaku UMK; batalkan pencalonan mereka dulu sebelum "
+                       "menutup angkatan untuk UMK.",
+                       fields=[field_error("eligibility", "sudah ada pelaku UMK terdaftar")])
     changes = {k: v for k, v in changes.items() if getattr(batch, k) != v}
     if not changes:
         return batch

@@ -40,3 +40,37 @@ def test_the_laporan_counts_umk_owners_apart_from_cooperatives():
                               position="pemilik usaha")]
     part = _participants(people, SimpleNamespace(capacity=30))
     assert "Peserta berjumlah 3 orang (kapasitas 30) dari 1 koperasi dan 1 pelaku UMK tanpa koperasi." in part.paragraphs[0]
+
+
+async def test_a_batch_with_umk_owners_on_its_roster_cannot_be_closed_to_umk(tmp_path):
+    import httpx
+
+    from services.training.bootstrap import create_training_app
+    from services.training.config import TrainingSettings
+    from services.training.service_layer import roster
+    from shared.events.envelope import Envelope
+    from shared.events.registration import ParticipantEnrolled
+    from tests.fixtures.tokens import test_token
+
+    settings = TrainingSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/t.db", kafka_bootstrap="127.0.0.1:9",
+                                identity_url="http://identity.test")
+    app = create_training_app(settings, handlers={})
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://training",
+                                     headers={"Authorization": f"Bearer {test_token(role='admin')}"}) as admin:
+            made = await admin.post("/api/v1/batches", json=factories.batch(eligibility="koperasi_dan_umk"))
+            assert made.status_code == 201 and made.json()["eligibility"] == "koperasi_dan_umk", made.text
+            batch_id = made.json()["id"]
+            event = ParticipantEnrolled(**{**factories.enrolled(batch_id), "category": "pelaku_umk",
+                                           "position": "pemilik usaha", "cooperative_name": "Kerupuk Ikan"})
+            async with app.state.runtime.uow() as uow:
+                await roster.apply_enrolled(uow, Envelope.wrap(event, source="/sipelkop/registration",
+                                                               subject=str(event.enrollment_id),
+                                                               aggregate_version=1), event)
+                await uow.commit()
+            [entry] = (await admin.get(f"/api/v1/batches/{batch_id}/roster")).json()
+            assert (entry["category"], entry["cooperative_name"]) == ("pelaku_umk", "Kerupuk Ikan")
+            refused = await admin.patch(f"/api/v1/batches/{batch_id}", json={"eligibility": "koperasi"})
+            assert refused.status_code == 409, refused.text
+            assert refused.json()["error"]["fields"][0]["field"] == "eligibility"
+            assert (await admin.get(f"/api/v1/batches/{batch_id}")).json()["eligibility"] == "koperasi_dan_umk"
