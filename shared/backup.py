@@ -23,6 +23,7 @@ from shared.backup_parts import PASSPHRASE_ENV, Database
 
 # Consumers before producers: what a consumer's copy applied is always in the producers' copies and the topics.
 ORDER = ("reporting", "training", "registration", "identity")
+EVIDENCE_IN_BUCKET = "dicadangkan dengan alat bucket itu sendiri (mis. mc mirror / rclone), tidak masuk arsip ini"
 NAME = "sipelkop-cadangan-"
 # An event published within this long before a database copy began is kept only if that copy holds its outbox
 # row; older ones are kept whatever (outbox rows are pruned after the relay's retention, 30 days by
@@ -139,11 +140,15 @@ async def backup(target_dir: Path, *, as_directory: bool, passphrase: str) -> Pa
         (root / "keys" / "identity-signing-keys.json.enc").write_bytes(seal(keys_file.read_bytes(), passphrase))
         manifest.add("keys/identity-signing-keys.json.enc", "signing_keys", service="identity")
 
-    evidence = _settings("training").evidence_dir
-    copied_files = copy_evidence(evidence, root / "evidence")
-    for relative in copied_files:
-        manifest.add(f"evidence/{relative}", "evidence", service="training")
-    say(f"Berkas bukti kegiatan pelatihan: {len(copied_files)} berkas.")
+    training = _settings("training")
+    if (bucket := training.evidence_bucket) is not None:  # a bucket is backed up by its own tools, not copied here
+        manifest.doc["evidence"] = {"store": "s3", "bucket": bucket.described, "note": EVIDENCE_IN_BUCKET}
+        say(f"Berkas bukti kegiatan pelatihan ada di bucket {bucket.described}: {EVIDENCE_IN_BUCKET}.")
+    else:
+        copied_files = copy_evidence(training.evidence_dir, root / "evidence")
+        for relative in copied_files:
+            manifest.add(f"evidence/{relative}", "evidence", service="training")
+        say(f"Berkas bukti kegiatan pelatihan: {len(copied_files)} berkas.")
     manifest.doc["duration_s"] = round(time.monotonic() - started, 1)
     manifest.write()
     if as_directory:

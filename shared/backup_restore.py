@@ -85,12 +85,14 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
     kafka = _kafka(common)
     new_prefix = common.topic_prefix
     databases = [(_database_of(p), root / p["path"]) for p in manifest.parts("database")]
-    keys_file, evidence = common.signing_keys_file, _settings("training").evidence_dir
+    training = _settings("training")
+    keys_file = common.signing_keys_file
+    evidence = None if training.evidence_bucket is not None else training.evidence_dir  # a bucket: its own tools
     occupied = [f"basis data {db.name}" for db, _ in databases if await holds_data(db)]
     existing = await kafka.holding_data()
     occupied += [f"topik {t}" for t in existing]
     occupied += [f"kunci {keys_file}"] if keys_file.exists() and keys else []
-    occupied += [f"berkas bukti di {evidence}"] if evidence_files(evidence) else []
+    occupied += [f"berkas bukti di {evidence}"] if evidence is not None and evidence_files(evidence) else []
     if occupied and not force:
         raise ValueError(NOT_EMPTY.format(what=", ".join(occupied[:8]) + (" ..." if len(occupied) > 8 else "")))
 
@@ -104,6 +106,10 @@ async def restore(root: Path, *, force: bool, passphrase: str) -> dict:
         write_private(keys_file, key_ring)
         say(f"Kunci penanda tangan dikembalikan ke {keys_file} (mode 0600).")
     files = manifest.parts("evidence")
+    if evidence is None:
+        say(f"Berkas bukti kegiatan ada di bucket {training.evidence_bucket.described}: pulihkan dengan alat bucket "
+            f"itu sendiri ({len(files)} berkas dari direktori di arsip ini tidak disalin ke bucket).")
+        return manifest.doc
     if force and evidence.is_dir():
         shutil.rmtree(evidence)
     for part in files:

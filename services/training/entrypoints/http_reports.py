@@ -2,6 +2,7 @@
 the console's report page (/konsol/angkatan/{id}/laporan), which call the same use cases."""
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated
 from urllib.parse import quote
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import RedirectResponse
 
 from services.training.adapters import docx_report, pdf_report, xlsx
-from services.training.adapters.evidence_store import FileEvidenceStore
+from services.training.adapters.evidence_store import EvidenceStore
 from services.training.entrypoints.deps import CertificateSettingsDep, SettingsDep, Staff, UowDep
 from services.training.entrypoints.downloads import download
 from services.training.entrypoints.pages import templates
@@ -31,15 +32,12 @@ api = APIRouter(prefix="/api/v1", tags=["training"])
 console = APIRouter(prefix="/konsol", include_in_schema=False)
 
 
-async def evidence_store(request: Request) -> FileEvidenceStore:
-    """One store per app, made from the settings the first time it is needed."""
-    state = request.app.state
-    if getattr(state, "evidence_store", None) is None:
-        state.evidence_store = FileEvidenceStore(state.settings.evidence_dir)
-    return state.evidence_store
+async def evidence_store(request: Request) -> EvidenceStore:
+    """The app's one store (a directory or a bucket), chosen by the composition root (bootstrap.evidence_store)."""
+    return request.app.state.evidence_store
 
 
-StoreDep = Annotated[FileEvidenceStore, Depends(evidence_store)]
+StoreDep = Annotated[EvidenceStore, Depends(evidence_store)]
 
 
 def _limits(settings) -> evidence.Limits:
@@ -81,7 +79,7 @@ async def get_evidence(batch_id: uuid.UUID, evidence_id: uuid.UUID, principal: S
         row = await evidence.get_evidence(uow.session, principal=principal, batch_id=batch_id,
                                           evidence_id=evidence_id)
         key, media_type, filename = row.storage_key, row.media_type, row.filename
-    return download(store.get(key), media_type, filename, inline=True)
+    return download(await asyncio.to_thread(store.get, key), media_type, filename, inline=True)
 
 
 @api.get("/batches/{batch_id}/evidence/{evidence_id}/thumbnail", **file_download("image/jpeg", "Gambar kecil"),
@@ -94,7 +92,7 @@ async def get_thumbnail(batch_id: uuid.UUID, evidence_id: uuid.UUID, principal: 
         key = row.thumbnail_key
     if not key:
         raise Invalid("Bukti PDF tidak memiliki gambar kecil.")
-    return Response(store.get(key), media_type="image/jpeg",
+    return Response(await asyncio.to_thread(store.get, key), media_type="image/jpeg",
                     headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"})
 
 

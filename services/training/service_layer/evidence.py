@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +21,8 @@ from services.training.service_layer.batches import ensure_assigned, get_batch
 from shared.roles import Principal, Role
 from shared.errors import DomainError, Forbidden, Invalid, NotFound, field_error
 from shared.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 KINDS = {"foto": "Foto kegiatan", "daftar_hadir": "Daftar hadir bertanda tangan", "kuitansi": "Kuitansi",
          "lainnya": "Lainnya"}
@@ -181,7 +184,10 @@ async def delete(uow: UnitOfWork, store, *, principal: Principal, batch_id: uuid
     await uow.commit()
     for key in (row.storage_key, row.thumbnail_key):
         if key:
-            await asyncio.to_thread(store.delete, key)
+            try:
+                await asyncio.to_thread(store.delete, key)
+            except Exception:  # the record is gone and audited: a file left behind is unreferenced, not an error
+                log.warning("evidence %s deleted; its file %s could not be removed", evidence_id, key, exc_info=True)
     return row
 
 
