@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NAMES = ("identity", "registration", "training", "reporting")
 WRITING_S = 40
 PACE_S = 0.3  # one enrolment and one mark about every 0.3 s each: a few writes a second
-AFTER_KILL_S = 8
+AFTER_KILL = 5  # writes accepted after the replicas' SIGKILL, by each writer
 
 
 def free_run(count: int) -> int:
@@ -240,12 +240,15 @@ def test_every_accepted_write_reaches_reporting_once_while_brokers_and_replicas_
         victims = {"identity": 2, "registration": 1, "training": 1, "reporting": 1}
         pids = {name: up.replica_pid(name, n) for name, n in victims.items()}
         seen = len(up.lines)
-        killed_at = datetime.now(UTC)
+        killed_at, killed = datetime.now(UTC), time.monotonic()
         for pid in pids.values():
             os.kill(pid, signal.SIGKILL)
         handover = relay_handover(up, killed_at)
-        # Writes go on while the killed replicas are away (and long enough in all for a steady rate).
-        time.sleep(max(AFTER_KILL_S, WRITING_S - (time.monotonic() - wrote_from)))
+        # Writes go on, and are accepted, while the killed replicas are away (however slow the machine).
+        wait_for(lambda: all(sum(t > killed for t in w.accepted_at) >= AFTER_KILL for w in writers) or
+                 any(w.refused for w in writers), timeout=180, interval=0.5,
+                 message=f"{AFTER_KILL} enrolments and marks accepted after the replicas' SIGKILL")
+        time.sleep(max(0.0, WRITING_S - (time.monotonic() - wrote_from)))
         for writer in writers:
             writer.stop.set()
         for writer in writers:
@@ -270,7 +273,6 @@ def test_every_accepted_write_reaches_reporting_once_while_brokers_and_replicas_
         assert (again["participants_enrolled"], again["participants_attending"]) == (len(enrolled), len(marked))
         seats, _ = registration.call("GET", f"/api/v1/batches/{batch_id}")
         assert seats.json()["seats_taken"] == len(enrolled)  # no write accepted unseen, none lost
-        assert len(enrolled) >= 20 and len(marked) >= 10, (len(enrolled), len(marked))
         viewer_token = up.token("viewer")
         duplicates = sum(metric(up.url("reporting", n), "sipelkop_consumer_duplicates_total", viewer_token)
                          for n in (1, 2))
