@@ -9,7 +9,8 @@ import uuid
 from sqlalchemy import select
 
 from services.training.adapters import pdf, xlsx
-from services.training.adapters.orm import AttendanceMark, Batch, Certificate, RosterEntry, Session, Trainer
+from services.training.adapters.orm import (AttendanceMark, Batch, Certificate, Official, RosterEntry, Session,
+                                            Trainer)
 from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of, trainer_names
 from services.training.service_layer.certificates import (CertificateSettings, batch_certificates,
                                                           certificate_for_staff)
@@ -68,6 +69,12 @@ def certificate_read_model(cert: Certificate, *, district: str, agenda: tuple[pd
         letterhead=letterhead(settings, cert.signing_title), replaces=cert.replaces)
 
 
+async def committee(session, batch: Batch) -> tuple[pdf.Signer, ...]:
+    """Who signs the daftar hadir for the panitia: the batch's official, then its co-signer (none: lines to fill)."""
+    found = [await session.get(Official, i) for i in (batch.signing_official_id, batch.co_signer_id) if i]
+    return tuple(pdf.Signer(o.position, o.name, o.nip) for o in found if o)
+
+
 async def attendance_sheet(session, *, principal: Principal, batch_id: uuid.UUID, number: int,
                            settings: CertificateSettings) -> bytes:
     batch = await get_batch(session, batch_id)
@@ -82,7 +89,7 @@ async def attendance_sheet(session, *, principal: Principal, batch_id: uuid.UUID
     sheet = pdf.AttendanceSheet(
         letterhead=letterhead(settings), batch_title=batch.title, batch_code=batch.code, venue=batch.venue,
         session_no=row.number, item=_item(row, {row.trainer_id: narasumber.name} if narasumber else {}),
-        narasumber_nip=narasumber.nip if narasumber else None, rows=rows)
+        narasumber_nip=narasumber.nip if narasumber else None, rows=rows, committee=await committee(session, batch))
     return await asyncio.to_thread(pdf.attendance_sheet_pdf, sheet)
 
 

@@ -83,3 +83,23 @@ async def test_certificates_carry_the_batch_official_and_co_signer_or_the_defaul
 def page_text(pdf: bytes) -> str:
     """The text on the pages as anyone would read it (pdftotext: the papers embed a Unicode font)."""
     return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+async def test_the_daftar_hadir_names_the_batch_official_for_the_panitia_and_the_co_signer(training):
+    admin = training.client()
+    head = (await admin.post("/api/v1/officials", json=official())).json()
+    co = (await admin.post("/api/v1/officials", json=official(name="Hj. Rina Wati, S.Sos.", nip=CO_NIP,
+                                                               position="Kepala Dinas Koperasi dan UKM"))).json()
+    signed, _ = await scheduled(training, days=1, participants=2, signing_official_id=head["id"],
+                                co_signer_id=co["id"])
+    plain, _ = await scheduled(training, days=1, participants=2)
+    trainer = training.client("trainer", "pelatih-1")
+    sheet = await trainer.get(f"/api/v1/batches/{signed['id']}/sessions/1/attendance-sheet.pdf")
+    assert sheet.status_code == 200, sheet.text
+    text = " ".join(page_text(sheet.content).split())
+    for words in ("Panitia Penyelenggara,", head["position"], head["name"], f"NIP {NIP}", "Mengetahui,",
+                  co["position"], co["name"], f"NIP {CO_NIP}"):
+        assert words in text, (words, text)
+    blank = " ".join(page_text((await trainer.get(
+        f"/api/v1/batches/{plain['id']}/sessions/1/attendance-sheet.pdf")).content).split())
+    assert "Panitia Penyelenggara," in blank and head["name"] not in blank and "Mengetahui" not in blank
