@@ -56,7 +56,7 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
     database_url: str = ""
     # Outbox relay: how often to poll and how many rows per round.
-    relay_interval_s: float = 0.2
+    relay_interval_s: float = 0.2  # the poll on SQLite; on PostgreSQL a safety net beside the NOTIFY wake-up
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     # How far an event's aggregate_version may be ahead of the highest its consumer applied for that subject
     # before it is parked as forged (shared/messaging/inbox.py).
