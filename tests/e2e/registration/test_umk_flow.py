@@ -44,6 +44,8 @@ def test_a_umk_owner_is_enrolled_where_umk_may_come_and_counted_apart_in_reporti
     assert (by_person[people[0]]["category"], by_person[people[0]]["cooperative_name"]) == (
         "pelaku_umk", "Kerupuk Ikan Pak Darto")
     assert by_person[people[1]]["category"] == "pengurus_koperasi"
+    closing = admin.patch(f"/api/v1/batches/{open_to_umk['id']}", json={"eligibility": "koperasi"})
+    assert closing.status_code == 409 and "pelaku UMK" in closing.json()["error"]["message"]
 
     day = open_to_umk["sessions"][0]["date"]
     marked = trainer.put(f"/api/v1/batches/{open_to_umk['id']}/sessions/1/attendance",
