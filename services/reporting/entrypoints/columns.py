@@ -122,6 +122,8 @@ SUMMARY_ROWS = (
     *((c.header, c.key, c.kind) for c in FIGURES),
     ("Sesi selesai", "sessions_completed", "int"),
     ("Sertifikat terbit", "certificates_issued", "int"),
+    ("Pelaku UMK terdaftar (di luar koperasi)", "umk_participants_enrolled", "int"),
+    ("Pelaku UMK lulus", "umk_participants_completed", "int"),
     ("Angkatan terjadwal", "batches_scheduled", "int"),
     ("Angkatan selesai", "batches_closed", "int"),
     ("Angkatan dibatalkan", "batches_cancelled", "int"),

@@ -33,3 +33,17 @@ async def test_a_batch_code_beyond_latin_1_prints_as_typed(log, feed, viewer):
     first_page = page_text(answer.content, 1)
     assert "Ringkasan Capaian Pelatihan Koperasi – Tahun Anggaran 2023" in first_page
     assert "WITA" in first_page and "UTC" not in first_page
+
+
+async def test_umk_owners_stand_apart_on_the_first_page(log, feed, viewer):
+    from tests.unit.reporting.test_umk_participants import with_umk_owners
+
+    batch = seed_batch(log, districts={"64.02": 3}, absent_last_day=0)
+    with_umk_owners(log, batch["batch_id"], owners=4, completing=3)
+    await feed(log.records)
+
+    first_page = page_text((await viewer.get("/api/v1/reports/summary.pdf", params={"fiscal_year": 2023})).content, 1)
+
+    assert "Pelaku UMK terdaftar (di luar koperasi) 4" in first_page, first_page
+    assert "Pelaku UMK lulus 3" in first_page
+    assert "Koperasi terlatih 3" in first_page  # the three managers' cooperatives; the UMK owners' businesses not
