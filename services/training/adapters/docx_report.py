@@ -21,6 +21,13 @@ from shared.web.format import hari_tanggal, tanggal
 
 HEAD_FILL = "E1E8F2"
 PICTURES = {".png", ".jpg", ".jpeg"}  # Word takes these; an SVG logo is left out of the DOCX kop
+# Word's XML holds no C0 control character but tab, newline and return (lxml refuses the run): one pasted into the
+# report's texts or a name is dropped, not a 500 for the whole document.
+NOT_IN_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _words(value) -> str:
+    return text(value).translate(NOT_IN_XML)
 
 
 def _shade(cell, fill: str) -> None:
@@ -45,7 +52,7 @@ def _rule(paragraph) -> None:
 
 def _para(doc, words: str = "", *, bold: bool = False, size: float = 11, align=None, after: float = 4):
     paragraph = doc.add_paragraph()
-    run = paragraph.add_run(text(words))
+    run = paragraph.add_run(_words(words))
     run.bold, run.font.size = bold, Pt(size)
     if align is not None:
         paragraph.alignment = align
@@ -67,7 +74,7 @@ def _table(doc, table: Table) -> None:
     for values in (*table.rows, *((table.foot,) if table.foot else ())):
         cells = grid.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, values)):
-            run = cell.paragraphs[0].add_run(text(value))
+            run = cell.paragraphs[0].add_run(_words(value))
             run.font.size = Pt(9.5)
             run.bold = values is table.foot
             if i in table.numeric:
@@ -103,12 +110,12 @@ def _signature(doc, report: Report) -> None:
             continue
         first = cell.paragraphs[0]
         first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        first.add_run(text(heading))
+        first.add_run(_words(heading))
         for _ in range(3):
             cell.add_paragraph()
         name = cell.add_paragraph()
         name.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = name.add_run(text(signer.name) if signer and signer.name else "(" + "." * 40 + ")")
+        run = name.add_run(_words(signer.name) if signer and signer.name else "(" + "." * 40 + ")")
         run.bold = run.underline = bool(signer and signer.name)
         nip = cell.add_paragraph()
         nip.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -126,7 +133,7 @@ def _photos(doc, report: Report) -> None:
             cell.paragraphs[0].add_run().add_picture(io.BytesIO(photo.image), width=Cm(7.6))
             caption = cell.add_paragraph()
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            run = caption.add_run(text(f"Gambar {start + offset + 1}. {photo.caption}"))
+            run = caption.add_run(_words(f"Gambar {start + offset + 1}. {photo.caption}"))
             run.font.size = Pt(9)
     doc.add_paragraph()
 
@@ -200,7 +207,7 @@ def _appendices(doc, report: Report) -> None:
         _para(doc, NO_DATA)
     for sheet in report.sheets:
         item = sheet.item
-        doc.add_heading(text(f"Sesi {sheet.number}: {item.topic or '–'}"), level=2)
+        doc.add_heading(_words(f"Sesi {sheet.number}: {item.topic or '–'}"), level=2)
         _para(doc, f"{hari_tanggal(item.day)}, {hours(item.start, item.end)} · {item.jp} JP · narasumber "
                    f"{item.narasumber or '–'}")
         _table(doc, Table(("No", "Nama", "Kabupaten/Kota", "Kehadiran"),
