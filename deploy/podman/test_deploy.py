@@ -1,10 +1,14 @@
-"""`make test-deploy`: the compose stack built and run under podman, the seed scenario through the front door only.
+"""`make test-deploy`: the compose stack built and run under podman, the seed scenario through the front door only,
+then the faults a province server meets.
 
 Builds the images (deploy/podman/build-images.sh: cached between runs), brings docker-compose.yml up with
 podman-compose (deploy/podman/compose.yml lays the locally built images over it; Grafana stays out), waits for
 every container's health, loads the demo province through the gateway's four ports as the province's people would
 (accounts, registration, training, reporting: shared/demo.py's own client), checks that reporting's figures are the
-scenario's, and tears everything down, checking that no container, network or volume of the stack is left.
+scenario's. Then, on the same stack, with traffic through the front door all along (deploy/podman/drill_faults.py):
+one of the three brokers stops and returns, one replica of each service is killed, the database container
+restarts; each step prints what it showed (longest stall, requests refused and how, enrolments lost: none).
+Finally it tears everything down, checking that no container, network or volume of the stack is left.
 
 Not under tests/: the normal suite never collects it (it needs root, podman and about ten minutes). Secrets and
 the Kafka TLS material are made for the run in a private temporary directory and removed with it.
@@ -12,6 +16,7 @@ Timings (build, start, run, teardown) are printed at the end.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import secrets
@@ -25,6 +30,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from drill_faults import Load, Tally, metric
 from shared import demo, demo_data
 from shared.tokens import KeyRing, access_claims
 
@@ -267,6 +273,153 @@ def test_the_seed_scenario_runs_through_the_front_door_and_reporting_agrees(stac
 
     say(f"Prometheus scrapes {sum(REPLICAS.values())} service replicas: "
         f"{ {job: len(v) for job, v in wait_for(all_scraped, 'Prometheus scraping every replica', 180).items()} }")
+
+
+# --- the faults ---------------------------------------------------------------------------------------------------
+
+class Drill:
+    """The fault steps' shared parts: the load, the tally, and one step's report."""
+
+    def __init__(self, stack: Stack):
+        api, scenario = stack.api, stack.scenario
+        self.stack, self.api = stack, api
+        # The traffic's enrolments go to a planned batch (its seats fill, then its waiting list grows: both count).
+        batch = next(b for b in scenario.batches if b.state == "planned")
+        batch_id = next(b["id"] for b in api.as_("training", "staf.pelatihan").get("/api/v1/batches").json()
+                        if b["code"] == batch.code)
+        cooperatives = {}
+        for n, district in enumerate(batch.districts):
+            model = next(c for c in scenario.cooperatives if c.district == district and c.active)
+            body = {**model.body(), "name": f"Koperasi Latihan Gangguan {district}", "nib": None,
+                    "registration_number": f"{district.replace('.', '')}{99000000 + n:08d}",
+                    "legal_entity_number": f"AHU-{9900000 + n:07d}.AH.01.26.TAHUN 2015"}
+            answer = api.as_("registration", demo_data.OFFICERS[district].username).post("/api/v1/cooperatives",
+                                                                                          json=body)
+            assert answer.status_code == 201, answer.text
+            cooperatives[district] = answer.json()["id"]
+        self.tally = Tally(api, batch_id, scenario.fiscal_year)
+        self.tally.start()
+        self.load = Load(api, batch_id=batch_id, cooperatives=cooperatives, numbers=itertools.count(1),
+                         fiscal_year=scenario.fiscal_year)
+
+    def traffic_flows(self, since: float, services=SERVICES, good: int = 3, timeout: float = 180) -> None:
+        wait_for(lambda: all(self.load.good_answers(s, since) >= good for s in services),
+                 f"{good} good answers from each of {', '.join(services)} at the front door", timeout, 0.5)
+
+    def settle(self, step: str, fault_at: float, started: float) -> dict:
+        """Pause the traffic, print each service's figures over the fault, and check that nothing was lost."""
+        self.load.pause()
+        ended = time.monotonic()
+        figures = {s: self.load.figures(s, fault_at, ended) for s in SERVICES}
+        accepted = set(self.load.accepted(started, ended))
+        held = self.tally.registration_ids()
+        lost = accepted - held
+        caught_up = time.monotonic()
+        try:
+            wait_for(lambda: self.tally.reporting_has(len(held)), "reporting counting every enrolment once", 300, 1)
+        except AssertionError:
+            raise AssertionError(f"{step}: registration holds {len(held) - self.tally.registration_before} new "
+                                 f"enrolments, reporting counts {self.tally.reporting_count() - self.tally.reporting_before}")
+        caught_up = time.monotonic() - caught_up
+        for service, f in figures.items():
+            say(f"{step}: {service}: {f.line()}")
+        say(f"{step}: {len(accepted)} enrolments accepted, {len(lost)} lost by registration; reporting counted "
+            f"each once {caught_up:.1f} s after the traffic paused (events lost: "
+            f"{len(held) - self.tally.registration_before - (self.tally.reporting_count() - self.tally.reporting_before)})")
+        assert not lost, f"{step}: accepted enrolments registration does not hold: {sorted(lost)[:5]}"
+        return figures
+
+    def published(self, service: str, num: int) -> float:
+        """Events the replica's own relay has published (its /metrics, read inside its container)."""
+        port = {"registration": 8001, "training": 8002}[service]
+        text = podman("exec", container(service, num), "python", "-c",
+                      f"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:{port}/metrics')"
+                      ".read().decode())").stdout
+        return metric(text, "sipelkop_outbox_published_total", service=service)
+
+
+def test_faults_a_broker_a_replica_of_each_service_and_the_database_lose_nothing(stack):
+    assert stack.scenario is not None, "the seed scenario did not run on this stack"
+    drill = Drill(stack)
+    drill.load.start()
+    try:
+        broker_away_and_back(stack, drill)
+        one_replica_of_each_service_killed(stack, drill)
+        database_restarted(stack, drill)
+    finally:
+        drill.load.stop()
+
+
+def broker_away_and_back(stack: Stack, drill: Drill) -> None:
+    step = "broker kafka-2 stopped"
+    started = time.monotonic()
+    drill.load.resume()
+    drill.traffic_flows(started)
+    fault_at = time.monotonic()
+    podman("stop", "-t", "10", container("kafka-2"))
+    # Writes go on: enrolments accepted, and their events reach reporting through the two brokers left.
+    wait_for(lambda: len(drill.load.accepted(fault_at)) >= 10, "10 enrolments accepted with a broker away", 180, 0.5)
+    held = len(drill.tally.registration_ids())
+    wait_for(lambda: (drill.tally.reporting_count() or 0) - drill.tally.reporting_before
+             >= held - drill.tally.registration_before, "reporting counting enrolments made with a broker away", 240, 1)
+    say(f"{step}: reporting counted the enrolments made while it was away {time.monotonic() - fault_at:.1f} s "
+        f"after the stop")
+    podman("start", container("kafka-2"))
+    stack.wait_healthy("kafka-2", timeout=900)
+    back_at = time.monotonic()
+    say(f"{step}: back and healthy {back_at - fault_at:.1f} s after the stop")
+    wait_for(lambda: len(drill.load.accepted(back_at)) >= 5, "5 enrolments accepted after the broker returned", 180, 0.5)
+    figures = drill.settle(step, fault_at, started)
+    assert figures["registration"].refused == 0, f"{step}: writes refused: {figures['registration'].refusals}"
+
+
+def one_replica_of_each_service_killed(stack: Stack, drill: Drill) -> None:
+    step = "one replica of each service killed"
+    started = time.monotonic()
+    drill.load.resume()
+    drill.traffic_flows(started)
+    survivors = {s: drill.published(s, 2) for s in ("registration", "training")}
+    fault_at = time.monotonic()
+    for service in SERVICES:
+        podman("kill", container(service, 1))
+    # The other replica serves: good answers from every service after the kill.
+    drill.traffic_flows(fault_at, good=10, timeout=480)
+    # The relay's lock moved to the survivor: it publishes what was written after the kill (registration's
+    # enrolments and participants, training's programmes: at least one event each).
+    written = {"registration": len(drill.load.accepted(fault_at)),
+               "training": drill.load.good_answers("training", fault_at)}
+    wait_for(lambda: all(drill.published(s, 2) - survivors[s] >= n for s, n in written.items()),
+             "the surviving replicas' relays publishing what was written after the kill", 180, 2)
+    say(f"{step}: the survivors' relays published "
+        + ", ".join(f"{s} {drill.published(s, 2) - survivors[s]:.0f} events (>= {n} written)" for s, n in written.items()))
+    figures = drill.settle(step, fault_at, started)
+    assert all(f.answered for f in figures.values())
+
+
+def database_restarted(stack: Stack, drill: Drill) -> None:
+    step = "database container restarted"
+    running = [container(s, 2) for s in SERVICES]
+    started_at = {name: podman("inspect", "--format", "{{.State.StartedAt}}", name).stdout for name in running}
+    started = time.monotonic()
+    drill.load.resume()
+    drill.traffic_flows(started)
+    fault_at = time.monotonic()
+    podman("stop", "-t", "10", container("postgres"))
+    # Meanwhile the services refuse what needs the database with 503 and Retry-After.
+    wait_for(lambda: any(a.status == 503 and a.retry_after for a in drill.load.answers(fault_at)
+                         if a.service == "registration"), "a 503 with Retry-After while the database is away", 120, 0.5)
+    podman("start", container("postgres"))
+    stack.wait_healthy("postgres", timeout=600)
+    back_at = time.monotonic()
+    say(f"{step}: PostgreSQL back and healthy {back_at - fault_at:.1f} s after the stop")
+    # Recovery without restarting the services: good answers again from the same containers.
+    drill.traffic_flows(back_at, good=5, timeout=480)
+    say(f"{step}: every service answering again {time.monotonic() - back_at:.1f} s after PostgreSQL was back")
+    figures = drill.settle(step, fault_at, started)
+    assert {name: podman("inspect", "--format", "{{.State.StartedAt}}", name).stdout for name in running} == started_at
+    for service, f in figures.items():
+        wrong = {kind: n for kind, n in f.refusals.items() if kind != "503+Retry-After"}
+        assert not wrong, f"{step}: {service} refused otherwise than 503 with Retry-After: {wrong}"
 
 
 def test_teardown_leaves_no_container_network_or_volume(stack):
