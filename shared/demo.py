@@ -79,6 +79,11 @@ def _ok(answer: httpx.Response, what: str, *codes: int) -> dict | list:
     return answer.json()
 
 
+def _listed(response) -> list:
+    """The list a GET answered, or none yet: a busy service's 503 (or any error body) is "not yet", not a crash."""
+    return response.json() if response.status_code == 200 else []
+
+
 def _wait(predicate, what: str, timeout: float = 90, interval: float = 0.3):
     deadline = time.monotonic() + timeout
     while True:
@@ -145,14 +150,14 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
                 "sessions": sessions}
         ids[batch.code] = _ok(staff.post("/api/v1/batches", json=body), f"angkatan {batch.code}")["id"]
     province = api.as_("registration", "admin.uptd")  # an officer sees only the batches open to the district
-    _wait(lambda: set(ids.values()) <= {b["id"] for b in province.get("/api/v1/batches").json()},
+    _wait(lambda: set(ids.values()) <= {b["id"] for b in _listed(province.get("/api/v1/batches"))},
           "angkatan sampai di layanan registrasi")
     say(f"{len(ids)} angkatan dijadwalkan; dinas mendaftarkan koperasi dan pengurus di 10 kabupaten/kota ...")
     participant_ids = _register_everyone(api, scenario, ids)
     for batch in scenario.batches:
         if batch.state != "planned":
             expected = len(scenario.people_in(batch.code))
-            _wait(lambda: len(staff.get(f"/api/v1/batches/{ids[batch.code]}/roster").json()) == expected,
+            _wait(lambda: len(_listed(staff.get(f"/api/v1/batches/{ids[batch.code]}/roster"))) == expected,
                   f"daftar peserta {batch.code} di layanan pelatihan")
     for batch in scenario.batches:
         _agenda(api, batch, ids[batch.code])
