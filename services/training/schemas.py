@@ -12,6 +12,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSch
 
 from services.training.domain.scores import ScoreProblem, parse_score
 
+from shared.events.training import BatchEligibility
 from shared.regions import is_district
 
 Status = Literal["hadir", "terlambat", "izin", "sakit", "alpa"]
@@ -126,7 +127,7 @@ class BatchCreate(Strict):
     capacity: int = Field(ge=1, le=1000)
     eligible_districts: list[str] = Field(min_length=1)
     district_quotas: dict[str, int] = Field(default_factory=dict)
-    eligibility: Literal["koperasi", "koperasi_dan_umk"] = Field(
+    eligibility: BatchEligibility = Field(
         default="koperasi", description="Peserta: koperasi (hanya pengurus/anggota koperasi) atau koperasi_dan_umk "
                                         "(juga pelaku UMK tanpa koperasi)")
     planned_budget: int = Field(default=0, ge=0, le=10**15)
@@ -182,7 +183,7 @@ class BatchUpdate(Strict):
     capacity: int | None = Field(default=None, ge=1, le=1000)
     eligible_districts: list[str] | None = Field(default=None, min_length=1)
     district_quotas: dict[str, int] | None = None
-    eligibility: Literal["koperasi", "koperasi_dan_umk"] | None = None
+    eligibility: BatchEligibility | None = None
     planned_budget: int | None = Field(default=None, ge=0, le=10**15)
     completion_min_percent: int | None = Field(default=None, ge=1, le=100)
     completion_by: Literal["sessions", "jp"] | None = None
