@@ -21,8 +21,8 @@ from shared.regions import districts
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-MESSAGES = {"koperasi-tersimpan": "Koperasi tersimpan.", "pengurus-tersimpan": "Pengurus tersimpan.",
-            "pengurus-diubah": "Perubahan data pengurus tersimpan.",
+MESSAGES = {"koperasi-tersimpan": "Koperasi tersimpan.", "pengurus-tersimpan": "Data peserta tersimpan.",
+            "pengurus-diubah": "Perubahan data peserta tersimpan.",
             "pengurus-sudah-ada": "NIK ini sudah terdaftar; data yang ada ditampilkan, tidak dibuat ganda."}
 
 

@@ -3,7 +3,7 @@ fields, a bad NIB is pointed out beside its field in Bahasa, and the saved owner
 from playwright.sync_api import expect
 
 from tests.fixtures import factories
-from tests.fixtures.browser import screenshot
+from tests.fixtures.browser import LAYOUT_PROBLEMS, screenshot
 from tests.fixtures.tokens import sign_in_browser
 
 
@@ -28,6 +28,10 @@ def test_the_category_switch_shows_the_business_fields_and_the_owner_is_listed(r
     expect(page.locator("#nib-error")).to_contain_text("NIB harus 13 angka")
     expect(page.locator("#business_name")).to_be_visible()  # the category chosen is kept with the error
     screenshot(page, "registration-umk-form-error")
+    page.set_viewport_size({"width": 390, "height": 844})  # the same form, error and business fields on a phone
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
+    screenshot(page, "registration-umk-form-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     page.fill("#nib", "9120001234567")
     page.click("button:has-text('Simpan')")
