@@ -18,7 +18,7 @@ from services.reporting.entrypoints.consumers import HANDLERS
 from services.reporting.entrypoints.dashboard import router as dashboard_router
 from services.reporting.entrypoints.exports import router as exports_router
 from services.reporting.entrypoints.http import router
-from services.reporting.service_layer.batch_apply import apply_batch, covers
+from services.reporting.service_layer.batch_apply import apply_batch
 from services.reporting.service_layer.figures import freshness
 from services.reporting.service_layer.metrics import ReportingMetrics
 from shared.db import migrate
@@ -36,8 +36,9 @@ def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorR
     runtime = build_runtime(name=NAME, settings=settings or ReportingSettings(), tables=messaging,
                             migrations=MIGRATIONS, handlers=handlers, registry=registry,
                             relay=False)  # reporting publishes nothing
-    if runtime.consumer is not None and covers(handlers):
-        # A batch is applied set-based (a few statements per table), not event by event; same results.
+    if runtime.consumer is not None:
+        # The one projection engine: a batch in a few statements per table (the inbox's one-by-one fallback
+        # hands it batches of one).
         runtime.consumer.batch_handler = apply_batch
     return runtime
 

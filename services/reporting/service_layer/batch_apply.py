@@ -1,11 +1,13 @@
-"""Set-based projections: a whole batch of events applied with a few statements per table.
+"""Reporting's projection engine: events applied to the projection tables a batch at a time, with a few
+statements per table (one event is a batch of one).
 
-The per-event handlers (projections.py, training_projections.py) read a row, compare versions and write it back,
-one event at a time; this module gives the same result for a batch:
+Each event changes a row only when its aggregate version is newer than what the row holds, so duplicates and
+late, older events change nothing. Facts that never change for an entity (an enrolment's batch, cooperative,
+district) are filled in by whichever event carries them, whatever order the events arrive in:
 
-1. events are grouped by projection table and key, and the events of one key collapse to what applying them in
-   arrival order would leave: the state of the newest aggregate version (the first of equal versions, as a handler
-   ignores an equal one), and facts that never change filled in by the first event that carries them;
+1. events are grouped by projection table and key, and the events of one key collapse to what applying them one
+   by one in arrival order would leave: the state of the newest aggregate version (the first of equal versions,
+   an equal one being no newer), and facts that never change filled in by the first event that carries them;
 2. each table is written with one `INSERT … ON CONFLICT (key) DO UPDATE … WHERE table.version < excluded.version`
    (PostgreSQL and SQLite ≥ 3.24), so a stored newer version still wins and a redelivered event changes nothing;
 3. the freshness row is updated once per batch (newest event time, count of events applied).
@@ -24,20 +26,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              CooperativeView, EnrollmentView, EvaluationView, Freshness,
                                              ProgrammeView, ScoreSheetView, SessionView)
-from services.reporting.service_layer.training_projections import (PRESENT, budget_lines, evaluation_values,
-                                                                   score_values)
-from services.reporting.service_layer.projections import cooperative_of
+from services.reporting.service_layer.event_values import (PRESENT, budget_lines, cooperative_of, evaluation_values,
+                                                           score_values)
 from shared.events import evaluation as ev
 from shared.events import registration as r
 from shared.events import training as t
 from shared.events.identity import AccountRevocation
-from shared.revocation import REVOCATION_HANDLERS, apply_revocation
+from shared.events.envelope import Envelope
+from shared.revocation import apply_revocation
 from shared.unit_of_work import UnitOfWork
 
 
-
 class _Newest:
-    """Per key: the values of the newest version seen (the first of equal versions wins, as in the handlers)."""
+    """Per key: the values of the newest version seen (the first of equal versions wins: an equal one is no newer)."""
 
     def __init__(self) -> None:
         self.rows: dict = {}
@@ -313,8 +314,6 @@ async def apply_batch(uow: UnitOfWork, items: list) -> None:
     await applier.write(uow)
 
 
-def covers(handlers: dict) -> bool:
-    """True when these are reporting's own handlers, each with its set-based equivalent here."""
-    from services.reporting.entrypoints.consumers import HANDLERS
-    return bool(handlers) and all(HANDLERS.get(cls) is handler and (cls in APPLY or cls in REVOCATION_HANDLERS)
-                                  for cls, handler in handlers.items())
+async def apply_event(uow: UnitOfWork, envelope: Envelope, event) -> None:
+    """One event alone, through the same engine (a batch of one)."""
+    await apply_batch(uow, [(None, envelope, event)])

@@ -22,8 +22,7 @@ from services.reporting.adapters.store import (create_store_database, drop_store
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.dead_letters import DeadLetterStore
 from shared.messaging.inbox import EventConsumer
-from services.reporting.service_layer.batch_apply import apply_batch, covers
-from services.reporting.service_layer.prefetch import PrefetchingUnitOfWork, batch_keys, keys_of
+from services.reporting.service_layer.batch_apply import apply_batch
 from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger("sipelkop.reporting.rebuild")
@@ -54,24 +53,18 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
     engine = create_engine(url)
     sessions = session_factory(engine)
     dead_letters = DeadLetterStore(sessions, messaging)
-    set_based = covers(handlers)  # reporting's own handlers: whole batches, no rows to prefetch
-    uow_class = UnitOfWork if set_based else PrefetchingUnitOfWork
     consumer = EventConsumer(
         name="reporting-rebuild", dead_letters=dead_letters, handlers=handlers, registry=CollectorRegistry(),
-        topic_prefix=settings.topic_prefix, batch_handler=apply_batch if set_based else None,
+        topic_prefix=settings.topic_prefix, batch_handler=apply_batch,
         version_margin=settings.event_version_margin,
-        uow_factory=lambda: uow_class(sessions, messaging, source="/sipelkop/reporting",
+        uow_factory=lambda: UnitOfWork(sessions, messaging, source="/sipelkop/reporting",
                                       topic_prefix=settings.topic_prefix))
     replay = TopicReplay(settings.kafka_bootstrap, consumer.topics, options=kafka_options(settings))
     read = 0
 
     async def apply(records):
         nonlocal read
-        token = batch_keys.set(None if set_based else keys_of(records))
-        try:
-            await consumer.handle_records(records)
-        finally:
-            batch_keys.reset(token)
+        await consumer.handle_records(records)
         read += len(records)
         progress(read, time.monotonic() - started)
 

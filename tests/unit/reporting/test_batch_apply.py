@@ -1,6 +1,7 @@
-"""The set-based batch apply leaves exactly the tables the per-event handlers leave: same rows, same versions,
-whatever the order, the duplicates and the batch sizes (several events of one aggregate in one batch collapse to
-the newest version); a batch with an event that fails is split so only the culprit is parked."""
+"""The projection engine leaves the same tables whatever the order, the duplicates and the batch sizes: a shuffled,
+duplicated stream in batches (several events of one aggregate in one batch collapse to the newest version) gives
+exactly the rows and versions of the stream applied in order, one event at a time; a batch with an event that fails
+is split so only the culprit is parked."""
 import random
 import uuid
 from datetime import date
@@ -13,9 +14,11 @@ from services.reporting.adapters.orm import (AttendanceView, BatchView, Certific
                                              ProgrammeView, ScoreSheetView, SessionView)
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
+from services.reporting.entrypoints.consumers import HANDLERS
 from services.reporting.service_layer import batch_apply
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
+from shared.events.catalogue import decode
 from shared.events import training as t
 from tests.unit.reporting.test_budget_components import close_with_components
 from tests.unit.reporting.test_learning_satisfaction import scenario as learning_scenario
@@ -58,37 +61,50 @@ async def tables(app) -> dict:
         return out
 
 
+def rows(got: dict, model) -> list[dict]:
+    names = [c.name for c in model.__table__.columns]
+    return [dict(zip(names, row)) for row in got[model.__tablename__]]
+
+
 @pytest.fixture
 async def two_apps(tmp_path):
+    """Two reporting stores, each with its own consumer: one to take a stream in order, one to take it otherwise."""
     apps = []
-    for name in ("per_event", "set_based"):
+    for name in ("in_order", "otherwise"):
         settings = ReportingSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/{name}.db",
                                      kafka_bootstrap="127.0.0.1:1")
         app = create_reporting_app(settings, background=False)
         apps.append((app, app.router.lifespan_context(app)))
     for _, ctx in apps:
         await ctx.__aenter__()
-    per_event, set_based = (app for app, _ in apps)
-    assert set_based.state.runtime.consumer.batch_handler is batch_apply.apply_batch
-    per_event.state.runtime.consumer.batch_handler = None
-    yield per_event, set_based
+    in_order, otherwise = (app for app, _ in apps)
+    assert all(app.state.runtime.consumer.batch_handler is batch_apply.apply_batch for app in (in_order, otherwise))
+    yield in_order, otherwise
     for _, ctx in apps:
         await ctx.__aexit__(None, None, None)
 
 
 @pytest.mark.parametrize("seed,size", [(1, 500), (2, 7), (3, 1), (4, 40)])
-async def test_set_based_and_per_event_leave_the_same_tables(two_apps, seed, size):
-    per_event, set_based = two_apps
+async def test_order_duplicates_and_batch_sizes_leave_the_same_tables(two_apps, seed, size):
+    in_order, otherwise = two_apps
     records = scenario()
+    for record in records:  # the reference: each event alone, in the order it was published
+        await in_order.state.runtime.consumer.handle_records([record])
     shuffled = records[:]
     random.Random(seed).shuffle(shuffled)
     stream = [rec for i, rec in enumerate(shuffled) for _ in range(2 if i % 3 == 0 else 1)] + records
-    for app in (per_event, set_based):
-        for start in range(0, len(stream), size):
-            await app.state.runtime.consumer.handle_records(stream[start:start + size])
-    expected, got = await tables(per_event), await tables(set_based)
+    for start in range(0, len(stream), size):
+        await otherwise.state.runtime.consumer.handle_records(stream[start:start + size])
+    expected, got = await tables(in_order), await tables(otherwise)
     assert got == expected
     assert got["freshness"][0][2] == str(len(records))
+    # What the reference itself holds: the newest of four versions; a cancel that overtook the schedule, described
+    # by the late schedule and still cancelled.
+    [maju] = [row for row in rows(got, CooperativeView) if row["version"] == "4"]
+    assert (maju["active"], maju["sector"]) == ("True", "perikanan")
+    [cancelled] = [row for row in rows(got, BatchView) if row["code"] == "X-1"]
+    assert (cancelled["status"], cancelled["status_version"], cancelled["title"], cancelled["version"]) == (
+        "cancelled", "3", "Dibatalkan", "1")
 
 
 async def test_a_failing_event_in_a_batch_is_parked_alone(two_apps, monkeypatch):
@@ -109,3 +125,22 @@ async def test_a_failing_event_in_a_batch_is_parked_alone(two_apps, monkeypatch)
     got = await tables(app)
     assert got["freshness"][0][2] == str(len(records) - 1)
     assert culprit is not None
+
+
+async def test_a_handler_applies_its_one_event_through_the_same_engine(two_apps):
+    app, _ = two_apps
+    runtime = app.state.runtime
+    log = EventLog()
+    coop = uuid.uuid4()
+    record = log.emit(r.CooperativeRegistered(cooperative_id=coop, name="Koperasi Maju", registration_number="640001",
+                                              district_code="64.08", kind="produsen", sector="Perikanan", active=True,
+                                              members_male=5, members_female=5), coop)
+    envelope, event = decode(record.value)
+    assert HANDLERS[type(event)] is batch_apply.apply_event
+    async with runtime.uow() as uow:
+        await HANDLERS[type(event)](uow, envelope, event)
+        await uow.commit()
+    got = await tables(app)
+    assert [(row["district_code"], row["sector"], row["version"]) for row in rows(got, CooperativeView)] == [
+        ("64.08", "perikanan", "1")]
+    assert got["freshness"][0][2] == "1"

@@ -5,6 +5,9 @@ import random
 import uuid
 from datetime import date
 
+import pytest
+
+from services.reporting.adapters.orm import EnrollmentView
 from services.reporting.synthetic import programme, seed_batch
 from shared.events import registration as r
 from shared.events import training as t
@@ -57,6 +60,24 @@ async def test_a_stale_state_does_not_overwrite_a_newer_one(log, feed, viewer):
     await feed(log.records)
     rows = {row["key"]: row for row in (await viewer.get("/api/v1/reports/districts")).json()["rows"]}
     assert rows["64.08"]["active_cooperatives"] == 0
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["apart", "in-one-batch"])
+async def test_a_late_older_event_fills_the_facts_and_leaves_the_status(log, feed, runtime, viewer, together):
+    enrolment, batch_id, person, coop = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    cancelled = log.emit(r.EnrollmentCancelled(enrollment_id=enrolment, batch_id=batch_id, participant_id=person,
+                                               reason="sakit"), enrolment, 2)
+    enrolled = log.emit(r.ParticipantEnrolled(
+        enrollment_id=enrolment, batch_id=batch_id, participant_id=person, full_name="Peserta Contoh", gender="P",
+        position="ketua", cooperative_id=coop, cooperative_name="Koperasi Contoh", district_code="64.08",
+        sector="Perikanan", enrolled_at=log.clock), enrolment, 1)
+    for batch in ([[cancelled, enrolled]] if together else [[cancelled], [enrolled], [enrolled]]):
+        await feed(batch)
+    async with runtime.sessions() as session:
+        row = await session.get(EnrollmentView, enrolment)
+    assert (row.status, row.version) == ("cancelled", 2)
+    assert (row.cooperative_id, row.district_code, row.sector, row.gender) == (coop, "64.08", "perikanan", "P")
+    assert (await viewer.get("/api/v1/reports/summary")).json()["participants_enrolled"] == 0
 
 
 async def test_a_close_that_overtakes_the_schedule_is_kept(log, feed, viewer):

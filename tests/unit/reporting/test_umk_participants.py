@@ -1,6 +1,6 @@
 """UMK owners in reporting: among the participants, apart in the summary, never among the cooperatives trained or
-the target's progress; the set-based apply of a rebuild leaves the same tables and figures as the live handlers,
-and events from before the category (no `category`) still read as cooperatives' people."""
+the target's progress; a rebuild's batches in another order leave the same tables and figures as the live stream
+applied event by event, and events from before the category (no `category`) still read as cooperatives' people."""
 import json
 import random
 import uuid
@@ -49,16 +49,17 @@ async def figures(app) -> dict:
 
 
 async def test_umk_owners_are_counted_apart_and_a_rebuild_gives_the_same_figures(two_apps):  # noqa: F811
-    per_event, set_based = two_apps
+    in_order, rebuilt_app = two_apps
     records = scenario()
     shuffled = records[:]
     random.Random(7).shuffle(shuffled)
-    await per_event.state.runtime.consumer.handle_records(records)
+    for record in records:  # live: one event at a time, as published
+        await in_order.state.runtime.consumer.handle_records([record])
     for start in range(0, len(shuffled), 25):  # a rebuild's batches, in another order
-        await set_based.state.runtime.consumer.handle_records(shuffled[start:start + 25])
-    assert await tables(set_based) == await tables(per_event)
+        await rebuilt_app.state.runtime.consumer.handle_records(shuffled[start:start + 25])
+    assert await tables(rebuilt_app) == await tables(in_order)
 
-    live, rebuilt = await figures(per_event), await figures(set_based)
+    live, rebuilt = await figures(in_order), await figures(rebuilt_app)
     volatile = ("data_as_of", "events_applied")
     assert {k: v for k, v in rebuilt.items() if k not in volatile} == {k: v for k, v in live.items()
                                                                        if k not in volatile}
@@ -70,7 +71,7 @@ async def test_umk_owners_are_counted_apart_and_a_rebuild_gives_the_same_figures
 
 
 async def test_events_from_before_the_category_are_cooperatives_people(two_apps):  # noqa: F811
-    per_event, _ = two_apps
+    app, _ = two_apps
     log = EventLog()
     batch = seed_batch(log, programme_id=programme(log), absent_last_day=0, districts={"64.02": 2},
                        start=date(2023, 7, 4))
@@ -79,8 +80,8 @@ async def test_events_from_before_the_category_are_cooperatives_people(two_apps)
         envelope["data"].pop("category", None)
         envelope["minor_version"] = 0
         record.value = json.dumps(envelope).encode()
-    await per_event.state.runtime.consumer.handle_records(log.records)
-    live = await figures(per_event)
+    await app.state.runtime.consumer.handle_records(log.records)
+    live = await figures(app)
     assert (live["cooperatives_trained"], live["participants_completed"]) == (2, 2)
     assert (live["umk_participants_enrolled"], live["umk_participants_completed"]) == (0, 0)
     assert batch["batch_id"]
