@@ -89,6 +89,23 @@ def container(service: str, num: int = 1) -> str:
     return f"{PROJECT}_{service}_{num}"
 
 
+def crash_looping(name: str) -> bool:
+    """A container that exited and was restarted again and again will not become healthy by waiting longer."""
+    restarts = podman("inspect", "--format", "{{.RestartCount}}", name, check=False).stdout.strip()
+    return restarts.isdigit() and int(restarts) >= 5
+
+
+def why_unhealthy(name: str) -> str:
+    """What a container that never became healthy showed: its state, its check's own answer, its log's tail."""
+    state = podman("inspect", "--format", "{{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}} "
+                   "oom={{.State.OOMKilled}}", name, check=False)
+    check = podman("healthcheck", "run", name, check=False, timeout=60)
+    log = podman("logs", "--tail", "60", name, check=False)
+    return (f"state: {state.stdout.strip()} {state.stderr.strip()}\n"
+            f"healthcheck ({check.returncode}): {(check.stdout + check.stderr).strip()[-1500:]}\n"
+            f"log tail:\n{(log.stdout + log.stderr)[-6000:]}")
+
+
 def ours(kind: str) -> list[str]:
     """This stack's containers, networks or volumes (by podman-compose's project label), as podman lists them."""
     fmt = "{{.Names}}" if kind == "ps" else "{{.Name}}"
@@ -159,7 +176,11 @@ class Stack:
     def wait_healthy(self, service: str, timeout: float = 600) -> None:
         for num in range(1, REPLICAS.get(service, 1) + 1):
             name = container(service, num)
-            wait_for(lambda: self.healthy(name), f"{name} healthy", timeout)
+            try:
+                wait_for(lambda: self.healthy(name) or crash_looping(name), f"{name} healthy", timeout)
+                assert not crash_looping(name), f"{name} keeps exiting"
+            except AssertionError as missed:
+                raise AssertionError(f"{missed}\n{why_unhealthy(name)}") from None
 
     def signer(self):
         """Tokens signed with identity's own key ring, the one made for its volume (as tests/e2e sign with the
