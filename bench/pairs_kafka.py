@@ -99,7 +99,7 @@ async def relay(ctx: Context) -> Row:
 
 def rebuild_available() -> bool:
     try:
-        from services.reporting.service_layer.rebuild import rebuild  # noqa: F401
+        from services.reporting.bootstrap import rebuild_projections  # noqa: F401
     except ImportError:
         return False
     return True

@@ -105,14 +105,12 @@ async def consume(a: dict) -> dict:
 
 async def rebuild(a: dict) -> dict:
     """Ours: `sipelkop reporting rebuild` (its service function): replay every topic into a new generation."""
-    from services.reporting.bootstrap import MIGRATIONS
+    from services.reporting.bootstrap import rebuild_projections
     from services.reporting.config import ReportingSettings
-    from services.reporting.entrypoints.consumers import HANDLERS
-    from services.reporting.service_layer.rebuild import rebuild as rebuild_projections
 
     settings = ReportingSettings(database_url=a["db"], kafka_bootstrap=a["bootstrap"], topic_prefix=a["prefix"])
     started = time.perf_counter()
-    result = await rebuild_projections(settings, migrations=MIGRATIONS, handlers=HANDLERS, grace_s=0)
+    result = await rebuild_projections(settings, grace_s=0)
     return {"elapsed": time.perf_counter() - started, "count": result.events_read, "parked": result.parked,
             "replay_s": result.replay_seconds}
 

@@ -42,11 +42,9 @@ async def publish(bootstrap: str, prefix: str, events: int) -> int:
 
 
 async def measure(bootstrap: str, prefix: str, database_url: str) -> None:
-    from services.reporting.bootstrap import MIGRATIONS
+    from services.reporting.bootstrap import rebuild_projections
     from services.reporting.config import ReportingSettings
-    from services.reporting.entrypoints.consumers import HANDLERS
     from services.reporting.service_layer import reports
-    from services.reporting.service_layer.rebuild import rebuild
     from shared.db import create_engine, session_factory
 
     settings = ReportingSettings(database_url=database_url, kafka_bootstrap=bootstrap, topic_prefix=prefix)
@@ -56,7 +54,7 @@ async def measure(bootstrap: str, prefix: str, database_url: str) -> None:
             print(f"  applied {read:>10,}  {seconds:7.1f} s", file=sys.stderr, flush=True)
             state["next"] = read + 100_000
 
-    result = await rebuild(settings, migrations=MIGRATIONS, handlers=HANDLERS, grace_s=0, progress=progress)
+    result = await rebuild_projections(settings, grace_s=0, progress=progress)
     engine = create_engine(settings.database_url.replace("reporting.db", f"reporting.g{result.generation}.db")
                            if database_url.startswith("sqlite") else
                            database_url + f"_g{result.generation}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from shared.messaging.broker import kafka_options
 from shared.messaging.gauges import events_behind
@@ -21,9 +22,13 @@ from services.reporting.entrypoints.http import router
 from services.reporting.service_layer.batch_apply import apply_batch
 from services.reporting.service_layer.figures import freshness
 from services.reporting.service_layer.metrics import ReportingMetrics
-from shared.db import migrate
+from services.reporting.service_layer.rebuild import RebuildResult, rebuild
+from shared.db import create_engine, migrate, session_factory
 from shared.http import create_app
+from shared.messaging.dead_letters import DeadLetterStore
+from shared.messaging.inbox import EventConsumer
 from shared.runtime import ServiceRuntime, build_runtime
+from shared.unit_of_work import UnitOfWork
 
 NAME = "reporting"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -41,6 +46,30 @@ def bootstrap(settings: ReportingSettings | None = None, *, registry: CollectorR
         # hands it batches of one).
         runtime.consumer.batch_handler = apply_batch
     return runtime
+
+
+def rebuild_consumer(settings: ReportingSettings, sessions: async_sessionmaker) -> EventConsumer:
+    """The live consumer's twin for a rebuild's new generation (`sessions`): the same handlers, batch hook and
+    version margin; dead letters parked in the new store, metrics apart from the running service's."""
+    return EventConsumer(
+        name=f"{NAME}-rebuild", handlers=HANDLERS, batch_handler=apply_batch, registry=CollectorRegistry(),
+        dead_letters=DeadLetterStore(sessions, messaging), topic_prefix=settings.topic_prefix,
+        version_margin=settings.event_version_margin,
+        uow_factory=lambda: UnitOfWork(sessions, messaging, source=f"/sipelkop/{NAME}",
+                                       topic_prefix=settings.topic_prefix))
+
+
+async def rebuild_projections(settings: ReportingSettings | None = None, *, grace_s: float | None = None,
+                              progress=lambda read, seconds: None) -> RebuildResult:
+    """`sipelkop reporting rebuild`: replay every topic into a new generation and switch to it."""
+    settings = settings or ReportingSettings()
+    control = create_engine(settings.database_url)  # the configured database, which holds the pointer
+    try:
+        return await rebuild(settings, control=session_factory(control), migrations=MIGRATIONS,
+                             consumer_for=lambda sessions: rebuild_consumer(settings, sessions), grace_s=grace_s,
+                             progress=progress)
+    finally:
+        await control.dispose()
 
 
 def live_store(runtime: ServiceRuntime, on_switch=lambda generation: None) -> LiveStore:

@@ -35,18 +35,15 @@ def _thousands(n: int) -> str:
 
 
 async def _rebuild(args) -> int:
-    from services.reporting.bootstrap import MIGRATIONS
+    from services.reporting.bootstrap import rebuild_projections
     from services.reporting.config import ReportingSettings
-    from services.reporting.entrypoints.consumers import HANDLERS
-    from services.reporting.service_layer.rebuild import rebuild
 
     def progress(read, seconds, state={"next": 0}):
         if read >= state["next"]:
             print(f"  {_thousands(read):>11} event dibaca  {seconds:7.1f} detik", file=sys.stderr, flush=True)
             state["next"] = read + 100_000
 
-    result = await rebuild(ReportingSettings(), migrations=MIGRATIONS, handlers=HANDLERS, grace_s=args.grace,
-                           progress=progress)
+    result = await rebuild_projections(ReportingSettings(), grace_s=args.grace, progress=progress)
     print(f"generasi {result.generation} aktif (sebelumnya {result.previous_generation}): "
           f"{_thousands(result.events_read)} event dibaca, {result.parked} diparkir, putar ulang "
           f"{result.replay_seconds} detik, total {result.total_seconds} detik")

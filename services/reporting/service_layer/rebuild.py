@@ -10,20 +10,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from services.reporting.adapters.kafka_topics import TopicReplay
-from shared.messaging.broker import kafka_options
-from services.reporting.adapters.orm import messaging
 from services.reporting.adapters.store import (create_store_database, drop_store_database, read_generation,
                                                store_url, write_generation)
 from shared.db import create_engine, migrate, session_factory
-from shared.messaging.dead_letters import DeadLetterStore
+from shared.messaging.broker import kafka_options
 from shared.messaging.inbox import EventConsumer
-from services.reporting.service_layer.batch_apply import apply_batch
-from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger("sipelkop.reporting.rebuild")
 CAUGHT_UP = 100  # a catch-up pass reading fewer events than this is close enough to switch
@@ -39,26 +36,22 @@ class RebuildResult:
     total_seconds: float
 
 
-async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None = None,
+async def rebuild(settings, *, control: async_sessionmaker, migrations,
+                  consumer_for: Callable[[async_sessionmaker], EventConsumer], grace_s: float | None = None,
                   progress=lambda read, seconds: None) -> RebuildResult:
+    """Replay into generation N+1 and switch; `control` reaches the configured database (the pointer),
+    `consumer_for(sessions)` gives the consumer that applies into the new generation (the composition root's)."""
     started = time.monotonic()
-    control_engine = create_engine(settings.database_url)
-    control = session_factory(control_engine)
     await migrate(migrations, settings.database_url)
     previous = await read_generation(control)
     generation = previous + 1
     url = store_url(settings.database_url, generation, settings.store_url_template)
     await create_store_database(url)
     await migrate(migrations, url)
+    # The new generation's engine is made here, not in the composition root: its database is named after the
+    # pointer read just above and exists only from the line before.
     engine = create_engine(url)
-    sessions = session_factory(engine)
-    dead_letters = DeadLetterStore(sessions, messaging)
-    consumer = EventConsumer(
-        name="reporting-rebuild", dead_letters=dead_letters, handlers=handlers, registry=CollectorRegistry(),
-        topic_prefix=settings.topic_prefix, batch_handler=apply_batch,
-        version_margin=settings.event_version_margin,
-        uow_factory=lambda: UnitOfWork(sessions, messaging, source="/sipelkop/reporting",
-                                      topic_prefix=settings.topic_prefix))
+    consumer = consumer_for(session_factory(engine))
     replay = TopicReplay(settings.kafka_bootstrap, consumer.topics, options=kafka_options(settings))
     read = 0
 
@@ -84,7 +77,6 @@ async def rebuild(settings, *, migrations, handlers: dict, grace_s: float | None
     finally:
         await replay.stop()
         await engine.dispose()
-        await control_engine.dispose()
     if previous >= 2:
         # The generation before the previous one: nobody reads it any more. The previous one is kept as a
         # fallback (move the pointer back by hand if the new one is wrong).

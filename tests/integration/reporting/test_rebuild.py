@@ -2,9 +2,7 @@
 API keeps answering, and new events land in the new store afterwards."""
 import asyncio
 
-from services.reporting.bootstrap import MIGRATIONS, refresh_metrics
-from services.reporting.entrypoints.consumers import HANDLERS
-from services.reporting.service_layer.rebuild import rebuild
+from services.reporting.bootstrap import rebuild_projections, refresh_metrics
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from tests.integration.reporting.conftest import eventually
 
@@ -39,7 +37,7 @@ async def test_rebuild_gives_identical_figures_without_a_gap_and_keeps_following
 
     reader = asyncio.create_task(keep_reading())
     try:
-        result = await rebuild(settings, migrations=MIGRATIONS, handlers=HANDLERS, grace_s=1.5)
+        result = await rebuild_projections(settings, grace_s=1.5)
     finally:
         rebuilding.set()
         await reader

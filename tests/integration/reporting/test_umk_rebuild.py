@@ -2,9 +2,7 @@
 gives the same figures, the owners still counted apart and never among the cooperatives trained."""
 import asyncio
 
-from services.reporting.bootstrap import MIGRATIONS
-from services.reporting.entrypoints.consumers import HANDLERS
-from services.reporting.service_layer.rebuild import rebuild
+from services.reporting.bootstrap import rebuild_projections
 from services.reporting.synthetic import EventLog, programme, seed_batch
 from tests.integration.reporting.conftest import eventually
 from tests.integration.reporting.test_rebuild import all_reports
@@ -25,7 +23,7 @@ async def test_a_rebuild_counts_umk_owners_apart_as_the_live_store_did(app, view
         4, 34, 28)
     before = await all_reports(viewer)
 
-    result = await rebuild(settings, migrations=MIGRATIONS, handlers=HANDLERS, grace_s=1.5)
+    result = await rebuild_projections(settings, grace_s=1.5)
     assert (result.generation, result.parked) == (1, 0)
     await eventually(lambda: asyncio.sleep(0, app.state.store.generation == 1), message="switch to generation 1")
     assert await all_reports(viewer) == before

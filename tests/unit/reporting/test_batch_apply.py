@@ -12,7 +12,7 @@ from sqlalchemy import select
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              CooperativeView, EnrollmentView, EvaluationView, Freshness,
                                              ProgrammeView, ScoreSheetView, SessionView)
-from services.reporting.bootstrap import create_reporting_app
+from services.reporting.bootstrap import create_reporting_app, rebuild_consumer
 from services.reporting.config import ReportingSettings
 from services.reporting.entrypoints.consumers import HANDLERS
 from services.reporting.service_layer import batch_apply
@@ -144,3 +144,14 @@ async def test_a_handler_applies_its_one_event_through_the_same_engine(two_apps)
     assert [(row["district_code"], row["sector"], row["version"]) for row in rows(got, CooperativeView)] == [
         ("64.08", "perikanan", "1")]
     assert got["freshness"][0][2] == "1"
+
+
+async def test_a_rebuild_consumer_applies_like_the_live_one(two_apps):
+    live, new_store = two_apps
+    records = scenario()
+    await live.state.runtime.consumer.handle_records(records)
+    rebuilding = rebuild_consumer(live.state.runtime.settings, new_store.state.runtime.sessions)
+    assert rebuilding.topics == live.state.runtime.consumer.topics
+    for start in range(0, len(records), 50):  # a replay's batches
+        await rebuilding.handle_records(records[start:start + 50])
+    assert await tables(new_store) == await tables(live)
