@@ -3,7 +3,7 @@ API keeps answering, and new events land in the new store afterwards."""
 import asyncio
 
 from services.reporting.bootstrap import rebuild_projections, refresh_metrics
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from tests.integration.reporting.conftest import eventually
 
 REPORTS = ("summary", "districts", "sectors", "cooperative-types", "sexes", "batches", "budget-components")

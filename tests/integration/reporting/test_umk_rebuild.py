@@ -3,7 +3,7 @@ gives the same figures, the owners still counted apart and never among the coope
 import asyncio
 
 from services.reporting.bootstrap import rebuild_projections
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from tests.integration.reporting.conftest import eventually
 from tests.integration.reporting.test_rebuild import all_reports
 from tests.unit.reporting.test_umk_participants import with_umk_owners

@@ -4,7 +4,7 @@ import pytest
 
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
-from services.reporting.synthetic import EventLog
+from bench.synthetic import EventLog
 from tests.fixtures.tokens import test_token
 
 

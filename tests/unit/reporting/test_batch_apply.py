@@ -16,7 +16,7 @@ from services.reporting.bootstrap import create_reporting_app, rebuild_consumer
 from services.reporting.config import ReportingSettings
 from services.reporting.entrypoints.consumers import HANDLERS
 from services.reporting.service_layer import batch_apply
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
 from shared.events.catalogue import decode
 from shared.events import training as t

@@ -4,7 +4,7 @@ set-based apply and a replay."""
 from datetime import UTC, date, datetime
 
 from services.reporting.service_layer.budget import quarter
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 from shared.events import training as t
 
 

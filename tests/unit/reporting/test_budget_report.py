@@ -4,7 +4,7 @@ the participants (a mixed batch split by their share, to the rupiah) and per bat
 from datetime import date
 
 from services.reporting.domain.budget import split
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 from tests.unit.reporting.test_budget_components import close_with_components
 
 

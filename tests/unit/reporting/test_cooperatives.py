@@ -2,7 +2,7 @@
 sex, ODS grade, trained in the year and active not yet trained; a cooperative's newest state counts."""
 import uuid
 
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 from shared.events import registration as r
 
 

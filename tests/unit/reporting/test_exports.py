@@ -4,7 +4,7 @@ import io
 
 from openpyxl import load_workbook
 
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 
 
 async def seeded(log, feed):

@@ -10,7 +10,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from services.reporting.synthetic import seed_batch
+from bench.synthetic import seed_batch
 from shared.events import training as t
 from tests.unit.reporting.test_budget_components import close_with_components
 from tests.unit.reporting.test_learning_satisfaction import scenario as learning_scenario

@@ -1,6 +1,6 @@
 """The seed scenario's figures, exactly: 30 enrolled, 28 completed, 28 cooperatives trained of 600."""
 
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 
 
 async def seed(log, feed, **kwargs):

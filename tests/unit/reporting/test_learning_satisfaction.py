@@ -5,7 +5,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 from shared.events import evaluation as ev
 
 AT = datetime(2023, 7, 7, 9, tzinfo=UTC)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from prometheus_client import generate_latest
 
 from services.reporting.bootstrap import refresh_metrics
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 
 
 def sample(registry, name, **labels):

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.reporting.adapters.orm import EnrollmentView
-from services.reporting.synthetic import programme, seed_batch
+from bench.synthetic import programme, seed_batch
 from shared.events import registration as r
 from shared.events import training as t
 

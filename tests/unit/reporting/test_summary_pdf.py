@@ -3,7 +3,7 @@ in the learning and satisfaction tables (Helvetica printed "?" for them), read b
 data is in WITA."""
 import subprocess
 
-from services.reporting.synthetic import seed_batch
+from bench.synthetic import seed_batch
 from tests.unit.reporting.test_learning_satisfaction import item, record_scores, summarise
 
 CODE = "KOP–Ŝāğ-2023/01"  # Ŝ, ā and ğ are outside Latin-1; so is the en dash

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from services.reporting.service_layer import reports
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
 from shared.events import training as t
 from tests.unit.reporting.test_batch_apply import tables, two_apps  # noqa: F401  (the fixture)

@@ -1,7 +1,7 @@
 """Measure a rebuild: publish N synthetic events (the seed scenario repeated) under a fresh topic prefix on a
 running broker, then rebuild reporting's projections from them and print the time and peak memory.
 
-    python -m services.reporting.bench_rebuild --events 1000000 --bootstrap 127.0.0.1:19092 \
+    python -m bench.reporting_rebuild --events 1000000 --bootstrap 127.0.0.1:19092 \
         [--database-url postgresql+asyncpg://...]   # default: an SQLite file in a temporary directory
 
 Publishing runs in a child process so that the peak RSS printed is the rebuild's own.
@@ -21,7 +21,7 @@ import uuid
 async def publish(bootstrap: str, prefix: str, events: int) -> int:
     from aiokafka import AIOKafkaProducer
 
-    from services.reporting.synthetic import bulk
+    from bench.synthetic import bulk
     from shared.messaging.broker import ensure_topics
 
     await ensure_topics(bootstrap, prefix)
@@ -85,7 +85,7 @@ def main(argv=None) -> int:
     prefix = args.prefix
     if not prefix:
         prefix = f"bench{uuid.uuid4().hex[:8]}."
-        subprocess.run([sys.executable, "-m", "services.reporting.bench_rebuild", "--publish-only", "--events",
+        subprocess.run([sys.executable, "-m", "bench.reporting_rebuild", "--publish-only", "--events",
                         str(args.events), "--bootstrap", args.bootstrap, "--prefix", prefix], check=True)
     url = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='sipelkop-bench-')}/reporting.db"
     print(f"rebuilding topics {prefix}* into {url.split('@')[-1]}", file=sys.stderr)
