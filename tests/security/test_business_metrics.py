@@ -7,7 +7,7 @@ import pytest
 
 from services.reporting.bootstrap import create_reporting_app, refresh_metrics
 from services.reporting.config import ReportingSettings
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from tests.fixtures.tokens import test_token
 
 BUSINESS = ("sipelkop_reporting_participants_enrolled", "sipelkop_reporting_participants_completed",

@@ -12,7 +12,7 @@ import uvicorn
 
 from services.reporting.bootstrap import create_reporting_app
 from services.reporting.config import ReportingSettings
-from services.reporting.synthetic import EventLog, programme, seed_batch
+from bench.synthetic import EventLog, programme, seed_batch
 from tests.fixtures.tokens import TEST_ISSUER, sign_in_browser
 from tests.fixtures.browser import LAPTOP, LAYOUT_PROBLEMS, MONTHS, PHONE, screenshot
 from tests.fixtures.infra import free_port
