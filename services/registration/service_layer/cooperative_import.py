@@ -22,7 +22,6 @@ from services.registration.service_layer.cooperatives import public_state, with_
 from services.registration.service_layer.import_formats import COOPERATIVE_COLUMNS, header_of
 from services.registration.service_layer.imports import CHUNK, _racing, _reasons
 from shared.auth import Principal, Role
-from shared.db import is_postgres
 from shared.events.registration import CooperativeRegistered, CooperativeUpdated
 from shared.regions import districts
 from shared.unit_of_work import UnitOfWork
@@ -152,7 +151,7 @@ async def plan_import(session, *, principal: Principal, table: Table, lock: bool
     known: dict[str, Cooperative] = {}
     for start in range(0, len(numbers), CHUNK):
         query = select(Cooperative).where(Cooperative.registration_number.in_(numbers[start:start + CHUNK]))
-        if lock and is_postgres(session.bind):
+        if lock:
             query = query.with_for_update()  # a form's edit meanwhile must not be overwritten unseen
         known.update({c.registration_number: c for c in (await session.scalars(query)).all()})
     for row, data in valid:

@@ -13,7 +13,6 @@ from services.registration.schemas import CooperativeCreate, CooperativeUpdate
 from services.registration.service_layer import audit
 from shared.auth import Principal, Role
 from shared.clock import business_today
-from shared.db import is_postgres
 from shared.errors import Conflict, Forbidden, NotFound, field_error
 from shared.events.registration import CooperativeRegistered, CooperativeUpdated
 from shared.unit_of_work import UnitOfWork
@@ -66,10 +65,8 @@ async def update_cooperative(uow: UnitOfWork, *, principal: Principal, cooperati
                              data: CooperativeUpdate | CooperativeCreate) -> Cooperative:
     """Change a cooperative (PATCH sends some fields, PUT all); announces the new state with version + 1."""
     session = uow.session
-    query = select(Cooperative).where(Cooperative.id == cooperative_id)
-    if is_postgres(session.bind):
-        query = query.with_for_update()  # two edits at once must not both become version n + 1
-    cooperative = await session.scalar(query)
+    # Two edits at once must not both become version n + 1 (SQLite renders no FOR UPDATE: one writer anyway).
+    cooperative = await session.scalar(select(Cooperative).where(Cooperative.id == cooperative_id).with_for_update())
     if cooperative is None:
         raise NotFound("Koperasi tidak ditemukan.")
     ensure_district(principal, cooperative.district_code)

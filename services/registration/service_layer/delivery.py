@@ -116,8 +116,7 @@ async def deliver(uow_factory: Callable[[], UnitOfWork], mailer, *, secret: str,
                  .order_by(OutgoingMail.id).limit(limit))
         if only is not None:
             query = query.where(OutgoingMail.id.in_(only))
-        if is_postgres(session.bind):
-            query = query.with_for_update(of=OutgoingMail.__table__, skip_locked=True)  # another replica's round
+        query = query.with_for_update(of=OutgoingMail.__table__, skip_locked=True)  # another replica's round
         for mail, enrollment, person, batch, answer in (await session.execute(query)).all():
             certificate = mail.kind == "sertifikat"
             if not certificate and (enrollment.status != "enrolled" or batch.status != "scheduled"

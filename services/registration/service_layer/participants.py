@@ -18,7 +18,6 @@ from services.registration.service_layer import audit
 from services.registration.service_layer.cooperatives import MAX_PAGE_SIZE, district_scope, ensure_district
 from shared.auth import Principal
 from shared.errors import Invalid, NotFound, field_error
-from shared.db import is_postgres
 from shared.events.registration import ParticipantRegistered, ParticipantUpdated
 from shared.unit_of_work import UnitOfWork
 
@@ -202,7 +201,7 @@ async def _affiliation_changes(session, principal: Principal, participant: Parti
 async def get_participant(session, *, principal: Principal, participant_id: uuid.UUID,
                           for_update: bool = False) -> Participant:
     query = select(Participant).where(Participant.id == participant_id)
-    if for_update and is_postgres(session.bind):
+    if for_update:
         query = query.with_for_update()  # two corrections at once must not both become version n + 1
     participant = await session.scalar(query)
     if participant is None:

@@ -13,7 +13,6 @@ from services.registration.service_layer import audit
 from services.registration.service_layer.participants import affiliation_id
 from shared.clock import business_today
 from shared.auth import Principal
-from shared.db import is_postgres
 from shared.events.registration import ParticipantEnrolled
 from shared.unit_of_work import UnitOfWork
 
@@ -26,10 +25,7 @@ def terms(batch: BatchReplica) -> BatchTerms:
 async def lock_batch(session, batch_id: uuid.UUID) -> BatchReplica | None:
     """Load the batch, holding its row lock on PostgreSQL until commit: every seat decision for one batch runs one
     at a time, so the last seat goes to exactly one request. (SQLite has a single writer anyway.)"""
-    query = select(BatchReplica).where(BatchReplica.id == batch_id)
-    if is_postgres(session.bind):
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.scalar(select(BatchReplica).where(BatchReplica.id == batch_id).with_for_update())
 
 
 async def seats_taken(session, batch_id: uuid.UUID) -> tuple[int, dict[str, int]]:

@@ -13,11 +13,6 @@ from services.training.domain.agenda import (JP_MINUTES, Booking, Slot, check_ag
 from shared.errors import Invalid, field_error
 
 
-def locked(session, query):
-    """FOR UPDATE on PostgreSQL (SQLite admits one writer at a time anyway)."""
-    return query.with_for_update() if session.bind.dialect.name == "postgresql" else query
-
-
 async def marked_ids(session, session_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     if not session_ids:
         return set()
@@ -37,7 +32,7 @@ def jp_of(start, end, jp: int | None, jp_minutes: int = JP_MINUTES) -> tuple[int
 
 async def narasumber(session, trainer_id: uuid.UUID, field: str = "trainer_id") -> Trainer:
     # Locked: two batches booking one narasumber at the same hour queue here, so the second sees the first.
-    trainer = await session.scalar(locked(session, select(Trainer).where(Trainer.id == trainer_id)))
+    trainer = await session.scalar(select(Trainer).where(Trainer.id == trainer_id).with_for_update())
     if trainer is None:
         raise Invalid("Narasumber tidak terdaftar.", fields=[field_error(field, "narasumber tidak terdaftar")])
     return trainer

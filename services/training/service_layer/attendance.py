@@ -29,9 +29,8 @@ async def open_session(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUI
     # The batch and its session (locked on PostgreSQL) in one round trip; when either is missing, the slow path
     # below gives the same answers as ever (batch not found, not assigned, closed batch, no such session).
     query = (select(Batch, Session).join(Session, Session.batch_id == Batch.id)
-             .where(Batch.id == batch_id, Session.number == number))
-    if uow.session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(of=Session.__table__)  # marks and completion of one session never interleave
+             .where(Batch.id == batch_id, Session.number == number)
+             .with_for_update(of=Session.__table__))  # marks and completion of one session never interleave
     found = (await uow.session.execute(query)).first()
     if found is not None:
         batch, session_row = found

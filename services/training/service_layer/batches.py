@@ -201,7 +201,7 @@ async def cancel_batch(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.
 
 async def _scheduled(session, batch_id: uuid.UUID) -> Batch:
     # Locked like an agenda edit (sessions.add_session): a date move and a new session never miss each other.
-    batch = await session.scalar(agenda.locked(session, select(Batch).where(Batch.id == batch_id)))
+    batch = await session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.")
     if batch.status != "scheduled":

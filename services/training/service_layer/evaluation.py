@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from services.training.adapters.orm import AttendanceMark, Batch, RosterEntry, Session, Trainer
 from services.training.adapters.orm_evaluation import EvaluationAnswer, EvaluationForm, EvaluationLink, TemplateItem
 from services.training.domain import evaluation as rules
-from services.training.service_layer import agenda, audit
+from services.training.service_layer import audit
 from services.training.service_layer.batches import get_batch, teaches
 from services.training.service_layer.roster import active_roster
 from shared.auth import Principal, Role
@@ -142,7 +142,7 @@ async def make_links(uow: UnitOfWork, *, principal: Principal, batch_id: uuid.UU
     those stop working), the answered ones listed without a code. The questionnaire is fixed the first time."""
     ensure_manages(principal)
     session = uow.session
-    batch = await session.scalar(agenda.locked(session, select(Batch).where(Batch.id == batch_id)))
+    batch = await session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.")
     if batch.status == "cancelled":
@@ -197,7 +197,7 @@ async def _link(session, secret: str, code: str, *, lock: bool = False) -> Evalu
     if not rules.genuine(secret, code):
         raise NotFound(UNKNOWN_LINK)
     query = select(EvaluationLink).where(EvaluationLink.code_hash == rules.code_hash(code))
-    link = await session.scalar(agenda.locked(session, query) if lock else query)
+    link = await session.scalar(query.with_for_update() if lock else query)
     if link is None:
         raise NotFound(UNKNOWN_LINK)
     return link
@@ -214,8 +214,8 @@ async def answer(uow: UnitOfWork, *, secret: str, code: str, values: dict[str, s
     link = await _link(session, secret, code, lock=True)
     if link.used:
         raise AlreadyAnswered("Evaluasi dengan tautan ini sudah diisi. Terima kasih atas jawaban Anda.")
-    form = await session.scalar(agenda.locked(session, select(EvaluationForm)
-                                              .where(EvaluationForm.batch_id == link.batch_id)))
+    form = await session.scalar(select(EvaluationForm).where(EvaluationForm.batch_id == link.batch_id)
+                                .with_for_update())
     questionnaire = rules.Questionnaire.from_data(form.questionnaire)
     try:
         checked = rules.check_answer(questionnaire, values, comment)

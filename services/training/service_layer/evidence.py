@@ -139,10 +139,7 @@ def _plain_name(filename: str, media_type: str) -> str:
 
 async def _locked_batch(session, batch_id: uuid.UUID) -> Batch:
     """The batch, locked on PostgreSQL until commit: two uploads at once cannot both pass the batch's limit."""
-    query = select(Batch).where(Batch.id == batch_id)
-    if session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    batch = await session.scalar(query)
+    batch = await session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.")
     return batch

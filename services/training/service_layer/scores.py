@@ -17,7 +17,7 @@ from services.training.adapters.orm_scores import Score, ScoreSheet
 from services.training.adapters.score_sheet import HEADERS, SheetRow, TemplateRow
 from services.training.domain import scores as rules
 from services.training.schemas import ScoreIn, ScoresIn
-from services.training.service_layer import agenda, audit
+from services.training.service_layer import audit
 from services.training.service_layer.audit import Entry
 from services.training.service_layer.batches import ensure_assigned, get_batch, teaches
 from services.training.service_layer.roster import active_roster
@@ -50,7 +50,7 @@ class _Sheet:
 async def _open(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID) -> _Sheet:
     session = uow.session
     # The batch's row is locked: two saves of one sheet never interleave, and its version grows by one each.
-    batch = await session.scalar(agenda.locked(session, select(Batch).where(Batch.id == batch_id)))
+    batch = await session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.")
     ensure_may_enter(principal, batch)

@@ -40,7 +40,7 @@ async def sessions_with_counts(session, batch_id: uuid.UUID) -> list[dict]:
 
 async def _editable_batch(uow: UnitOfWork, batch_id: uuid.UUID) -> Batch:
     # The batch row locked: two edits of one agenda queue, so neither misses the other's session.
-    batch = await uow.session.scalar(agenda.locked(uow.session, select(Batch).where(Batch.id == batch_id)))
+    batch = await uow.session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
     if batch is None:
         raise NotFound("Angkatan tidak ditemukan.")
     if batch.status != "scheduled":
