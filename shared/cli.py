@@ -29,8 +29,6 @@ SERVICES = {
 }
 DEVELOPMENT_MODE = ("Mode pengembangan: SIPELKOP_ENV=development (kunci contoh, Kafka lokal dan basis data tanpa "
                     "TLS diterima; jangan untuk data sungguhan).")
-PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
-PAGES = {"identity": "/masuk", "registration": "/koperasi", "training": "/pelatih", "reporting": "/dasbor"}
 # What `sipelkop up` tells people to open, by who they are: (who, service, path, more). A path that the running
 # service answers with 404 is left out, so the list never promises a page that does not exist yet.
 GUIDE = [("Masuk (semua peran)", "identity", "/masuk", ""),

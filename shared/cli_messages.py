@@ -69,7 +69,6 @@ BAD_SETTING = "Pengaturan tidak sah (variabel lingkungan): {problems}"
 BAD_DATABASE_URL = "alamat basis data (*_DATABASE_URL) tidak dapat dibaca, mis. postgresql+asyncpg://pengguna@host/nama"
 UNREACHABLE = ("Tidak dapat menghubungi server (basis data, Kafka atau layanan lain): {problem}. Periksa alamatnya di "
                "pengaturan dan apakah servernya berjalan.")
-SERVICE_HELP = "layanan: {choices}"
 
 # sipelkop token
 TOKEN_REFUSED_IN_PRODUCTION = "sipelkop token tidak dipakai di produksi: masuk lewat layanan identitas (/masuk)."

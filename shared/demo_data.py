@@ -114,11 +114,6 @@ def agenda(batch: "Batch") -> list[Slot]:
     return slots
 
 
-def speakers(batch: "Batch") -> list[str]:
-    """The narasumber (NARASUMBER keys) of each session of a batch, in session order."""
-    return [slot.speaker for slot in agenda(batch)]
-
-
 # --- what the demo holds ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Cooperative:

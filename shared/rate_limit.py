@@ -82,20 +82,10 @@ class TooManyRequests(HTTPException):
         self.retry_after = retry_after
 
 
-def rate_limited(limit: RateLimit, scope: str) -> Callable:
-    """A FastAPI dependency: `dependencies=[Depends(rate_limited(VERIFY_LIMIT, "verifikasi"))]`."""
-
-    async def check(request: Request) -> None:  # on the event loop: no thread pool, no race
-        wait = limit.hit(f"{scope}:{client_key(request)}")
-        if wait is not None:
-            raise TooManyRequests(wait)
-
-    return check
-
-
 def app_rate_limited(scope: str, *, limit: int, window_s: float) -> Callable:
-    """Like rate_limited, with the counters kept on the app (`app.state.rate_limits`): each app, and so each
-    test's app, counts on its own; the page and the API of one scope share them."""
+    """A FastAPI dependency, `Depends(app_rate_limited("verifikasi", limit=30, window_s=60))`, with the counters
+    kept on the app (`app.state.rate_limits`): each app, and so each test's app, counts on its own; the page and
+    the API of one scope share them."""
 
     async def check(request: Request) -> None:  # on the event loop: no thread pool, no race
         limits = getattr(request.app.state, "rate_limits", None)

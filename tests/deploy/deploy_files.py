@@ -62,7 +62,7 @@ def default_port(service: str) -> int:
     return settings_class(service).model_fields["port"].default
 
 
-# Each service's own port, from its settings class (shared.cli.PORTS must agree where it names the service).
+# Each service's own port, from its settings class (`sipelkop up` starts each service on it).
 PORTS: dict[str, int] = {service: default_port(service) for service in SERVICES}
 
 

@@ -89,7 +89,7 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
         b["id"] for b in staff.get("/api/v1/batches").json() if b["code"] == closed.code)
     agenda = staff.get(f"/api/v1/batches/{closed_id}/sessions").json()
     names = {n.key: n.name for n in demo_data.NARASUMBER}
-    assert [s["trainer_name"] for s in agenda] == [names[k] for k in demo_data.speakers(closed)]
+    assert [s["trainer_name"] for s in agenda] == [names[slot.speaker] for slot in demo_data.agenda(closed)]
     certificates = staff.get(f"/api/v1/batches/{closed_id}/certificates").json()
     assert certificates and {c["signing_official"] for c in certificates} == {demo_data.OFFICIAL["name"]}
 

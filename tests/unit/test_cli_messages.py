@@ -124,7 +124,8 @@ def test_district_suggestion():
 
 
 def test_the_start_summary_names_each_role_page_and_fits_the_terminal(tmp_path):
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in cli.PORTS.items()}
+    ports = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     lines = cli.guide_lines(urls, tmp_path, tmp_path / "logs", present=lambda url, path: path != "/konsol")
     text = "\n".join(lines)
     for page in ("http://127.0.0.1:8004/masuk", "http://127.0.0.1:8001/koperasi", "http://127.0.0.1:8002/pelatih",

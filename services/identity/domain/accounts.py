@@ -11,7 +11,6 @@ from shared.phones import normalise_phone
 
 USERNAME = re.compile(r"^[a-z0-9._-]{3,40}$")
 NIP = re.compile(r"^[0-9]{18}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def normalise_username(raw: str) -> str:

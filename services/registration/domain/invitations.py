@@ -94,11 +94,6 @@ def message_kind(batch_start: date, today: date) -> str:
     return "pengingat" if today >= batch_start - timedelta(days=1) else "undangan"
 
 
-def reminder_due(batch_start: date, today: date) -> bool:
-    """The reminder goes on the day before the batch starts (the province's day, WITA)."""
-    return today == batch_start - timedelta(days=1)
-
-
 # --- answering ----------------------------------------------------------------------------------------------------
 
 class AnswerRefused(ValueError):

@@ -17,7 +17,6 @@ _BUSINESS_NAMESPACE = uuid.UUID("6f1c1f9e-4d0a-5b6e-9c43-2a7d0e5b8f11")
 
 # Who a batch admits (training's batch eligibility, registration's replica keeps it).
 COOPERATIVES_ONLY, WITH_UMK = "koperasi", "koperasi_dan_umk"
-ELIGIBILITIES = {COOPERATIVES_ONLY: "Hanya koperasi", WITH_UMK: "Koperasi dan pelaku UMK"}
 
 
 class CategoryMismatch(ValueError):
@@ -32,11 +31,6 @@ def normalise_category(raw: str | None) -> str:
     if value not in CATEGORIES:
         raise ValueError("kategori peserta tidak dikenal; pilih salah satu: " + ", ".join(CATEGORIES))
     return value
-
-
-def category_from_position(position: str) -> str:
-    """The category of a participant registered before categories existed: members by their position."""
-    return MEMBER if position == "anggota" else MANAGER
 
 
 @dataclass(frozen=True)

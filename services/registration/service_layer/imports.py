@@ -48,15 +48,6 @@ def _reasons(exc: ValidationError, columns: list[Column]) -> list[str]:
     return [f"{header_of(columns, f['field'])}: {f['message']}" for f in translate_validation(exc.errors())]
 
 
-async def _existing(session, column, keys: list[str]) -> dict[str, tuple]:
-    found = {}
-    for start in range(0, len(keys), CHUNK):
-        rows = await session.execute(select(column, column.table.c.id, column.table.c.district_code)
-                                     .where(column.in_(keys[start:start + CHUNK])))
-        found.update({key: (id_, district) for key, id_, district in rows.all()})
-    return found
-
-
 async def import_participants(uow: UnitOfWork, *, principal: Principal, rows: list[Row], source: str = "",
                               batch_id: uuid.UUID | None = None) -> Outcome:
     session = uow.session

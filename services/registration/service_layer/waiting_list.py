@@ -60,11 +60,6 @@ async def batch_line(session, batch_id: uuid.UUID) -> Line:
                 last_seq=max((seq for *_, seq in rows if seq is not None), default=0))
 
 
-async def next_seq(session, batch_id: uuid.UUID) -> int:
-    last = await session.scalar(select(func.max(Enrollment.waitlist_seq)).where(Enrollment.batch_id == batch_id))
-    return (last or 0) + 1
-
-
 async def position_of(session, enrollment: Enrollment) -> int | None:
     if enrollment.status != "waitlisted":
         return None

@@ -15,9 +15,6 @@ EXTENSIONS = {JPEG: "jpg", PNG: "png", PDF: "pdf"}
 NAME_SAYS = {"jpg": JPEG, "jpeg": JPEG, "png": PNG, "pdf": PDF}
 LONGEST_SIDE = 3000  # px: a phone's 48-megapixel photo is shrunk to what a report and a print need
 THUMBNAIL_SIDE = 320
-# Pillow refuses images over twice MAX_IMAGE_PIXELS (about 179 million pixels) and warns above it; the warning is
-# raised as an error here, so a small file that would unpack into a huge bitmap never reaches memory.
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS
 
 
 class UnreadableFile(Exception):
@@ -61,6 +58,8 @@ def clean(content: bytes) -> Cleaned:
 
 
 def _image(content: bytes, media_type: str) -> Cleaned:
+    # Pillow refuses images over twice MAX_IMAGE_PIXELS (about 179 million pixels) and warns above it; the warning
+    # is raised as an error here, so a small file that would unpack into a huge bitmap never reaches memory.
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -10,9 +10,6 @@ STATUSES = ("hadir", "terlambat", "izin", "sakit", "alpa")
 PRESENT = frozenset({"hadir", "terlambat"})
 
 
-BASES = ("sessions", "jp")  # what the percentage counts: sessions attended, or JP (lesson hours) attended
-
-
 @dataclass(frozen=True)
 class CompletionRule:
     """Default: present (hadir or terlambat) at every session; a batch may set a minimum percentage instead, of its

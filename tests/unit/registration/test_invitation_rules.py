@@ -60,10 +60,8 @@ def test_the_whatsapp_link_is_wa_me_with_the_e164_digits_and_the_message():
     assert rules.whatsapp_link(None, text) is None
 
 
-def test_the_reminder_is_due_on_the_day_before_the_start_only():
+def test_from_the_day_before_the_start_the_message_is_the_reminder():
     start = date(2023, 7, 4)
-    assert rules.reminder_due(start, date(2023, 7, 3))
-    assert not rules.reminder_due(start, date(2023, 7, 2)) and not rules.reminder_due(start, start)
     assert rules.message_kind(start, date(2023, 7, 1)) == "undangan"
     assert rules.message_kind(start, date(2023, 7, 3)) == "pengingat"
 

@@ -6,8 +6,7 @@ import pytest
 
 from services.registration.domain.enrollment import BatchTerms, EnrollmentRefused, Seats, decide_enrollment
 from services.registration.domain.participant_category import (MANAGER, MEMBER, UMK, Affiliation, CategoryMismatch,
-                                                               business_id, category_from_position,
-                                                               check_affiliation, check_position,
+                                                               business_id, check_affiliation, check_position,
                                                                normalise_category)
 
 BUSINESS = dict(business_name="Amplang Bu Sari", nib="1234567890123", sector="perdagangan", district_code="64.02")
@@ -40,12 +39,11 @@ def test_a_cooperative_member_brings_no_business():
     check_affiliation(Affiliation(UMK, None, **BUSINESS))
 
 
-def test_categories_as_officers_write_them_and_from_old_positions():
+def test_categories_as_officers_write_them():
     assert normalise_category("UMK") == UMK and normalise_category(None) == MANAGER
     assert normalise_category("Anggota Koperasi") == MEMBER
     with pytest.raises(ValueError, match="kategori peserta tidak dikenal"):
         normalise_category("petani")
-    assert category_from_position("anggota") == MEMBER and category_from_position("bendahara") == MANAGER
 
 
 def test_a_umk_owner_owns_the_business_and_no_one_else_does():

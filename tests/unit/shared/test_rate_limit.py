@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from shared.http_errors import install_error_handlers
-from shared.rate_limit import RateLimit, rate_limited
+from shared.rate_limit import RateLimit, app_rate_limited
 
 
 class Clock:
@@ -45,23 +45,26 @@ def test_a_flood_of_addresses_keeps_the_state_bounded():
     assert len(limit) == 100
 
 
-def app_behind(trusted_proxies: str, peer: str, limit: RateLimit) -> httpx.AsyncClient:
+def app_behind(trusted_proxies: str, *, limit: int = 2) -> ProxyHeadersMiddleware:
+    """An app limited as the public pages are (two requests a minute here), as `sipelkop` serves it: uvicorn with
+    proxy_headers and forwarded_allow_ips = SIPELKOP_TRUSTED_PROXIES."""
     app = FastAPI()
     install_error_handlers(app)
 
-    @app.get("/verifikasi", dependencies=[Depends(rate_limited(limit, "verifikasi"))])
+    @app.get("/verifikasi", dependencies=[Depends(app_rate_limited("verifikasi", limit=limit, window_s=60))])
     async def page() -> dict:
         return {"ok": True}
 
-    # What `sipelkop` does: uvicorn with proxy_headers and forwarded_allow_ips = SIPELKOP_TRUSTED_PROXIES.
-    wrapped = ProxyHeadersMiddleware(app, trusted_hosts=trusted_proxies)
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped, client=(peer, 40000)),
-                             base_url="http://test")
+    return ProxyHeadersMiddleware(app, trusted_hosts=trusted_proxies)
+
+
+def client_of(app, peer: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(peer, 40000)), base_url="http://test")
 
 
 @pytest.mark.asyncio
 async def test_a_forged_forwarded_for_from_an_untrusted_peer_is_ignored():
-    async with app_behind("10.0.0.0/8", "203.0.113.7", RateLimit(limit=2, window_s=60)) as client:
+    async with client_of(app_behind("10.0.0.0/8"), "203.0.113.7") as client:
         answers = [await client.get("/verifikasi", headers={"X-Forwarded-For": f"192.0.2.{n}"}) for n in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     refused = answers[2]
@@ -71,7 +74,7 @@ async def test_a_forged_forwarded_for_from_an_untrusted_peer_is_ignored():
 
 @pytest.mark.asyncio
 async def test_behind_a_trusted_proxy_network_each_client_is_counted_on_its_own():
-    async with app_behind("10.0.0.0/8", "10.2.3.4", RateLimit(limit=2, window_s=60)) as client:
+    async with client_of(app_behind("10.0.0.0/8"), "10.2.3.4") as client:
         others = [await client.get("/verifikasi", headers={"X-Forwarded-For": f"192.0.2.{n}"}) for n in range(5)]
         same = [await client.get("/verifikasi", headers={"X-Forwarded-For": "192.0.2.200"}) for _ in range(3)]
         # The client cannot hide behind an address it prepends itself: the proxy appends the real one.
@@ -84,9 +87,9 @@ async def test_behind_a_trusted_proxy_network_each_client_is_counted_on_its_own(
 
 @pytest.mark.asyncio
 async def test_an_ipv6_client_counts_by_its_prefix():
-    limit = RateLimit(limit=2, window_s=60)
+    app = app_behind("127.0.0.1")
     answers = []
     for n in range(3):
-        async with app_behind("127.0.0.1", f"2001:db8:1:2::{n + 1}", limit) as client:
+        async with client_of(app, f"2001:db8:1:2::{n + 1}") as client:
             answers.append((await client.get("/verifikasi")).status_code)
     assert answers == [200, 200, 429]
