@@ -13,6 +13,7 @@ import segno
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from services.training.domain.certificates import written_code
 # Re-exported: training's other papers (docx_report, report_model, xlsx) and its service layer read them from here.
 from shared.pdf import (BLANK_NAME, DEFAULT_LOGO, HEADING_STYLE, PROVINCE_LINES, Letterhead, Paper,  # noqa: F401
                         Signer, breaks_page, date_range, hours, letterhead_block, signature_block,
@@ -137,7 +138,7 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
         # For whoever types the number into the verification page instead of scanning: both are needed there.
         pdf.set_xy(20, sign_y + 39)
         pdf.font(7, "B")
-        pdf.cell(46, 3.5, f"Kode verifikasi: {code[:5]}-{code[5:]}", align="C")
+        pdf.cell(46, 3.5, f"Kode verifikasi: {written_code(code)}", align="C")
     pdf.set_xy(20, pdf.h - 20)
     pdf.cell(200, 3.5, text(paper.verification_url[:120]))
     _agenda_page(pdf, paper)
