@@ -6,10 +6,11 @@ say which event types count and which topics to read, and each applies its event
 """
 from __future__ import annotations
 
-from services.reporting.service_layer.batch_apply import APPLY, apply_event
+from services.reporting.domain.collapse import COLLAPSE
+from services.reporting.service_layer.batch_apply import apply_event
 from shared.revocation import REVOCATION_HANDLERS
 
 HANDLERS = {
     **REVOCATION_HANDLERS,  # identity's deactivations and sign-outs: older tokens are refused
-    **dict.fromkeys(APPLY, apply_event),  # the event types the engine projects (training's corrections included)
+    **dict.fromkeys(COLLAPSE, apply_event),  # the event types the engine projects (training's corrections included)
 }

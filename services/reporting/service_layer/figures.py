@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from services.reporting.adapters.orm import (BatchView, CertificateView, CompletionView, EnrollmentView, Freshness,
                                              ProgrammeView, SessionView)
+from services.reporting.domain.tallies import Tally
 from services.reporting.service_layer.budget import absorption_timeline, budget, programme_totals
 from services.reporting.service_layer.learning import learning
 from services.reporting.service_layer.scope import UNKNOWN, Scope, rate
-from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
+from services.reporting.service_layer.tallies import active_cooperatives, tally
 from shared.events.registration import UMK_CATEGORY
 from shared.regions import district_name, districts
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from services.reporting.adapters.orm import BatchView, ProgrammeView
+from services.reporting.domain.tallies import Tally
 from services.reporting.service_layer.scope import Scope
-from services.reporting.service_layer.tallies import Tally, active_cooperatives, tally
+from services.reporting.service_layer.tallies import active_cooperatives, tally
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Grouped counts behind every breakdown: one query per fact, grouped by a dimension, merged in Python.
+"""Grouped counts behind every breakdown: one query per fact, grouped by a dimension, merged into a Tally per
+value (domain/tallies.py says what each count is).
 
 A dimension is read from the fact's own row (district, sector and sex travel in the enrolment and completion
 events) except the cooperative type, which only the cooperative's own events carry.
@@ -6,30 +7,12 @@ events) except the cooperative type, which only the cooperative's own events car
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, distinct, exists, func, select
 
 from services.reporting.adapters.orm import AttendanceView, CompletionView, CooperativeView, EnrollmentView
+from services.reporting.domain.tallies import Tally
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS, UNKNOWN, Scope
-
-@dataclass
-class Tally:
-    enrolled: int = 0
-    enrolled_men: int = 0
-    enrolled_women: int = 0
-    waitlisted: int = 0
-    cancelled: int = 0
-    attending: int = 0
-    present_marks: int = 0
-    marks: int = 0
-    completed: int = 0
-    completed_men: int = 0
-    completed_women: int = 0
-    not_completed: int = 0
-    cooperatives_trained: int = 0
-    cooperatives_real_sector: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def _key(dim: str | None, model):
@@ -64,15 +47,7 @@ async def tally(session, scope: Scope, dim: str | None) -> dict:
     query, keyed = _grouped(dim, EnrollmentView, EnrollmentView.status, EnrollmentView.gender, func.count(),
                             group=(EnrollmentView.status, EnrollmentView.gender))
     for row in await session.execute(scope.restrict(query, EnrollmentView.batch_id)):
-        t, (status, gender, n) = result[row_key(row, keyed)], row[-3:]
-        if status == "enrolled":
-            t.enrolled += n
-            t.enrolled_men += n if gender == "L" else 0
-            t.enrolled_women += n if gender == "P" else 0
-        elif status == "waitlisted":
-            t.waitlisted += n
-        else:
-            t.cancelled += n
+        result[row_key(row, keyed)].count_enrolments(*row[-3:])
 
     # Attending: enrolled and present at one session at least.
     present_once = exists().where(AttendanceView.batch_id == EnrollmentView.batch_id,
@@ -98,13 +73,7 @@ async def tally(session, scope: Scope, dim: str | None) -> dict:
     query, keyed = _grouped(dim, CompletionView, CompletionView.completed, CompletionView.gender, func.count(),
                             group=(CompletionView.completed, CompletionView.gender))
     for row in await session.execute(scope.restrict(query, CompletionView.batch_id)):
-        t, (completed, gender, n) = result[row_key(row, keyed)], row[-3:]
-        if completed:
-            t.completed += n
-            t.completed_men += n if gender == "L" else 0
-            t.completed_women += n if gender == "P" else 0
-        else:
-            t.not_completed += n
+        result[row_key(row, keyed)].count_decisions(*row[-3:])
 
     # Distinct cooperatives with at least one completer, and those outside savings and loans.
     real = case((CompletionView.sector != SAVINGS_AND_LOANS, CompletionView.cooperative_id), else_=None)

@@ -15,6 +15,7 @@ from services.reporting.adapters.orm import (AttendanceView, BatchView, Certific
 from services.reporting.bootstrap import create_reporting_app, rebuild_consumer
 from services.reporting.config import ReportingSettings
 from services.reporting.entrypoints.consumers import HANDLERS
+from services.reporting.domain import collapse
 from services.reporting.service_layer import batch_apply
 from bench.synthetic import EventLog, programme, seed_batch
 from shared.events import registration as r
@@ -111,14 +112,14 @@ async def test_a_failing_event_in_a_batch_is_parked_alone(two_apps, monkeypatch)
     _, app = two_apps
     records = scenario()
     culprit = next(rec for rec in records if b"cooperative.updated" in rec.value)
-    failing = batch_apply.BatchApplier.cooperative
+    failing = collapse.ProjectionRows.cooperative
 
     def cooperative(self, v, e):
         if v == 1:
             raise ValueError("cannot apply")
         failing(self, v, e)
-    monkeypatch.setattr(batch_apply.BatchApplier, "cooperative", cooperative)
-    monkeypatch.setitem(batch_apply.APPLY, r.CooperativeUpdated, cooperative)
+    monkeypatch.setattr(collapse.ProjectionRows, "cooperative", cooperative)
+    monkeypatch.setitem(collapse.COLLAPSE, r.CooperativeUpdated, cooperative)
     await app.state.runtime.consumer.handle_records(records)
     consumer = app.state.runtime.consumer
     assert consumer.metrics.parked._value.get() == 1
