@@ -8,7 +8,7 @@ import os
 import sys
 import urllib.request
 
-# Mirrors shared.cli.PORTS; tests/deploy checks that the two agree.
+# Mirrors each service's default port in its settings; tests/deploy/test_dockerfile.py checks that they agree.
 PORTS = {"identity": 8004, "registration": 8001, "training": 8002, "reporting": 8003}
 
 
