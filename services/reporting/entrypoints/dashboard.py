@@ -18,6 +18,7 @@ from services.reporting.service_layer import reports
 from services.reporting.service_layer.scope import SAVINGS_AND_LOANS
 from shared import pages
 from shared.auth import Role, principal_from
+from shared.deps import UowDep
 from shared.errors import Forbidden, Invalid
 from shared.web import page_templates
 from shared.web.format import business_today
@@ -75,13 +76,13 @@ def _programme(text: str | None) -> uuid.UUID | None:
 
 
 @router.get("/dasbor", response_class=HTMLResponse)
-async def dashboard(request: Request, fiscal_year: str | None = Query(default=None, max_length=20),
+async def dashboard(request: Request, uow: UowDep, fiscal_year: str | None = Query(default=None, max_length=20),
                     programme_id: str | None = Query(default=None, max_length=64)):
     principal = await _principal(request)
     fiscal_year, programme_id = _year(fiscal_year), _programme(programme_id)
-    sessions = request.app.state.runtime.sessions
-    year = fiscal_year or await reports.latest_fiscal_year(sessions) or business_today().year
-    report = await reports.everything(sessions, **report_args(request, year, programme_id))
+    async with uow:
+        year = fiscal_year or await reports.latest_fiscal_year(uow.session) or business_today().year
+        report = await reports.everything(uow.session, **report_args(request, year, programme_id))
     summary = report["summary"]
     district_items = [(r["label"].removeprefix("Kabupaten "), r["cooperatives_trained"],
                        f'{show(r["cooperatives_trained"], "int")} kop. ({percent(r["coverage"])})')

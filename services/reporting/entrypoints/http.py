@@ -14,6 +14,7 @@ from services.reporting.schemas import (BatchReport, BudgetComponentReport, Budg
                                         SatisfactionReport, SectorReport, Summary)
 from services.reporting.service_layer import reports
 from shared.auth import Principal, Role, require
+from shared.deps import UowDep
 from shared.observability import RegistryView
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -31,70 +32,79 @@ def report_args(request: Request, fiscal_year, programme_id) -> dict:
 
 
 @router.get("/summary", response_model=Summary, summary="Ringkasan capaian")
-async def get_summary(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_summary(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                       programme_id: ProgrammeId = None):
-    return await reports.summary(request.app.state.runtime.sessions, **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.summary(uow.session, **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/districts", response_model=DistrictReport, summary="Capaian per kabupaten/kota")
-async def get_districts(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_districts(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                         programme_id: ProgrammeId = None):
-    return await reports.breakdown(request.app.state.runtime.sessions, "districts",
-                                   **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.breakdown(uow.session, "districts",
+                                       **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/sectors", response_model=SectorReport, summary="Capaian per sektor usaha")
-async def get_sectors(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_sectors(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                       programme_id: ProgrammeId = None):
-    return await reports.breakdown(request.app.state.runtime.sessions, "sectors",
-                                   **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.breakdown(uow.session, "sectors",
+                                       **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/cooperative-types", response_model=SectorReport, summary="Capaian per jenis koperasi")
-async def get_cooperative_types(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_cooperative_types(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                                 programme_id: ProgrammeId = None):
-    return await reports.breakdown(request.app.state.runtime.sessions, "cooperative-types",
-                                   **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.breakdown(uow.session, "cooperative-types",
+                                       **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/sexes", response_model=SectorReport, summary="Capaian per jenis kelamin")
-async def get_sexes(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_sexes(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                     programme_id: ProgrammeId = None):
-    return await reports.breakdown(request.app.state.runtime.sessions, "sexes",
-                                   **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.breakdown(uow.session, "sexes",
+                                       **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/batches", response_model=BatchReport, summary="Capaian per angkatan")
-async def get_batches(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_batches(request: Request, principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                       programme_id: ProgrammeId = None):
-    return await reports.breakdown(request.app.state.runtime.sessions, "batches",
-                                   **report_args(request, fiscal_year, programme_id))
+    async with uow:
+        return await reports.breakdown(uow.session, "batches",
+                                       **report_args(request, fiscal_year, programme_id))
 
 
 @router.get("/budget-components", response_model=BudgetComponentReport,
             summary="Anggaran per komponen DAK: rencana dan realisasi angkatan yang ditutup, per triwulan")
-async def get_budget_components(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_budget_components(principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                                 programme_id: ProgrammeId = None):
-    return await reports.budget_components(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
-                                           programme_id=programme_id)
+    async with uow:
+        return await reports.budget_components(uow.session, fiscal_year=fiscal_year,
+                                               programme_id=programme_id)
 
 
 @router.get("/learning", response_model=LearningReport,
             summary="Hasil belajar: rata-rata pre-test, post-test, kenaikan (post − pre, hanya peserta dengan kedua "
                     "nilai) dan bagian peserta yang naik, per angkatan, kabupaten/kota, sektor dan program")
-async def get_learning(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_learning(principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                        programme_id: ProgrammeId = None):
-    return await reports.learning(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
-                                  programme_id=programme_id)
+    async with uow:
+        return await reports.learning(uow.session, fiscal_year=fiscal_year,
+                                      programme_id=programme_id)
 
 
 @router.get("/satisfaction", response_model=SatisfactionReport,
             summary="Kepuasan peserta (skala 1–5): rata-rata per bagian dan tingkat pengisian per angkatan; per "
                     "narasumber (kode, nama hanya bila bersedia) lintas angkatan, ditimbang jumlah jawaban")
-async def get_satisfaction(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_satisfaction(principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                            programme_id: ProgrammeId = None):
-    return await reports.satisfaction(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
-                                      programme_id=programme_id)
+    async with uow:
+        return await reports.satisfaction(uow.session, fiscal_year=fiscal_year,
+                                          programme_id=programme_id)
 
 
 @router.get("/budget", response_model=BudgetReport,
@@ -102,23 +112,25 @@ async def get_satisfaction(request: Request, principal: Viewer, fiscal_year: Fis
                     "komponen, triwulan, kabupaten/kota peserta atau angkatan; daya serap; biaya per lulusan dan per "
                     "koperasi terlatih per komponen",
             description=f"{QUARTER_RULE} {DISTRICT_RULE}")
-async def get_budget(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_budget(principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                      programme_id: ProgrammeId = None,
                      by: Annotated[Literal["component", "quarter", "district", "batch"],
                                    Query(description="Rincian: component (komponen), quarter (triwulan), "
                                                      "district (kabupaten/kota peserta), batch (angkatan)")]
                      = "component"):
-    return await reports.budget_report(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
-                                       programme_id=programme_id, by=by)
+    async with uow:
+        return await reports.budget_report(uow.session, fiscal_year=fiscal_year,
+                                           programme_id=programme_id, by=by)
 
 
 @router.get("/cooperatives", response_model=CooperativeReport,
             summary="Indikator koperasi per kabupaten/kota: aktif dan tidak aktif, anggota laki-laki dan perempuan, "
                     "nilai ODS, terlatih pada tahun anggaran, aktif yang belum terlatih")
-async def get_cooperatives(request: Request, principal: Viewer, fiscal_year: FiscalYear = None,
+async def get_cooperatives(principal: Viewer, uow: UowDep, fiscal_year: FiscalYear = None,
                            programme_id: ProgrammeId = None):
-    return await reports.cooperatives(request.app.state.runtime.sessions, fiscal_year=fiscal_year,
-                                      programme_id=programme_id)
+    async with uow:
+        return await reports.cooperatives(uow.session, fiscal_year=fiscal_year,
+                                          programme_id=programme_id)
 
 
 @router.get("/metrics", summary="Metrik bisnis untuk Prometheus (per kabupaten/kota, anggaran DAK); perlu token",

@@ -1,4 +1,5 @@
-"""Reports by name, as the API, the exports and the dashboard all serve them."""
+"""Reports by name, as the API, the exports and the dashboard all serve them; each reads in the session it is
+given (the request's unit of work), so one request sees one consistent store."""
 from __future__ import annotations
 
 import uuid
@@ -34,67 +35,61 @@ async def breakdown_rows(session, name: str, scope: Scope, *, default_target: in
     raise ValueError(f"unknown report {name}")
 
 
-async def breakdown(sessions, name: str, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+async def breakdown(session, name: str, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
                     default_target: int) -> dict:
-    async with sessions() as session:
-        scope = await resolve_scope(session, fiscal_year, programme_id)
-        rows = await breakdown_rows(session, name, scope, default_target=default_target)
-        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
-                "rows": rows}
+    scope = await resolve_scope(session, fiscal_year, programme_id)
+    rows = await breakdown_rows(session, name, scope, default_target=default_target)
+    return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+            "rows": rows}
 
 
-async def summary(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+async def summary(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
                   default_target: int) -> dict:
-    async with sessions() as session:
-        scope = await resolve_scope(session, fiscal_year, programme_id)
-        return await figures.summary(session, scope, default_target=default_target)
+    scope = await resolve_scope(session, fiscal_year, programme_id)
+    return await figures.summary(session, scope, default_target=default_target)
 
 
-async def latest_fiscal_year(sessions) -> int | None:
+async def latest_fiscal_year(session) -> int | None:
     """The newest fiscal year that has a programme or a batch: what a dashboard opens on."""
-    async with sessions() as session:
-        return await figures.latest_fiscal_year(session)
+    return await figures.latest_fiscal_year(session)
 
 
-async def everything(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
+async def everything(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None,
                      default_target: int) -> dict:
     """The summary and every breakdown read in one session: one consistent picture for a whole workbook."""
-    async with sessions() as session:
-        scope = await resolve_scope(session, fiscal_year, programme_id)
-        result = {"summary": await figures.summary(session, scope, default_target=default_target)}
-        for name in BREAKDOWNS:
-            result[name] = await breakdown_rows(session, name, scope, default_target=default_target)
-        for key, compute, _ in TABLE_SOURCES.values():
-            if key not in result:
-                result[key] = await compute(session, scope)
-        result.update(tables_of(result))
-        return result
+    scope = await resolve_scope(session, fiscal_year, programme_id)
+    result = {"summary": await figures.summary(session, scope, default_target=default_target)}
+    for name in BREAKDOWNS:
+        result[name] = await breakdown_rows(session, name, scope, default_target=default_target)
+    for key, compute, _ in TABLE_SOURCES.values():
+        if key not in result:
+            result[key] = await compute(session, scope)
+    result.update(tables_of(result))
+    return result
 
 
-async def budget_components(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+async def budget_components(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """The budget of closed batches by DAK component (and realised per triwulan), with the year's allocation."""
-    async with sessions() as session:
-        scope = await resolve_scope(session, fiscal_year, programme_id)
-        allocation = sum(p.allocation for p in (await session.scalars(scope.programmes())).all())
-        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
-                "allocation": allocation, **await budget.by_component(session, scope)}
+    scope = await resolve_scope(session, fiscal_year, programme_id)
+    allocation = sum(p.allocation for p in (await session.scalars(scope.programmes())).all())
+    return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+            "allocation": allocation, **await budget.by_component(session, scope)}
 
 
-async def _scoped(sessions, compute, *, fiscal_year: int | None, programme_id: uuid.UUID | None, **kwargs) -> dict:
-    async with sessions() as session:
-        scope = await resolve_scope(session, fiscal_year, programme_id)
-        return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
-                **await compute(session, scope, **kwargs)}
+async def _scoped(session, compute, *, fiscal_year: int | None, programme_id: uuid.UUID | None, **kwargs) -> dict:
+    scope = await resolve_scope(session, fiscal_year, programme_id)
+    return {"fiscal_year": fiscal_year, "programme_id": programme_id, **await figures.freshness(session),
+            **await compute(session, scope, **kwargs)}
 
 
-async def learning(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+async def learning(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """Pre/post-test averages, gain and share improved per batch, kabupaten/kota, sector and programme."""
-    return await _scoped(sessions, learning_figures, fiscal_year=fiscal_year, programme_id=programme_id)
+    return await _scoped(session, learning_figures, fiscal_year=fiscal_year, programme_id=programme_id)
 
 
-async def satisfaction(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+async def satisfaction(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """Evaluation means per batch and section, response rates, and per narasumber across batches."""
-    return await _scoped(sessions, satisfaction_figures, fiscal_year=fiscal_year, programme_id=programme_id)
+    return await _scoped(session, satisfaction_figures, fiscal_year=fiscal_year, programme_id=programme_id)
 
 
 BUDGET_VIEWS = {"component": "components", "quarter": "quarters", "district": "districts", "batch": "batches"}
@@ -105,25 +100,25 @@ async def _budget_breakdown(session, scope) -> dict:
     return await budget.breakdown(session, scope, allocation)
 
 
-async def budget_report(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None, by: str) -> dict:
+async def budget_report(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None, by: str) -> dict:
     """The year's DAK budget with the rows of one view: by component, triwulan, kabupaten/kota or batch."""
-    report = await _scoped(sessions, _budget_breakdown, fiscal_year=fiscal_year, programme_id=programme_id)
+    report = await _scoped(session, _budget_breakdown, fiscal_year=fiscal_year, programme_id=programme_id)
     views = {view: report.pop(key) for view, key in BUDGET_VIEWS.items()}
     return {**report, "by": by, "rows": views[by]}
 
 
-async def cooperatives(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+async def cooperatives(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """Registered cooperatives per kabupaten/kota: active, inactive, members by sex, ODS grade, trained in scope."""
-    return await _scoped(sessions, indicators, fiscal_year=fiscal_year, programme_id=programme_id)
+    return await _scoped(session, indicators, fiscal_year=fiscal_year, programme_id=programme_id)
 
 
 async def _schedule(session, scope) -> dict:
     return {"rows": await schedule_rows(session, scope)}
 
 
-async def schedule(sessions, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
+async def schedule(session, *, fiscal_year: int | None, programme_id: uuid.UUID | None) -> dict:
     """Every batch of the year: dates, venue, title, JP, capacity, eligible kabupaten/kota, status."""
-    return await _scoped(sessions, _schedule, fiscal_year=fiscal_year, programme_id=programme_id)
+    return await _scoped(session, _schedule, fiscal_year=fiscal_year, programme_id=programme_id)
 
 
 def _learning_rows(report: dict) -> list[dict]:

@@ -45,7 +45,8 @@ def scenario():
 
 
 async def figures(app) -> dict:
-    return await reports.summary(app.state.runtime.sessions, fiscal_year=2023, programme_id=None, default_target=600)
+    async with app.state.runtime.sessions() as session:
+        return await reports.summary(session, fiscal_year=2023, programme_id=None, default_target=600)
 
 
 async def test_umk_owners_are_counted_apart_and_a_rebuild_gives_the_same_figures(two_apps):  # noqa: F811
