@@ -17,11 +17,12 @@ from shared.runtime import ServiceRuntime
 
 
 def create_app(runtime: ServiceRuntime, *, title: str, description: str, routers=(), start_background: bool = True,
-               page_sign_in: bool = True) -> FastAPI:
-    """`page_sign_in`: pages send a visitor without a session to identity's /masuk (identity itself says False)."""
+               page_sign_in: bool = True, migrate_on_start: bool = True) -> FastAPI:
+    """`page_sign_in`: pages send a visitor without a session to identity's /masuk (identity itself says False).
+    `migrate_on_start`: False for a service whose own lifespan migrates before this one starts (reporting)."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        await runtime.start(run_relay=start_background, run_consumers=start_background)
+        await runtime.start(migrate_db=migrate_on_start, run_relay=start_background, run_consumers=start_background)
         try:
             yield
         finally:

@@ -109,7 +109,8 @@ def create_reporting_app(settings: ReportingSettings | None = None, *, backgroun
     runtime = bootstrap(settings, **kwargs)
     app = create_app(runtime, title="SIPELKOP Pelaporan",
                      description="Capaian pelatihan untuk dasbor kementerian: target, anggaran, kabupaten/kota, sektor.",
-                     routers=[router, exports_router, dashboard_router], start_background=background)
+                     routers=[router, exports_router, dashboard_router], start_background=background,
+                     migrate_on_start=False)  # the lifespan below migrates, before it reads the pointer
     metrics = ReportingMetrics(runtime.registry)
     store = live_store(runtime, on_switch=metrics.generation.set)
     app.state.store, app.state.metrics = store, metrics
@@ -117,7 +118,8 @@ def create_reporting_app(settings: ReportingSettings | None = None, *, backgroun
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        # The live generation is chosen before the consumers start, so no event lands in a retired store.
+        # The live generation is chosen before the consumers start, so no event lands in a retired store; the
+        # configured database (which holds the pointer) is migrated here, once: the shared lifespan does not.
         await migrate(MIGRATIONS, runtime.settings.database_url)
         await store.activate_current()
         async with shared_lifespan(app):
