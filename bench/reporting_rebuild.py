@@ -59,7 +59,8 @@ async def measure(bootstrap: str, prefix: str, database_url: str) -> None:
                            if database_url.startswith("sqlite") else
                            database_url + f"_g{result.generation}")
     started = time.monotonic()
-    summary = await reports.summary(session_factory(engine), fiscal_year=None, programme_id=None, default_target=600)
+    async with session_factory(engine)() as session:
+        summary = await reports.summary(session, fiscal_year=None, programme_id=None, default_target=600)
     query_s = time.monotonic() - started
     await engine.dispose()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
