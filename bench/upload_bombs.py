@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -19,6 +17,8 @@ import zipfile
 from pathlib import Path
 
 import httpx
+
+from shared.infra.service_process import ServiceProcess
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _CONTENT_TYPES = (
@@ -179,13 +179,11 @@ def measure(root: Path, name: str, content: bytes, bootstrap: str) -> dict:
     port = stack.free_port()
     env = stack.service_env("registration", bootstrap=bootstrap, db="", prefix=f"bomb{port}.", log_dir=tmp)
     env |= {"REGISTRATION_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/registration.db", "PYTHONPATH": str(root)}
-    log = tmp / "registration.log"
-    with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-m", "shared.cli", "serve", "registration", "--port", str(port)],
-                                   env=env, cwd=root, stdout=out, stderr=out, preexec_fn=_address_space_cap)
-    service = stack.Service("registration", process, port, log)
+    service = ServiceProcess("registration", port, tmp / "registration.log", env=env, cwd=root,
+                             preexec=_address_space_cap)
     try:
-        service.wait_ready()
+        service.start("/readyz", timeout=90)
+        process = service.process
         time.sleep(2)  # let start-up settle before taking the idle size
         idle = tree_rss(process.pid)
         peak, done = [idle], threading.Event()
