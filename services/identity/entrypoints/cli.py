@@ -1,4 +1,5 @@
-"""`sipelkop accounts create-admin|list` and `sipelkop identity rotate-keys`; create_account_sync() for the demo."""
+"""`sipelkop accounts create-admin|list`, `sipelkop identity rotate-keys|announce-accounts`; create_account_sync() for
+the demo."""
 from __future__ import annotations
 
 import asyncio
@@ -30,7 +31,7 @@ def register(subparsers) -> None:
     admin.set_defaults(func=_create_admin, check=lambda args, p=admin: _check_create_admin(p, args))
     listing = commands.add_parser("list", help="daftar akun", description="Daftar semua akun dan statusnya.")
     listing.set_defaults(func=lambda args: asyncio.run(_list(args)))
-    identity = subparsers.add_parser("identity", help="layanan identitas: rotate-keys",
+    identity = subparsers.add_parser("identity", help="layanan identitas: rotate-keys | announce-accounts",
                                      description="Pemeliharaan layanan identitas.")
     identity_commands = identity.add_subparsers(dest="identity_command", required=True, metavar="TINDAKAN",
                                                 title="tindakan")
@@ -38,6 +39,11 @@ def register(subparsers) -> None:
                                                              "sampai tokennya kedaluwarsa",
                                           description="Buat kunci tanda tangan token yang baru.")
     rotate.set_defaults(func=_rotate)
+    announce = identity_commands.add_parser(
+        "announce-accounts", help="kirim profil setiap akun ke layanan lain (sekali, untuk akun lama)",
+        description="Kirim profil setiap akun (nama pengguna, nama lengkap, peran, kabupaten, aktif) lewat outbox, "
+                    "agar layanan pelatihan mengenal akun pelatih yang dibuat sebelum profil dikirim. Aman diulang.")
+    announce.set_defaults(func=lambda args: asyncio.run(_announce(args)))
 
 
 def _check_create_admin(parser, args) -> None:
@@ -115,6 +121,21 @@ async def _list(args) -> int:
         print(f"{a.username:<24} {a.role:<17} {a.district_code or '-':<6} {'aktif' if a.active else 'nonaktif':<9} "
               f"{a.full_name}")
     print(f"{len(rows)} akun")
+    return 0
+
+
+async def _announce(args) -> int:
+    from services.identity.bootstrap import bootstrap
+    from services.identity.service_layer import accounts
+    from shared.db import migrate
+
+    runtime = bootstrap()
+    try:
+        await migrate(runtime.migrations, runtime.settings.database_url)
+        count = await accounts.announce_accounts(runtime.uow())
+    finally:
+        await runtime.engine.dispose()
+    print(f"Profil {count} akun masuk outbox; layanan identitas mengirimnya ke layanan lain.")
     return 0
 
 

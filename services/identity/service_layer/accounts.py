@@ -3,7 +3,9 @@
 Every change writes identity's audit trail in the same transaction; every change that must end existing tokens
 (deactivation, password reset or change, a new role or district, sign-out everywhere) revokes the sessions,
 records the not-before time for identity's own checks and emits AccountDeactivated / SessionsRevoked through the
-outbox, with the account id and the time only."""
+outbox, with the account id and the time only. Every change of what other services show of an account (created,
+name, role or district changed, deactivated, reactivated) emits its profile, AccountRegistered / AccountUpdated,
+at the account's version: no password, hash, NIP, e-mail or phone."""
 from __future__ import annotations
 
 import asyncio
@@ -19,12 +21,15 @@ from services.identity.domain import passwords
 from services.identity.domain.accounts import clean_profile
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Invalid, NotFound, Unauthorized, field_error
-from shared.events.identity import AccountDeactivated, SessionsRevoked
+from shared.events.identity import (AccountDeactivated, AccountProfile, AccountRegistered, AccountUpdated,
+                                    SessionsRevoked)
 from shared.revocation import apply_revocation
 from services.identity.service_layer.work import work
 from shared.unit_of_work import UnitOfWork
 
 PROFILE_FIELDS = ("full_name", "nip", "phone", "email", "role", "district_code")
+# What the profile events carry of an account (besides its id and `active`): a change of these is announced.
+PUBLISHED_FIELDS = ("username", "full_name", "role", "district_code")
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,27 @@ async def _revoke(uow: UnitOfWork, account: Account, event_cls, *, keep_session:
     return moment
 
 
+def _announce(uow: UnitOfWork, account: Account, event_cls: type[AccountProfile] = AccountUpdated) -> None:
+    """The account's profile as it stands, at its version: consumers keep the newest and skip the rest."""
+    uow.emit(profile_of(account, event_cls), subject=str(account.id), aggregate_version=account.version)
+
+
+def profile_of(account: Account, event_cls: type[AccountProfile] = AccountUpdated) -> AccountProfile:
+    return event_cls(account_id=account.id, username=account.username, full_name=account.full_name,
+                     role=account.role, district_code=account.district_code, active=account.active)
+
+
+async def announce_accounts(uow: UnitOfWork) -> int:
+    """Every account's profile once more at its current version (for accounts made before identity published
+    profiles). Running it again is harmless: a consumer holding that version already skips it."""
+    async with work(uow):
+        rows = list((await uow.session.execute(select(Account).order_by(Account.username))).scalars())
+        for account in rows:
+            _announce(uow, account)
+        await uow.commit()
+    return len(rows)
+
+
 async def create_account(uow: UnitOfWork, actor: Actor, *, username: str, full_name: str, role: str,
                          district_code: str | None = None, nip: str | None = None, phone: str | None = None,
                          email: str | None = None, password: str | None = None,
@@ -109,6 +135,7 @@ async def create_account(uow: UnitOfWork, actor: Actor, *, username: str, full_n
                           version=1, created_at=now, created_by=actor.id)
         uow.session.add(account)
         _audit(uow, actor, "akun dibuat", account.id, ["username", "full_name", "role", "district_code"])
+        _announce(uow, account, AccountRegistered)
         try:
             await uow.commit()
         except IntegrityError:
@@ -164,6 +191,8 @@ async def update_account(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID, c
         _audit(uow, actor, "akun diubah", account.id, changed)
         if {"role", "district_code"} & set(changed):
             await _revoke(uow, account, SessionsRevoked)
+        if set(PUBLISHED_FIELDS) & set(changed):
+            _announce(uow, account)
         await uow.commit()
     return account
 
@@ -179,6 +208,7 @@ async def deactivate(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Ac
             account.updated_at, account.updated_by = _now(), actor.id
             _audit(uow, actor, "akun dinonaktifkan", account.id, ["active"])
             await _revoke(uow, account, AccountDeactivated)
+            _announce(uow, account)
             await uow.commit()
     return account
 
@@ -191,6 +221,7 @@ async def reactivate(uow: UnitOfWork, actor: Actor, account_id: uuid.UUID) -> Ac
             account.version += 1
             account.updated_at, account.updated_by = _now(), actor.id
             _audit(uow, actor, "akun diaktifkan kembali", account.id, ["active"])
+            _announce(uow, account)
             await uow.commit()
     return account
 

@@ -1,5 +1,6 @@
-"""Account management through the API: bad input named field by field in Bahasa, and the revocations that reach
-every service through the outbox (account id and a time, nothing else)."""
+"""Account management through the API: bad input named field by field in Bahasa, the revocations that reach
+every service through the outbox (account id and a time, nothing else), and the account's profile (no password,
+hash, NIP, e-mail or phone) on every change other services show."""
 import logging
 
 import pytest
@@ -7,6 +8,16 @@ import pytest
 from tests.unit.identity.conftest import (ADMIN_PASSWORD, OFFICER_PASSWORD, client_for, login, outbox)
 
 NEW = {"username": "pelatih.budi", "full_name": "Budi Santoso", "role": "trainer"}
+REVOCATIONS = {"sipelkop.identity.account.deactivated.v1", "sipelkop.identity.account.sessions_revoked.v1"}
+PROFILES = {"sipelkop.identity.account.registered.v1", "sipelkop.identity.account.updated.v1"}
+
+
+async def revocations(runtime) -> list[dict]:
+    return [e for e in await outbox(runtime) if e["type"] in REVOCATIONS]
+
+
+async def profiles(runtime, account) -> list[dict]:
+    return [e for e in await outbox(runtime) if e["type"] in PROFILES and e["subject"] == str(account)]
 
 
 def fields(response) -> dict:
@@ -98,8 +109,32 @@ async def test_patch_keeps_the_district_rules_and_a_new_district_ends_the_sessio
     assert moved.status_code == 200 and moved.json()["district_code"] == "64.71"
     as_trainer = await client.patch(url, headers=admin_headers, json={"role": "trainer"})
     assert as_trainer.status_code == 200 and as_trainer.json()["district_code"] is None
-    events = [e["type"] for e in await outbox(runtime)]
+    events = [e["type"] for e in await revocations(runtime)]
     assert events == ["sipelkop.identity.account.sessions_revoked.v1"] * 2
+    # The profile follows each change other services show, at the account's version (the NIP never travels).
+    published = [(e["type"].rsplit(".", 2)[1], e["aggregate_version"], e["data"]["full_name"], e["data"]["role"],
+                  e["data"]["district_code"]) for e in await profiles(runtime, officer.id)]
+    assert published == [("registered", 1, "Siti Rahmawati", "district_officer", "64.02"),
+                         ("updated", 2, "Siti Rahmawati, S.E.", "district_officer", "64.02"),
+                         ("updated", 3, "Siti Rahmawati, S.E.", "district_officer", "64.71"),
+                         ("updated", 4, "Siti Rahmawati, S.E.", "trainer", None)]
+
+
+async def test_a_new_account_announces_its_profile_and_nothing_private(client, admin_headers, runtime):
+    created = await client.post("/api/v1/accounts", headers=admin_headers, json={
+        **NEW, "nip": "198501012010011001", "phone": "0812-3456-7890", "email": "budi@example.go.id",
+        "password": "kapal-sungai-mahakam-8"})
+    assert created.status_code == 201, created.text
+    (event,) = await profiles(runtime, created.json()["id"])
+    assert event["type"] == "sipelkop.identity.account.registered.v1" and event["aggregate_version"] == 1
+    assert event["data"] == {"account_id": created.json()["id"], "username": "pelatih.budi",
+                             "full_name": "Budi Santoso", "role": "trainer", "district_code": None, "active": True}
+    for private in ("198501012010011001", "6281234567890", "budi@example.go.id", "kapal-sungai", "$argon2"):
+        assert private not in str(event)
+    # A change no other service shows (the phone) bumps the version but announces nothing.
+    url = f"/api/v1/accounts/{created.json()['id']}"
+    assert (await client.patch(url, headers=admin_headers, json={"phone": "0813-1111-2222"})).status_code == 200
+    assert len(await profiles(runtime, created.json()["id"])) == 1
 
 
 async def test_deactivation_reaches_the_outbox_and_ends_every_way_in(app, client, admin_headers, officer, runtime):
@@ -109,7 +144,7 @@ async def test_deactivation_reaches_the_outbox_and_ends_every_way_in(app, client
         assert (await client.get(f"/api/v1/accounts/{officer.id}", headers=bearer)).status_code == 200
         done = await client.post(f"/api/v1/accounts/{officer.id}/deactivate", headers=admin_headers)
         assert done.status_code == 200 and done.json()["active"] is False
-        (event,) = await outbox(runtime)
+        (event,) = await revocations(runtime)
         assert event["type"] == "sipelkop.identity.account.deactivated.v1"
         assert event["subject"] == str(officer.id)
         assert event["data"]["account_id"] == str(officer.id) and event["data"]["not_before"]
@@ -119,6 +154,9 @@ async def test_deactivation_reaches_the_outbox_and_ends_every_way_in(app, client
         assert (await login(browser, "petugas.kukar", OFFICER_PASSWORD)).status_code == 401
     again = await client.post(f"/api/v1/accounts/{officer.id}/reactivate", headers=admin_headers)
     assert again.json()["active"] is True
+    assert [(e["type"].rsplit(".", 2)[1], e["aggregate_version"], e["data"]["active"])
+            for e in await profiles(runtime, officer.id)] == [("registered", 1, True), ("updated", 2, False),
+                                                              ("updated", 3, True)]
     async with client_for(app, "10.8.8.9") as browser:
         fresh = await login(browser, "petugas.kukar", OFFICER_PASSWORD)
         assert fresh.status_code == 200
@@ -152,7 +190,7 @@ async def test_reset_password_ends_sessions_and_the_new_one_must_be_changed(app,
         assert me.status_code == 200 and me.json()["must_change_password"] is False
         # The session that changed the password lives on.
         assert (await browser.post("/api/v1/auth/refresh")).status_code == 200
-    types = [e["type"] for e in await outbox(runtime)]
+    types = [e["type"] for e in await revocations(runtime)]
     assert types == ["sipelkop.identity.account.sessions_revoked.v1"] * 2
 
 
@@ -165,7 +203,7 @@ async def test_sign_out_everywhere(app, client, admin_headers, officer, runtime)
         assert (await one.post("/api/v1/auth/refresh")).status_code == 401
     by_admin = await client.post(f"/api/v1/accounts/{officer.id}/revoke-sessions", headers=admin_headers)
     assert by_admin.status_code == 200
-    assert [e["type"] for e in await outbox(runtime)] == ["sipelkop.identity.account.sessions_revoked.v1"] * 2
+    assert [e["type"] for e in await revocations(runtime)] == ["sipelkop.identity.account.sessions_revoked.v1"] * 2
 
 
 async def test_the_audit_trail_names_who_did_what(client, admin_headers, officer, runtime, admin):

@@ -72,3 +72,39 @@ def test_rotate_keys(env, capsys):
     KeyRing.load_or_create(path)
     assert run(["identity", "rotate-keys"]) == 0
     assert len(KeyRing.load_or_create(path).keys) == 2
+
+
+def test_announce_accounts_sends_every_profile_at_its_version(tmp_path, capsys):
+    import asyncio
+    import json
+
+    from sqlalchemy import select
+
+    from services.identity.bootstrap import bootstrap
+
+    settings = identity_settings(tmp_path)
+    made = cli.create_account_sync(username="demo.pelatih", full_name="Pelatih Demo", role="trainer",
+                                   settings=settings)
+    cli.create_account_sync(username="demo.kukar", full_name="Petugas Demo", role="district_officer",
+                            district_code="64.02", settings=settings)
+
+    async def announce_and_read():
+        from services.identity.service_layer import accounts
+
+        runtime = bootstrap(settings)
+        try:
+            assert await accounts.announce_accounts(runtime.uow()) == 2
+            async with runtime.sessions() as session:
+                rows = (await session.execute(select(runtime.tables.outbox.c.event_type,
+                                                     runtime.tables.outbox.c.payload))).all()
+        finally:
+            await runtime.engine.dispose()
+        return [(t, json.loads(p)) for t, p in rows if t.endswith(".updated.v1")]
+
+    announced = asyncio.run(announce_and_read())
+    trainer = next(p for _, p in announced if p["subject"] == made.id)
+    assert trainer["aggregate_version"] == 1
+    assert trainer["data"] | {"account_id": None} == {"account_id": None, "username": "demo.pelatih",
+                                                       "full_name": "Pelatih Demo", "role": "trainer",
+                                                       "district_code": None, "active": True}
+    assert len(announced) == 2
