@@ -145,7 +145,8 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
         body = {"code": batch.code, "title": batch.title, "programme_id": programme["id"],
                 "fiscal_year": scenario.fiscal_year, "venue": batch.venue, "start_date": start.isoformat(),
                 "end_date": (start + (batch.end - batch.start)).isoformat(), "capacity": batch.capacity,
-                "eligible_districts": batch.districts, "planned_budget": batch.planned_budget,
+                "eligible_districts": batch.districts, "eligibility": batch.eligibility,
+                "planned_budget": batch.planned_budget,
                 "trainers": [api.account_ids.get(batch.trainer, batch.trainer)], "signing_official_id": official,
                 "sessions": sessions}
         ids[batch.code] = _ok(staff.post("/api/v1/batches", json=body), f"angkatan {batch.code}")["id"]
@@ -162,7 +163,8 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
     for batch in scenario.batches:
         _agenda(api, batch, ids[batch.code])
         _hold(api, scenario, batch, ids[batch.code], participant_ids)
-    say(f"{len(scenario.cooperatives)} koperasi, {len(scenario.people)} pengurus; "
+    umk = sum(1 for p in scenario.people if p.business)
+    say(f"{len(scenario.cooperatives)} koperasi, {len(scenario.people) - umk} pengurus, {umk} pelaku UMK; "
         f"{sum(b.state == 'closed' for b in scenario.batches)} angkatan selesai dengan realisasi dan sertifikat, "
         f"1 berjalan hari ini, {sum(b.state == 'planned' for b in scenario.batches)} direncanakan.")
     first_closed = next(b for b in scenario.batches if b.state == "closed")
@@ -181,8 +183,9 @@ def _register_everyone(api: Api, scenario: Scenario, batch_ids: dict[str, str]) 
         for coop in (c for c in scenario.cooperatives if c.district == code):
             coop_ids[coop.key] = _ok(client.post("/api/v1/cooperatives", json=coop.body()), coop.name)["id"]
         for person in (p for p in scenario.people if p.district == code):
+            # A UMK owner brings a business instead of a cooperative (registered with the person).
             person_ids[person.key] = pid = _ok(client.post("/api/v1/participants",
-                                                           json=person.body(coop_ids[person.cooperative])),
+                                                           json=person.body(coop_ids.get(person.cooperative))),
                                                person.full_name)["id"]
             enrolled = _ok(client.post("/api/v1/enrollments", json={"batch_id": batch_ids[person.batch],
                                                                      "participant_id": pid}), "pendaftaran")
@@ -233,6 +236,7 @@ def expected_figures(scenario: Scenario) -> dict:
                   if all(m in ("hadir", "terlambat") for m in marks)]
     coop_of = {p.key: p.cooperative for p in scenario.people}
     return {"participants_enrolled": len(scenario.people), "participants_completed": len(completers),
+            "umk_participants_enrolled": sum(1 for p in scenario.people if p.business),
             "cooperatives_trained": len({coop_of[k] for k in completers}), "batches_closed": len(closed),
             "certificates_issued": len(completers), "realised": sum(b.realised_cost for b in closed)}
 

@@ -1,6 +1,7 @@
 """The demo province, as data and without I/O: one fiscal year of the UPTD's DAK programme (Rp 1.200.000.000,
-target 600 cooperatives), batches across the year (closed with realisasi, one running today, some planned),
-cooperatives in all ten regencies and cities of Kalimantan Timur and managers with distinct names.
+target 600 cooperatives), batches across the year (closed with realisasi, one running today, some planned, one of
+them open to UMK owners), cooperatives in all ten regencies and cities of Kalimantan Timur and managers with
+distinct names.
 
 `scenario(today)` is deterministic for a given day; shared/demo.py sends it through the services' APIs."""
 from __future__ import annotations
@@ -9,8 +10,8 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from shared.events.registration import UMK_CATEGORY
 from shared.regions import districts
-
 
 
 def wita_today(now: datetime | None = None) -> date:
@@ -145,6 +146,15 @@ class Cooperative:
 
 
 @dataclass(frozen=True)
+class Business:
+    """A UMK owner's business (pelaku UMK, no cooperative): what registration asks for in a cooperative's place."""
+
+    name: str
+    nib: str  # NIB (OSS), 13 digits
+    sector: str
+
+
+@dataclass(frozen=True)
 class Person:
     key: str
     full_name: str
@@ -152,13 +162,17 @@ class Person:
     nik: str
     position: str
     phone: str
-    cooperative: str  # Cooperative.key
+    cooperative: str | None  # Cooperative.key; None for a UMK owner
     district: str
     batch: str  # Batch.code
+    business: Business | None = None  # a UMK owner's
 
-    def body(self, cooperative_id: str) -> dict:
-        return {"nik": self.nik, "full_name": self.full_name, "position": self.position, "phone": self.phone,
-                "cooperative_id": cooperative_id}
+    def body(self, cooperative_id: str | None) -> dict:
+        base = {"nik": self.nik, "full_name": self.full_name, "position": self.position, "phone": self.phone}
+        if self.business is None:
+            return {**base, "cooperative_id": cooperative_id}
+        return {**base, "category": UMK_CATEGORY, "business_name": self.business.name, "nib": self.business.nib,
+                "sector": self.business.sector, "district_code": self.district}
 
 
 @dataclass
@@ -174,8 +188,9 @@ class Batch:
     planned_budget: int
     trainer: str  # Account.username
     topics: list[str]
-    nominated: int  # how many the districts nominate
+    nominated: int  # how many the districts nominate (UMK owners included)
     realised_cost: int | None = None
+    eligibility: str = "koperasi"  # koperasi | koperasi_dan_umk (UMK owners may be nominated too)
     # participant key -> one status per session already held (closed: every session; running: those before today)
     attendance: dict[str, list[str]] = field(default_factory=dict)
 
@@ -281,10 +296,16 @@ RUNNING = ("TKP", "Tata Kelola dan Pengawasan Koperasi", "Samarinda", ["64.72", 
            "pelatih.budi")
 PLANNED = [("KWR", "Kewirausahaan Koperasi Perikanan", "Bontang", ["64.74", "64.08", "64.03"],
             ["Usaha perikanan tangkap dan budidaya", "Pengolahan hasil perikanan", "Akses permodalan"],
-            "pelatih.sri", 21),
+            "pelatih.sri", 24),
            ("DIG", "Digitalisasi Usaha Koperasi Angkatan II", "Samarinda", ["64.07", "64.11", "64.09"],
             ["Pemasaran digital dan media sosial", "Pencatatan keuangan dengan aplikasi",
              "Marketplace dan pembayaran digital"], "pelatih.budi", 12)]
+# The planned batch open to UMK owners (its code stem) and the owners its districts nominate besides the
+# cooperatives' managers: (kabupaten/kota, business, sector). Fish processors, as the batch's topics say.
+WITH_UMK = "koperasi_dan_umk"
+UMK_OWNERS = {"KWR": [("64.74", "Amplang Ikan Pipih Bontang Kuala", "perikanan"),
+                      ("64.08", "Terasi Udang Sangkulirang", "perikanan"),
+                      ("64.03", "Kerupuk Ikan Tenggiri Tanjung Batu", "kerajinan/industri")]}
 # Weeks before today each closed batch started, earliest first: spread over the year.
 CLOSED_WEEKS_AGO = [36, 28, 21, 13, 6]
 DISTRICT_TARGETS = {"64.01": 50, "64.02": 110, "64.03": 45, "64.07": 35, "64.08": 70, "64.09": 35, "64.11": 15,
@@ -317,7 +338,8 @@ def scenario(today: date, seed: int = 2023) -> Scenario:
     for n, (stem, title, venue, codes, topics, trainer, nominated) in enumerate(PLANNED, 7):
         start = _tuesday(today + timedelta(weeks=n - 6))  # next week, the week after
         batches.append(Batch(f"{stem}-{year}-{n:02d}", title, venue, start, start + timedelta(days=2), "planned",
-                             codes, CAPACITY, _budget(rng), trainer, topics, nominated))
+                             codes, CAPACITY, _budget(rng), trainer, topics, nominated,
+                             eligibility=WITH_UMK if stem in UMK_OWNERS else "koperasi"))
     cooperatives, people = _people(rng, batches, year)
     for batch in batches:
         _attendance(rng, batch, [p for p in people if p.batch == batch.code], today)
@@ -330,7 +352,9 @@ def scenario(today: date, seed: int = 2023) -> Scenario:
 def _people(rng: random.Random, batches: list[Batch], year: int) -> tuple[list[Cooperative], list[Person]]:
     """Each batch's seats shared evenly among its districts; most cooperatives send one manager, some two (ketua
     and bendahara, same batch); a few registered cooperatives are not nominated yet, one per district is inactive.
-    No cooperative is sent to two batches in one year, and no two people share a name."""
+    A batch open to UMK also takes the UMK owners its districts nominate (UMK_OWNERS), drawn last from a stream
+    of their own so the rest of the demo is what it was before they came. No cooperative is sent to two batches
+    in one year, and no two people share a name."""
     names_taken = {a.full_name for a in ACCOUNTS}
     cooperatives: list[Cooperative] = []
     people: list[Person] = []
@@ -366,9 +390,11 @@ def _people(rng: random.Random, batches: list[Batch], year: int) -> tuple[list[C
         cooperatives.append(coop)
         return coop
 
-    def new_person(coop: Cooperative, batch: Batch, position: str) -> Person:
+    def new_person(coop: Cooperative | None, batch: Batch, position: str, business: Business | None = None,
+                   district: str | None = None, rng: random.Random = rng) -> Person:
         counter["person"] += 1
         n = counter["person"]
+        district = coop.district if coop else district
         woman = rng.random() < 0.42
         while True:
             first = rng.choice(WOMEN if woman else MEN)
@@ -379,16 +405,17 @@ def _people(rng: random.Random, batches: list[Batch], year: int) -> tuple[list[C
                 break
         names_taken.add(name)
         born = date(rng.randrange(1965, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
-        nik = (f"{coop.district.replace('.', '')}{rng.randrange(1, 16):02d}{born.day + (40 if woman else 0):02d}"
+        nik = (f"{district.replace('.', '')}{rng.randrange(1, 16):02d}{born.day + (40 if woman else 0):02d}"
                f"{born.month:02d}{born.year % 100:02d}{n:04d}")
         phone = f"{PHONE_PREFIXES[n % len(PHONE_PREFIXES)]}-{5000 + n:04d}-{rng.randrange(1000, 9999):04d}"
-        person = Person(f"P{n:03d}", name, "P" if woman else "L", nik, position, phone, coop.key, coop.district,
-                        batch.code)
+        person = Person(f"P{n:03d}", name, "P" if woman else "L", nik, position, phone, coop.key if coop else None,
+                        district, batch.code, business)
         people.append(person)
         return person
 
     for batch in batches:
-        seats = [batch.districts[i % len(batch.districts)] for i in range(batch.nominated)]
+        umk = len(UMK_OWNERS.get(batch.code.split("-")[0], []))
+        seats = [batch.districts[i % len(batch.districts)] for i in range(batch.nominated - umk)]
         for district in batch.districts:
             left = seats.count(district)
             while left:
@@ -402,6 +429,11 @@ def _people(rng: random.Random, batches: list[Batch], year: int) -> tuple[list[C
         for _ in range(3):
             new_cooperative(district)  # registered, not nominated this year (yet)
         new_cooperative(district, active=False)
+    own_stream = random.Random(f"{year}-umk")
+    for batch in batches:
+        for n, (district, business, sector) in enumerate(UMK_OWNERS.get(batch.code.split("-")[0], []), 1):
+            nib = f"12{district.replace('.', '')}{year % 100:02d}{n:05d}"  # 13 digits; no cooperative's ("91...")
+            new_person(None, batch, "pemilik usaha", Business(business, nib, sector), district, own_stream)
     return cooperatives, people
 
 

@@ -56,6 +56,10 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
     page = viewer.get("/dasbor")
     assert page.status_code == 200
     assert "1.200.000.000" in page.text and "pagu Rp 0" not in page.text
+    # The batch open to UMK: its owners are counted apart from the cooperatives, on the dashboard too.
+    owners = [p for p in scenario.people if p.business]
+    assert summary["umk_participants_enrolled"] == len(owners) > 0
+    assert f'<b id="umk-participants">{len(owners)}</b>' in page.text
     # What the ministry and the UPTD see of the demo, kept for a person to look at (laptop and phone).
     from shared.auth import ACCESS_COOKIE
     from tests.fixtures.browser import screenshot
@@ -92,6 +96,14 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
     assert [s["trainer_name"] for s in agenda] == [names[slot.speaker] for slot in demo_data.agenda(closed)]
     certificates = staff.get(f"/api/v1/batches/{closed_id}/certificates").json()
     assert certificates and {c["signing_official"] for c in certificates} == {demo_data.OFFICIAL["name"]}
+
+    # Training's roster of that batch holds the owners under their businesses' names.
+    umk_batch = next(b for b in scenario.batches if b.eligibility == "koperasi_dan_umk")
+    umk_id = next(b["id"] for b in staff.get("/api/v1/batches").json() if b["code"] == umk_batch.code)
+    roster = demo._wait(lambda: [e for e in demo._listed(staff.get(f"/api/v1/batches/{umk_id}/roster"))
+                                 if e["category"] == "pelaku_umk"], "pelaku UMK di daftar peserta")
+    assert sorted((e["full_name"], e["cooperative_name"]) for e in roster) == \
+        sorted((p.full_name, p.business.name) for p in owners)
 
     names = [p["full_name"] for b in codes.values()
              for p in trainer.get(f"/api/v1/batches/{b['id']}/roster").json()]

@@ -80,7 +80,7 @@ def test_the_rules_of_registration_accept_the_data(demo):
     assert 0.3 < women < 0.55
     # No cooperative is sent to two batches in one year.
     batches_of = {}
-    for person in demo.people:
+    for person in (p for p in demo.people if p.cooperative):  # a UMK owner brings a business, no cooperative
         batches_of.setdefault(person.cooperative, set()).add(person.batch)
     assert all(len(b) == 1 for b in batches_of.values())
     # Each batch fits its capacity and takes only its districts.
@@ -88,6 +88,31 @@ def test_the_rules_of_registration_accept_the_data(demo):
         people = demo.people_in(batch.code)
         assert len(people) == batch.nominated <= batch.capacity
         assert {p.district for p in people} <= set(batch.districts)
+
+
+def test_a_batch_open_to_umk_takes_umk_owners_each_with_a_business_registration_accepts(demo):
+    from services.registration.domain.participant_category import UMK, UMK_POSITION, admits
+    from services.registration.schemas import ParticipantCreate
+
+    owners = [p for p in demo.people if p.business]
+    assert 2 <= len(owners) <= 5
+    open_to_umk = [b for b in demo.batches if b.eligibility == "koperasi_dan_umk"]
+    assert len(open_to_umk) == 1 and open_to_umk[0].state == "planned"
+    batch = open_to_umk[0]
+    assert {p.batch for p in owners} == {batch.code}
+    assert {p.district for p in owners} == set(batch.districts)  # one per district, its officer nominates them
+    assert all(admits(b.eligibility, UMK) == (b is batch) for b in demo.batches)
+    assert len({p.business.nib for p in owners}) == len(owners)
+    assert not {p.business.nib for p in owners} & {c.nib for c in demo.cooperatives}
+    assert not {p.business.name for p in owners} & {c.name for c in demo.cooperatives}
+    for owner in owners:
+        body = ParticipantCreate(**owner.body(None))
+        assert (body.category, body.position, body.cooperative_id) == (UMK, UMK_POSITION, None)
+        assert len(body.nib) == 13 and body.nib.isdigit() and body.district_code == owner.district
+        assert body.business_name == owner.business.name and body.sector == owner.business.sector
+    # The cooperatives' managers keep their seats; the owners come on top of them, inside the capacity.
+    managers = [p for p in demo.people_in(batch.code) if p.cooperative]
+    assert len(managers) + len(owners) == batch.nominated <= batch.capacity and len(managers) == 21
 
 
 def test_an_agenda_of_three_sessions_a_day_without_overlap(demo):
