@@ -450,7 +450,7 @@ def document(*, enrolments, made, tables, before, fill_s, archive, backup, resto
         "",
         f"`python -m bench.backup_scale --enrolments {enrolments}`: {os.cpu_count()} cores, PostgreSQL (local "
         f"cluster, `sipelkop up`'s layout), local broker (KRaft, SASL), load average before {loads[0]}, after "
-        f"{loads[1]}.",
+        f"{loads[1]} (one, five and fifteen minutes; the run's own fill and commands are in the second).",
         "",
         f"The installation (batches {made['batches']:,}, cooperatives {made['cooperatives']:,}, participants and "
         f"enrolments {enrolments:,}, one photograph per batch in the evidence folder, one admin account), made "
