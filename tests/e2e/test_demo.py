@@ -104,6 +104,13 @@ def test_the_demo_fills_every_figure_of_the_dashboard(full_stack, browser):
                                  if e["category"] == "pelaku_umk"], "pelaku UMK di daftar peserta")
     assert sorted((e["full_name"], e["cooperative_name"]) for e in roster) == \
         sorted((p.full_name, p.business.name) for p in owners)
+    # Its daftar hadir heads the column for both: a cooperative's, or a UMK owner's business.
+    from tests.unit.training.test_documents import text_of
+
+    sheet = staff.get(f"/api/v1/batches/{umk_id}/sessions/1/attendance-sheet.pdf")
+    assert sheet.status_code == 200, sheet.text
+    printed = text_of(sheet.content)
+    assert "No Nama Jabatan Koperasi/Usaha Kabupaten/Kota" in printed and owners[0].business.name in printed
 
     names = [p["full_name"] for b in codes.values()
              for p in trainer.get(f"/api/v1/batches/{b['id']}/roster").json()]

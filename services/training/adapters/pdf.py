@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from services.training.domain.certificates import written_code
+from services.training.domain.eligibility import COOPERATIVES_ONLY, headed
 # Re-exported: training's other papers (docx_report, report_model, xlsx) and its service layer read them from here.
 from shared.pdf import (BLANK_NAME, DEFAULT_LOGO, HEADING_STYLE, PROVINCE_LINES, Letterhead, Paper,  # noqa: F401
                         Signer, breaks_page, date_range, hours, letterhead_block, signature_block,
@@ -75,6 +76,7 @@ class AttendanceSheet:
     narasumber_nip: str | None
     rows: tuple[SheetRow, ...]
     committee: tuple[Signer, ...] = ()  # the batch's official (name, NIP, position), then its co-signer if any
+    eligibility: str = COOPERATIVES_ONLY  # the batch's: names the cooperative's column
 
 
 def qr_block(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
@@ -216,11 +218,12 @@ def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
     pdf.ln(3)
     numbered = tuple(enumerate(sheet.rows, start=1))
     body, last = numbered[:-KEEP_WITH_SIGNATURES], numbered[-KEEP_WITH_SIGNATURES:]
+    head = headed(SHEET_HEAD, sheet.eligibility)
     if body:
-        _sheet_rows(pdf, body, headings=True)
+        _sheet_rows(pdf, body, head, headings=True)
 
     def ending(doc: Paper, headings: bool) -> None:
-        _sheet_rows(doc, last, headings=headings)
+        _sheet_rows(doc, last, head, headings=headings)
         _sheet_signatures(doc, sheet)
 
     if body and breaks_page(pdf, lambda trial: ending(trial, False)):
@@ -231,14 +234,14 @@ def attendance_sheet_pdf(sheet: AttendanceSheet) -> bytes:
     return bytes(pdf.output())
 
 
-def _sheet_rows(pdf: Paper, rows, *, headings: bool) -> None:
+def _sheet_rows(pdf: Paper, rows, head: tuple[str, ...], *, headings: bool) -> None:
     """Rows of the table; without headings it continues the table above it on the same page."""
     pdf.font(8.5)
     with pdf.table(col_widths=SHEET_WIDTHS, line_height=4.4, padding=(2.2, 1), headings_style=HEADING_STYLE,
                    first_row_as_headings=headings, width=sum(SHEET_WIDTHS),
                    text_align=("CENTER", "LEFT", "LEFT", "LEFT", "LEFT", "CENTER", "LEFT")) as table:
         if headings:
-            table.row(SHEET_HEAD)
+            table.row(head)
         for i, row in rows:
             cells = table.row()
             for value in (str(i), text(row.full_name), text(row.position).capitalize(), text(row.cooperative_name),

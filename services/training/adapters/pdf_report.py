@@ -10,7 +10,7 @@ from fpdf.fonts import FontFace
 
 from services.training.adapters.pdf import STATUS_LABELS
 from services.training.adapters.report_model import NO_DATA, Photo, Report, Table, agenda_table
-from services.training.adapters.xlsx import NOMINATIVE_HEAD, SEXES, NominativeList, position_label
+from services.training.adapters.xlsx import SEXES, NominativeList, position_label
 from shared.pdf import (HEADING_STYLE, Paper, breaks_page, date_range, hours, letterhead_block, signature_row,
                         text)
 from shared.web.format import hari_tanggal, tanggal
@@ -182,7 +182,7 @@ def _appendices(pdf: Paper, report: Report) -> None:
 
 
 def nominative_table(nominative: NominativeList) -> Table:
-    return Table(NOMINATIVE_HEAD, tuple(
+    return Table(nominative.head, tuple(
         (str(i), row.full_name, position_label(row.position), row.cooperative_name, row.district,
          SEXES.get(row.gender, row.gender), row.nik_masked or "–", row.nib or "–")
         for i, row in enumerate(nominative.rows, start=1)), widths=NOMINATIVE_WIDTHS)

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from services.training.adapters.pdf import AgendaItem, date_range, hours
 from services.training.domain.completion import PRESENT
+from services.training.domain.eligibility import COOPERATIVES_ONLY, headed
 from shared.web.format import hari_tanggal, tanggal_singkat
 
 LETTERS = {"hadir": "H", "terlambat": "T", "izin": "I", "sakit": "S", "alpa": "A"}
@@ -41,6 +42,7 @@ class AttendanceGrid:
     end_date: date
     sessions: tuple[tuple[int, AgendaItem], ...]  # (session number, the session), in time order
     rows: tuple[GridRow, ...]
+    eligibility: str = COOPERATIVES_ONLY  # the batch's: names the cooperative's column
 
     def jp_attended(self, row: GridRow) -> int:
         return sum(item.jp for (_, item), status in zip(self.sessions, row.statuses) if status in PRESENT)
@@ -61,8 +63,9 @@ def attendance_grid_xlsx(grid: AttendanceGrid) -> bytes:
     sheet["A2"] = f"Pelatihan: {grid.batch_title} ({grid.batch_code})"
     sheet["A3"] = f"Tempat dan tanggal: {grid.venue}, {date_range(grid.start_date, grid.end_date)}"
     sheet["A4"] = f"{len(grid.sessions)} sesi, {total_jp} JP. {LEGEND}"
-    header = [*PERSON, *(f"Sesi {no}\n{tanggal_singkat(item.day)}\n{item.start:%H.%M} · {item.jp} JP"
-                         for no, item in grid.sessions), "Sesi hadir", "JP hadir", f"% JP (dari {total_jp})"]
+    sessions = (f"Sesi {no}\n{tanggal_singkat(item.day)}\n{item.start:%H.%M} · {item.jp} JP"
+                for no, item in grid.sessions)
+    header = [*headed(PERSON, grid.eligibility), *sessions, "Sesi hadir", "JP hadir", f"% JP (dari {total_jp})"]
     first = 6
     for col, title in enumerate(header, start=1):
         _head(sheet.cell(first, col, title))
@@ -152,6 +155,11 @@ class NominativeList:
     rows: tuple[NominativeRow, ...]
     district: str | None = None  # the list of one kabupaten/kota
     note: str = ""  # what the list cannot show and why
+    eligibility: str = COOPERATIVES_ONLY  # the batch's: names the cooperative's column
+
+    @property
+    def head(self) -> tuple[str, ...]:
+        return headed(NOMINATIVE_HEAD, self.eligibility)
 
 
 def nominative_xlsx(nominative: NominativeList) -> bytes:
@@ -166,7 +174,7 @@ def nominative_xlsx(nominative: NominativeList) -> bytes:
     sheet["A4"] = (f"Kabupaten/Kota: {nominative.district}" if nominative.district else "Semua kabupaten/kota") + \
         f" · {len(nominative.rows)} peserta"
     first = 6
-    for col, title in enumerate(NOMINATIVE_HEAD, start=1):
+    for col, title in enumerate(nominative.head, start=1):
         _head(sheet.cell(first, col, title))
     for i, row in enumerate(nominative.rows, start=1):
         values = (i, row.full_name, position_label(row.position), row.cooperative_name, row.district,

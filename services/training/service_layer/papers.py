@@ -89,7 +89,8 @@ async def attendance_sheet(session, *, principal: Principal, batch_id: uuid.UUID
     sheet = pdf.AttendanceSheet(
         letterhead=letterhead(settings), batch_title=batch.title, batch_code=batch.code, venue=batch.venue,
         session_no=row.number, item=_item(row, {row.trainer_id: narasumber.name} if narasumber else {}),
-        narasumber_nip=narasumber.nip if narasumber else None, rows=rows, committee=await committee(session, batch))
+        narasumber_nip=narasumber.nip if narasumber else None, rows=rows, committee=await committee(session, batch),
+        eligibility=batch.eligibility)
     return await asyncio.to_thread(pdf.attendance_sheet_pdf, sheet)
 
 
@@ -133,5 +134,6 @@ async def attendance_grid(session, *, principal: Principal, batch_id: uuid.UUID)
                            tuple(marks.get((e.participant_id, r.id)) for r in rows))
               for e in await active_roster(session, batch_id)]
     grid = xlsx.AttendanceGrid(batch.title, batch.code, batch.venue, batch.start_date, batch.end_date,
-                               tuple((r.number, _item(r, names)) for r in rows), tuple(people))
+                               tuple((r.number, _item(r, names)) for r in rows), tuple(people),
+                               eligibility=batch.eligibility)
     return f"kehadiran-{file_code(batch.code)}.xlsx", await asyncio.to_thread(xlsx.attendance_grid_xlsx, grid)

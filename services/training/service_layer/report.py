@@ -17,6 +17,7 @@ from services.training.adapters.pdf import STATUS_LABELS, AgendaItem, Signer, sh
 from services.training.adapters.report_model import (NO_DATA, Chapter, Part, Photo, Report, SheetAppendix,
                                                      Table, agenda_table)
 from services.training.domain import scores as score_rules
+from services.training.domain.eligibility import COOPERATIVES_ONLY, affiliation_column
 from services.training.service_layer import audit, closing, evaluation, scores
 from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of, trainer_names
 from services.training.service_layer.certificates import CertificateSettings
@@ -116,7 +117,8 @@ def nominative_of(batch: Batch, people, district: str | None = None) -> xlsx.Nom
     rows = tuple(xlsx.NominativeRow(p.full_name, p.position, p.cooperative_name, district_name(p.district_code),
                                     p.gender) for p in people if district is None or p.district_code == district)
     return xlsx.NominativeList(batch.title, batch.code, batch.venue, batch.start_date, batch.end_date, rows,
-                               district=district_name(district) if district else None, note=IDENTIFIER_NOTE)
+                               district=district_name(district) if district else None, note=IDENTIFIER_NOTE,
+                               eligibility=batch.eligibility)
 
 
 async def nominative(session, *, principal: Principal, batch_id: uuid.UUID,
@@ -175,7 +177,7 @@ async def report_model(session, store, *, principal: Principal, batch_id: uuid.U
         Part("A. Jadwal Acara, Narasumber dan Materi", tables=(agenda_table(agenda),) if agenda else ()),
         _participants(people, batch),
         _attendance(rows, people, marks, completed),
-        _learning(await scores.results_of(session, batch_id), batch.completion_min_post_test),
+        _learning(await scores.results_of(session, batch_id), batch.completion_min_post_test, batch.eligibility),
         results_part("E. Evaluasi Penyelenggaraan", await evaluation.batch_results(session, batch_id)),
         _budget(batch, proposal),
         Part("G. Dokumentasi"),
@@ -249,7 +251,8 @@ def _attendance(rows, people, marks, completed) -> Part:
                                          widths=(14, 26, 13, 16, 11, 11, 11, 17), numeric=(2, 3, 4, 5, 6, 7)),))
 
 
-def _learning(found: score_rules.BatchResults | None, minimum: int | None) -> Part:
+def _learning(found: score_rules.BatchResults | None, minimum: int | None,
+              eligibility: str | None = COOPERATIVES_ONLY) -> Part:
     """Section II.D: average pre, post and gain, the share improved, the distribution by range, and who fell below
     the post-test minimum (the report is the UPTD's own document: by name, as in the daftar nominatif)."""
     heading = "D. Hasil Pre-test dan Post-test"
@@ -278,7 +281,7 @@ def _learning(found: score_rules.BatchResults | None, minimum: int | None) -> Pa
     if minimum is None:
         paragraphs.append("Angkatan ini tidak mensyaratkan nilai post-test minimal untuk kelulusan.")
     elif below:
-        tables.append(Table(("No", "Nama", "Koperasi", "Pre-test", "Post-test"),
+        tables.append(Table(("No", "Nama", affiliation_column(eligibility), "Pre-test", "Post-test"),
                             tuple((str(i), p.full_name, p.cooperative_name, written(p.pre_test), written(p.post_test))
                                   for i, p in enumerate(below, start=1)),
                             widths=(8, 50, 50, 16, 16), numeric=(3, 4),

@@ -58,3 +58,19 @@ def test_a_batch_without_an_official_leaves_the_panitia_block_to_fill_in_by_hand
     last = pages_of(pdf.attendance_sheet_pdf(sheet(6)))[-1]
     assert "Panitia Penyelenggara," in last and last.count(pdf.BLANK_NAME) == 1 and "Mengetahui" not in last
     assert "NIP " + "." * 30 in last
+
+
+UMK_HEADINGS = "No Nama Jabatan Koperasi/Usaha Kabupaten/Kota Status Tanda tangan"
+
+
+def test_a_batch_open_to_umk_heads_the_column_koperasi_usaha_and_a_cooperatives_only_batch_koperasi():
+    owner = pdf.SheetRow("Darmawan Wijaya", "pemilik usaha", "Amplang Ikan Pipih Bontang Kuala", "Kota Bontang",
+                         "hadir")
+    umk = sheet(31)
+    umk = dataclasses.replace(umk, rows=(*umk.rows[:3], owner, *umk.rows[3:]), eligibility="koperasi_dan_umk")
+    pages = pages_of(pdf.attendance_sheet_pdf(umk))
+    assert all(UMK_HEADINGS in page for page in pages)  # the headings repeat on every page
+    assert "4 Darmawan Wijaya Pemilik usaha Amplang Ikan Pipih Bontang Kuala Kota Bontang Hadir" in pages[0]
+
+    only_cooperatives = " ".join(pages_of(pdf.attendance_sheet_pdf(sheet(31))))
+    assert HEADINGS in only_cooperatives and "Koperasi/Usaha" not in only_cooperatives

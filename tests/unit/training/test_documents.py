@@ -143,6 +143,18 @@ def test_the_attendance_grid_has_a_letter_per_session_and_the_jp_attended():
     assert sessions[1] == [2, "Selasa, 4 Juli 2023", "09.45–12.00 WITA", "Pemasaran digital", "Nurul Hidayah, S.Kom.", 3]
 
 
+def test_the_attendance_grid_of_a_batch_open_to_umk_heads_the_column_koperasi_usaha():
+    grid = xlsx.AttendanceGrid("Kewirausahaan Koperasi Perikanan", "KWR-2023-07", "Bontang", date(2023, 7, 4),
+                               date(2023, 7, 6), tuple(enumerate(AGENDA, start=1)), (
+                                   xlsx.GridRow(NAMES[2], "pemilik usaha", "Terasi Udang Sangkulirang",
+                                                "Kabupaten Kutai Timur", ("hadir", "hadir", "hadir")),),
+                               eligibility="koperasi_dan_umk")
+    sheet_ = load_workbook(io.BytesIO(xlsx.attendance_grid_xlsx(grid)))["Kehadiran"]
+    assert [c.value for c in sheet_[6]][:5] == ["No", "Nama", "Jabatan", "Koperasi/Usaha", "Kabupaten/Kota"]
+    assert [c.value for c in sheet_[7]][:5] == [1, NAMES[2], "Pemilik usaha", "Terasi Udang Sangkulirang",
+                                                "Kabupaten Kutai Timur"]
+
+
 def test_the_logo_setting_must_name_a_file_and_reaches_the_kop(tmp_path):
     from pydantic import ValidationError
 
