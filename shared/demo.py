@@ -126,6 +126,10 @@ def load(api: Api, scenario: Scenario, say=print) -> dict:
     programme = _ok(admin.post("/api/v1/programmes", json=scenario.programme), "program tahunan")
     official = _ok(admin.post("/api/v1/officials", json={
         **demo_data.OFFICIAL, "active_from": f"{scenario.fiscal_year - 2}-01-02"}), "pejabat penanda tangan")["id"]
+    # A narasumber is linked only to a trainer account training knows: identity's announcements come through Kafka.
+    linked = {api.account_ids[n.account] for n in demo_data.NARASUMBER if n.account in api.account_ids}
+    _wait(lambda: linked <= {a["account_id"] for a in _listed(staff.get("/api/v1/trainer-accounts"))},
+          "akun pelatih sampai di layanan pelatihan (akun lama: sipelkop identity announce-accounts)")
     api.narasumber = {n.key: _ok(staff.post("/api/v1/trainers", json=n.body(api.account_ids.get(n.account))),
                                  f"narasumber {n.name}")["id"] for n in demo_data.NARASUMBER}
     say(f"Program {programme['name']}: pagu Rp {programme['allocation']:,}".replace(",", ".")

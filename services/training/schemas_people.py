@@ -94,6 +94,16 @@ class TrainerRead(BaseModel):
     version: int
 
 
+class TrainerAccountRead(BaseModel):
+    """An active trainer account at identity, as the narasumber form lists it; `linked_trainer_id` is the
+    narasumber it is already linked to (an account is linked to one narasumber at most), null when free."""
+
+    account_id: str
+    username: str
+    full_name: str
+    linked_trainer_id: uuid.UUID | None
+
+
 class OfficialCreate(Strict):
     name: str = Field(min_length=2, max_length=200, description="Nama lengkap dengan gelar")
     nip: str = Field(max_length=30, description="NIP (18 digit)")

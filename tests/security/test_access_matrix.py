@@ -25,12 +25,15 @@ from tests.fixtures import factories
 from tests.fixtures.services import start_stack, wait_for
 
 SERVICES = ("registration", "training", "reporting")
+# Trainer 'pelatih-a': an account id as identity gives them (a uuid), which training must know as a trainer's to
+# link it to a narasumber.
+PELATIH_A = str(uuid.uuid5(uuid.NAMESPACE_URL, "sipelkop-test:pelatih-a"))
 OWN, OTHER = "64.02", "64.08"
 A, O, OO, T, TO, V = "admin", "officer", "officer_other", "trainer", "trainer_other", "viewer"
 ROLES = (A, O, OO, T, TO, V)
 BAD_TOKENS = ("no_token", "expired", "tampered", "forged", "old_hs256_secret", "unsigned")
 TOKENS = {A: dict(role="admin"), O: dict(role="district_officer", district=OWN),
-          OO: dict(role="district_officer", district=OTHER), T: dict(role="trainer", subject="pelatih-a"),
+          OO: dict(role="district_officer", district=OTHER), T: dict(role="trainer", subject=PELATIH_A),
           TO: dict(role="trainer", subject="pelatih-b"), V: dict(role="viewer")}
 PUBLIC = "public"
 REGISTRARS, STAFF, EVERYONE = {A, O}, {A, T}, set(ROLES)
@@ -207,6 +210,7 @@ TABLE: dict[tuple[str, str, str], Expect] = {
     (TR, "GET", "/api/v1/trainers"): Expect({A, T, TO}),  # pelatih-b gets an empty list
     (TR, "GET", "/api/v1/trainers/{trainer_id}"): Expect(STAFF),
     (TR, "PATCH", "/api/v1/trainers/{trainer_id}"): Expect(ADMIN_ONLY, body={"json": {"rate_per_jp": 1_000_000}}),
+    (TR, "GET", "/api/v1/trainer-accounts"): Expect(ADMIN_ONLY),
     (TR, "POST", "/api/v1/officials"): Expect(ADMIN_ONLY, body=official_body, ok=(201,)),
     (TR, "GET", "/api/v1/officials"): Expect(ADMIN_ONLY),
     (TR, "GET", "/api/v1/officials/{official_id}"): Expect(ADMIN_ONLY),
@@ -302,19 +306,46 @@ def world(kafka, postgres, tmp_path_factory):
     stack = start_stack(kafka_bootstrap=kafka.bootstrap, database_urls=urls, topic_prefix=f"m{uuid.uuid4().hex[:8]}.",
                         log_dir=tmp_path_factory.mktemp("access"))
     try:
+        known_trainer_account(urls["training"], PELATIH_A)
         yield build_world(stack)
     finally:
         stack.stop()
 
 
+def known_trainer_account(database_url: str, account_id: str) -> None:
+    """Training learns its trainer accounts from identity's events; this stack runs no identity, so the profile
+    identity would announce is applied through training's consumer use case."""
+    import asyncio
+
+    from services.training.bootstrap import bootstrap
+    from services.training.config import TrainingSettings
+    from services.training.service_layer import trainer_accounts
+    from shared.events.envelope import Envelope
+    from shared.events.identity import AccountRegistered
+
+    async def apply() -> None:
+        runtime = bootstrap(TrainingSettings(database_url=database_url))
+        event = AccountRegistered(account_id=account_id, username="pelatih.a", full_name="Dr. Siti Rahmawati, M.M.",
+                                  role="trainer", active=True)
+        try:
+            async with runtime.uow() as uow:
+                await trainer_accounts.apply_profile(uow, Envelope.wrap(
+                    event, source="/sipelkop/identity", subject=account_id, aggregate_version=1), event)
+                await uow.commit()
+        finally:
+            await runtime.engine.dispose()
+
+    asyncio.run(apply())
+
+
 def build_world(stack) -> dict:
     admin_training = stack.client("training", "admin")
-    trainer = stack.client("training", "trainer", subject="pelatih-a")
+    trainer = stack.client("training", "trainer", subject=PELATIH_A)
     programme = admin_training.post("/api/v1/programmes", json=factories.programme()).json()
     batches = {}
     for key, days in (("batch", 2), ("certified", 1), ("spare", 1)):
         made = admin_training.post("/api/v1/batches", json=factories.batch(
-            days=days, trainers=["pelatih-a"], programme_id=programme["id"], eligible_districts=[OWN, OTHER]))
+            days=days, trainers=[PELATIH_A], programme_id=programme["id"], eligible_districts=[OWN, OTHER]))
         assert made.status_code == 201, made.text
         batches[key] = made.json()
     officers = {OWN: stack.client("registration", "district_officer", OWN),
@@ -325,7 +356,7 @@ def build_world(stack) -> dict:
              "spare_batch_id": batches["spare"]["id"], "no": 1, "letter_id": 987654, "name": "districts",
              "spare_start": batches["spare"]["start_date"]}
     narasumber = admin_training.post("/api/v1/trainers", json={
-        "name": "Dr. Siti Rahmawati, M.M.", "nik": "6402011507850001", "account_id": "pelatih-a"})
+        "name": "Dr. Siti Rahmawati, M.M.", "nik": "6402011507850001", "account_id": PELATIH_A})
     official = admin_training.post("/api/v1/officials", json=official_body(world)["json"])
     assert narasumber.status_code == official.status_code == 201, (narasumber.text, official.text)
     world.update(trainer_id=narasumber.json()["id"], official_id=official.json()["id"])
@@ -535,5 +566,5 @@ def test_a_trainer_sees_only_the_batches_assigned(world):
     stack = world["stack"]
     other = stack.client("training", "trainer", subject="pelatih-b")
     assert other.get("/api/v1/batches").json() == []
-    assigned = stack.client("training", "trainer", subject="pelatih-a")
+    assigned = stack.client("training", "trainer", subject=PELATIH_A)
     assert {b["id"] for b in assigned.get("/api/v1/batches").json()} >= {world["batch_id"], world["certified_batch_id"]}

@@ -61,6 +61,21 @@ class Trainer(Base):
     created_by: Mapped[str] = mapped_column(String(120))
 
 
+class TrainerAccount(Base):
+    """Identity's trainer accounts as its profile events carried them (the newest version wins), for the narasumber
+    form's "Akun pelatih" list. A deactivated account, or one whose role changed, is kept, marked, never listed."""
+
+    __tablename__ = "trainer_accounts"
+
+    account_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    active: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)  # the account's aggregate version at identity
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Official(Base):
     """A pejabat who signs certificates and reports (e.g. the Kepala UPTD): a record, so a new one needs no redeploy."""
 

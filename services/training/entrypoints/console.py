@@ -19,7 +19,7 @@ from services.training.schemas import (BatchCancel, BatchClose, BatchCreate, Bat
                                        ProgrammeUpdate, SessionCreate)
 from services.training.schemas_people import OfficialCreate, TrainerCreate, TrainerUpdate
 from services.training.service_layer import (batches, certificates, closing, completion, evaluation, officials,
-                                             programmes, roster, scores, sessions, trainers)
+                                             programmes, roster, scores, sessions, trainer_accounts, trainers)
 from shared import pages
 from shared.auth import Principal, Role
 from shared.clock import business_today
@@ -410,6 +410,24 @@ def _trainer_errors(exc) -> tuple[dict[str, str], str]:
     return errors, problem
 
 
+async def _account_options(uow, trainer_id, current: str | None) -> list[tuple[str, str]]:
+    """The "Akun pelatih" list: active trainer accounts not linked to another narasumber, by "Full name
+    (username)"; the narasumber's own account stays listed even when identity deactivated it since."""
+    async with uow:
+        accounts = await trainer_accounts.choices(uow.session)
+    options = [(a.account_id, f"{a.full_name} ({a.username})") for a in accounts
+               if a.linked_trainer_id is None or str(a.linked_trainer_id) == str(trainer_id)]
+    if current and current not in {value for value, _ in options}:
+        options.insert(0, (current, "Akun yang tertaut sekarang (nonaktif atau belum dikenal)"))
+    return options
+
+
+async def _trainer_form(request, principal, uow, *, trainer, values, errors, status_code=200, problem=None):
+    options = await _account_options(uow, (trainer or {}).get("id"), values.get("account_id"))
+    return render(request, "narasumber_form.html", principal, status_code=status_code, trainer=trainer,
+                  values=values, errors=errors, problem=problem, account_options=options)
+
+
 def _status(exc) -> int:
     """A taken code is a conflict (409), as the API says; the rest of a refused form is 422."""
     return exc.status if isinstance(exc, DomainError) else 422
@@ -424,9 +442,9 @@ async def trainer_list(request: Request, uow: UowDep, q: str | None = None, pesa
 
 
 @router.get("/narasumber/baru")
-async def trainer_new(request: Request):
+async def trainer_new(request: Request, uow: UowDep):
     principal = await staff(request)
-    return render(request, "narasumber_form.html", principal, trainer=None, values={"rate_per_jp": 0}, errors={})
+    return await _trainer_form(request, principal, uow, trainer=None, values={"rate_per_jp": 0}, errors={})
 
 
 @router.post("/narasumber/baru")
@@ -440,8 +458,8 @@ async def trainer_create(request: Request, uow: UowDep):
             await trainers.register_trainer(uow, principal=principal, data=data)
     except (ValidationError, DomainError) as exc:
         errors, problem = _trainer_errors(exc)
-        return render(request, "narasumber_form.html", principal, status_code=_status(exc), trainer=None,
-                      values=values, errors=errors, problem=problem)
+        return await _trainer_form(request, principal, uow, status_code=_status(exc), trainer=None,
+                                   values=values, errors=errors, problem=problem)
     return see("/narasumber", f"Narasumber {values['name']} tersimpan.")
 
 
@@ -450,7 +468,7 @@ async def trainer_edit(request: Request, trainer_id: uuid.UUID, uow: UowDep):
     principal = await staff(request)
     async with uow:
         trainer = trainers.to_read(await trainers.get_trainer(uow.session, trainer_id), principal)
-    return render(request, "narasumber_form.html", principal, trainer=trainer, values=trainer, errors={})
+    return await _trainer_form(request, principal, uow, trainer=trainer, values=trainer, errors={})
 
 
 @router.post("/narasumber/{trainer_id}/ubah")
@@ -461,14 +479,16 @@ async def trainer_update(request: Request, trainer_id: uuid.UUID, uow: UowDep):
     # A masked value left as shown ("****3456") is not a change: only what the person typed anew is sent. An
     # emptied code keeps the one given (every narasumber has one).
     sent = {k: v for k, v in values.items() if v is not None and not str(v).startswith("*")}
+    if values["account_id"] is None:
+        sent["account_id"] = None  # "— tanpa akun —" chosen: the link goes
     try:
         data = TrainerUpdate.model_validate(sent)
         async with uow:
             await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id, data=data)
     except (ValidationError, DomainError) as exc:
         errors, problem = _trainer_errors(exc)
-        return render(request, "narasumber_form.html", principal, status_code=_status(exc),
-                      trainer={"id": trainer_id}, values=values, errors=errors, problem=problem)
+        return await _trainer_form(request, principal, uow, status_code=_status(exc), trainer={"id": trainer_id},
+                                   values=values, errors=errors, problem=problem)
     return see("/narasumber", "Data narasumber diperbarui.")
 
 

@@ -7,9 +7,9 @@ from datetime import date
 from fastapi import APIRouter, Query
 
 from services.training.entrypoints.deps import Admin, Staff, UowDep
-from services.training.schemas_people import (OfficialCreate, OfficialRead, OfficialUpdate, TrainerCreate,
-                                              TrainerRead, TrainerUpdate)
-from services.training.service_layer import officials, trainers
+from services.training.schemas_people import (OfficialCreate, OfficialRead, OfficialUpdate, TrainerAccountRead,
+                                              TrainerCreate, TrainerRead, TrainerUpdate)
+from services.training.service_layer import officials, trainer_accounts, trainers
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -40,6 +40,14 @@ async def update_trainer(trainer_id: uuid.UUID, body: TrainerUpdate, principal: 
     async with uow:
         return trainers.to_read(await trainers.update_trainer(uow, principal=principal, trainer_id=trainer_id,
                                                                         data=body), principal)
+
+
+@router.get("/trainer-accounts", response_model=list[TrainerAccountRead],
+            summary="Akun pelatih aktif di layanan identitas (untuk isian akun narasumber), dengan narasumber yang "
+                    "sudah ditautkan")
+async def list_trainer_accounts(principal: Admin, uow: UowDep):
+    async with uow:
+        return await trainer_accounts.choices(uow.session)
 
 
 @router.post("/officials", status_code=201, response_model=OfficialRead, summary="Daftarkan pejabat penanda tangan")

@@ -1,4 +1,4 @@
-"""The narasumber registry: who teaches, how they are paid (JP x rate), which account is theirs.
+"""The narasumber registry: who teaches, how they are paid (JP x rate), which trainer account is theirs.
 
 NIK, NPWP and bank account stay in training: no event carries them, nothing logs them, and the API masks them for
 everybody but an admin."""
@@ -14,6 +14,7 @@ from services.training.adapters.orm import Session, Trainer
 from services.training.domain.identifiers import mask
 from services.training.schemas_people import TrainerCreate, TrainerUpdate
 from services.training.service_layer import audit
+from services.training.service_layer.trainer_accounts import ensure_linkable
 from services.training.service_layer.agenda import refresh_teaching_accounts
 from shared.auth import Principal, Role
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, field_error
@@ -26,6 +27,7 @@ async def register_trainer(uow: UnitOfWork, *, principal: Principal, data: Train
     values = data.model_dump()
     _identified(values)
     values["code"] = values.get("code") or await _next_code(uow.session)
+    await ensure_linkable(uow.session, values.get("account_id"))
     await _refuse_taken(uow.session, values)
     trainer = Trainer(**values, version=1, created_at=datetime.now(UTC), created_by=principal.subject)
     uow.session.add(trainer)
@@ -46,6 +48,7 @@ async def update_trainer(uow: UnitOfWork, *, principal: Principal, trainer_id: u
     if not changes:
         return trainer
     _identified({k: changes.get(k, getattr(trainer, k)) for k in ("nip", "nik")})
+    await ensure_linkable(uow.session, changes.get("account_id"))
     await _refuse_taken(uow.session, changes, trainer.id)
     audit.record(uow.session, principal, action="updated", entity="trainer", entity_id=trainer.id,
                  changes=audit.diff(audit.snapshot(trainer, changes), changes))

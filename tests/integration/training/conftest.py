@@ -3,6 +3,7 @@ exactly as the Kafka consumer would (the broker path itself is covered end to en
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 
 import httpx
@@ -10,9 +11,10 @@ import pytest
 
 from services.training.bootstrap import create_training_app
 from services.training.config import TrainingSettings
-from services.training.service_layer import roster
+from services.training.service_layer import roster, trainer_accounts
 from tests.fixtures.tokens import test_token
 from shared.events.envelope import Envelope
+from shared.events.identity import AccountRegistered
 from shared.events.registration import ParticipantEnrolled
 from tests.fixtures import factories
 
@@ -44,6 +46,17 @@ class TrainingService:
                 people.append(event.model_dump(mode="json"))
             await uow.commit()
         return people
+
+    async def trainer_account(self, username: str = "pelatih.siti", full_name: str = "Dr. Siti Rahmawati, M.M.") -> str:
+        """A trainer account as identity announces it, applied through the consumer's use case; its id."""
+        event = AccountRegistered(account_id=uuid.uuid4(), username=username, full_name=full_name, role="trainer",
+                                  active=True)
+        envelope = Envelope.wrap(event, source="/sipelkop/identity", subject=str(event.account_id),
+                                 aggregate_version=1)
+        async with self.runtime.uow() as uow:
+            await trainer_accounts.apply_profile(uow, envelope, event)
+            await uow.commit()
+        return str(event.account_id)
 
     async def outbox(self, event_type: str | None = None) -> list[dict]:
         """The envelopes written so far (what the relay would publish), oldest first."""

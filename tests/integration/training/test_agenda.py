@@ -194,8 +194,9 @@ async def test_who_may_touch_the_agenda(training):
 async def test_a_trainer_linked_to_a_narasumber_sees_the_batches_where_they_teach(training):
     batch, people = await scheduled(training, days=1, participants=1)
     hidden, _ = await scheduled(training, days=1)
-    speaker = await narasumber(training, account_id="akun-narasumber-1")
-    own = training.client("trainer", "akun-narasumber-1")
+    account = await training.trainer_account()
+    speaker = await narasumber(training, account_id=account)
+    own = training.client("trainer", account)
     assert batch["id"] not in [b["id"] for b in (await own.get("/api/v1/batches")).json()]
     assert (await own.get(f"/api/v1/batches/{batch['id']}")).status_code == 403
     admin, url = training.client(), f"/api/v1/batches/{batch['id']}/sessions"

@@ -1,6 +1,8 @@
 """The narasumber registry over real PostgreSQL: NIK, NPWP and bank account masked for all but admins and never in
-events; a trainer reads only the record linked to the account; bad numbers refused naming the field."""
+events; a trainer reads only the record linked to the account; bad numbers, and an account that is not a known
+trainer's, refused naming the field."""
 import asyncio
+import uuid
 
 from tests.integration.training.test_agenda import officer
 
@@ -16,7 +18,7 @@ def body(**overrides) -> dict:
 
 async def test_a_narasumber_is_registered_and_what_is_sensitive_is_masked_except_for_admins(training):
     admin, staff = training.client(), training.client("training_staff")
-    created = await staff.post("/api/v1/trainers", json=body(account_id="akun-siti"))
+    created = await staff.post("/api/v1/trainers", json=body(account_id=await training.trainer_account()))
     assert created.status_code == 201, created.text
     trainer = created.json()
     assert (trainer["nik"], trainer["npwp"], trainer["bank_account"]) == (
@@ -33,10 +35,10 @@ async def test_a_narasumber_is_registered_and_what_is_sensitive_is_masked_except
 
 
 async def test_a_trainer_reads_only_the_narasumber_linked_to_the_account(training):
-    admin = training.client()
-    own = (await admin.post("/api/v1/trainers", json=body(account_id="akun-siti"))).json()
+    admin, siti = training.client(), await training.trainer_account()
+    own = (await admin.post("/api/v1/trainers", json=body(account_id=siti))).json()
     other = (await admin.post("/api/v1/trainers", json=body(name="Ir. Budi Santoso", nik="6402011507850002"))).json()
-    me = training.client("trainer", "akun-siti")
+    me = training.client("trainer", siti)
     assert [t["id"] for t in (await me.get("/api/v1/trainers")).json()] == [own["id"]]
     mine = (await me.get(f"/api/v1/trainers/{own['id']}")).json()
     assert mine["bank_account"] == "*********4556"
@@ -58,11 +60,16 @@ async def test_bad_narasumber_data_is_refused_naming_the_field_and_nothing_is_wr
         assert refused.status_code == status, (bad, refused.text)
         assert field in [f["field"] for f in refused.json()["error"]["fields"]]
         assert NIK not in refused.text and "0011223344556" not in refused.text  # never echoed back
+    unheard_of = str(uuid.uuid4())  # an account training never heard of as a trainer's
+    unknown = await admin.post("/api/v1/trainers", json=body(account_id=unheard_of))
+    assert unknown.status_code == 422 and unknown.json()["error"]["fields"][0]["field"] == "account_id"
+    assert "akun pelatih" in unknown.json()["error"]["message"].lower()
     assert (await admin.get("/api/v1/trainers")).json() == []
-    first = (await admin.post("/api/v1/trainers", json=body(account_id="akun-siti"))).json()
+    siti = await training.trainer_account()
+    first = (await admin.post("/api/v1/trainers", json=body(account_id=siti))).json()
     twice = await admin.post("/api/v1/trainers", json=body())
     assert twice.status_code == 409 and twice.json()["error"]["fields"][0]["field"] == "nik"
-    taken = await admin.post("/api/v1/trainers", json=body(nik="6402011507850002", account_id="akun-siti"))
+    taken = await admin.post("/api/v1/trainers", json=body(nik="6402011507850002", account_id=siti))
     assert taken.status_code == 409 and taken.json()["error"]["fields"][0]["field"] == "account_id"
     cleared = await admin.patch(f"/api/v1/trainers/{first['id']}", json={"nik": None})
     assert cleared.status_code == 422  # neither NIP nor NIK left
@@ -70,9 +77,9 @@ async def test_bad_narasumber_data_is_refused_naming_the_field_and_nothing_is_wr
 
 
 async def test_two_requests_linking_one_account_at_once_get_one_201_and_one_409(training):
-    admin = training.client()
+    admin, contested = training.client(), await training.trainer_account()
     results = await asyncio.gather(*(admin.post("/api/v1/trainers", json=body(nik=f"640201150785000{n}",
-                                                                              account_id="akun-rebutan"))
+                                                                              account_id=contested))
                                      for n in (1, 2)))
     assert sorted(r.status_code for r in results) == [201, 409]
     refused = next(r for r in results if r.status_code == 409)
