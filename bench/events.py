@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
+from shared.clock import business_today
 from shared.events import registration as r
 from shared.events import training as t
 
@@ -55,7 +56,7 @@ def mixed(n: int, seed: int = 7) -> Iterator[tuple[str, str, bytes]]:
     enrolments: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]] = []
     cooperatives: list[uuid.UUID] = [uuid.uuid4()]
     versions: dict[str, int] = {}  # per aggregate (subject), as the producing service numbers them
-    today = date.today()
+    today = business_today()
 
     def next_version(subject: str) -> int:
         versions[subject] = versions.get(subject, 0) + 1

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bench import events, stack
 from bench.common import Context, Figure, Row, fill_topics, spread
 from bench.http_client import Client
+from shared.clock import business_today
 from shared.events.registration import ENROLLMENT_TOPIC
 from shared.messaging.broker import DEFAULT_PARTITIONS, ensure_topics
 
@@ -84,7 +85,7 @@ async def enrolment_and_freshness(ctx: Context) -> list[Row]:
     fair_sets = [[uuid.uuid4() for _ in range(s.clients)] for _ in range(runs)]
     fresh_sets = [[uuid.uuid4() for _ in range(8)] for _ in range(runs)]
     ids = [b for sets in (ours_sets, fair_sets, fresh_sets) for batch_set in sets for b in batch_set]
-    start = date.today() + timedelta(days=7)
+    start = business_today() + timedelta(days=7)
     await fill_topics(infra.bootstrap, prefix, [
         events.batch_scheduled(b, start=start + timedelta(days=2 * k), code=f"BENCH-{k:03d}") for k, b in enumerate(ids)])
     db = await ctx.service_database("registration")
@@ -191,7 +192,7 @@ async def attendance(ctx: Context) -> Row:
     fair_app = None
     try:
         await _wait(lambda: _answers(client, "/api/v1/batches"), what="training's tables")
-        start = date.today() + timedelta(days=7)
+        start = business_today() + timedelta(days=7)
         end = start + timedelta(days=59)
         # Batches of their own for every run of both sides: each session is marked once.
         batches = [(await client.json("POST", "/api/v1/batches", {

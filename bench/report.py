@@ -6,6 +6,7 @@ import platform
 from datetime import datetime
 
 from bench.common import Figure, Row
+from shared.clock import PROVINCE_ZONE, ZONE_NAME
 
 HEADER = ("| path | our figure | fair baseline | ratio (fair) | limit | ratio (limit) | goal | met? |\n"
           "|---|---|---|---|---|---|---|---|\n")
@@ -43,7 +44,7 @@ def table(rows: list[Row]) -> str:
 
 def document(rows: list[Row], settings: dict[str, str], notes: list[str], elapsed: float) -> str:
     load = os.getloadavg()
-    out = [f"# SIPELKOP bench, {datetime.now():%Y-%m-%d %H:%M}\n",
+    out = [f"# SIPELKOP bench, {datetime.now(PROVINCE_ZONE):%Y-%m-%d %H:%M} {ZONE_NAME}\n",
            f"Machine: **{os.cpu_count()} cores**, load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} at the end, "
            f"Python {platform.python_version()}, run took {elapsed / 60:.1f} min.\n",
            "Settings: " + "; ".join(f"{k} {v}" for k, v in settings.items()) + ".\n",
