@@ -26,7 +26,8 @@ def statements(engine):
 
 
 def reads_of(table: str, seen: list[str]) -> list[str]:
-    return [s for s in seen if s.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM\b.*\b{table}\b", s, re.S)]
+    return [s for s in seen
+            if s.lstrip().upper().startswith("SELECT") and re.search(rf"\bFROM\b.*\b{table}\b", s, re.S)]
 
 
 async def test_one_enrolment_reads_its_cooperative_once_and_its_event_names_it(registration):
