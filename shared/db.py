@@ -30,7 +30,12 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+    # Disconnects are handled optimistically (SQLAlchemy's "Dealing with Disconnects"): no pre-ping, which cost a
+    # round trip before every transaction (issue 19's profile). After a database restart the first use of a stale
+    # pooled connection fails once, as a transient error (503 with Retry-After; the relay and consumers retry), and
+    # SQLAlchemy then invalidates every connection older than that failure, so the next checkouts are fresh.
+    # pool_recycle replaces a connection after 30 minutes, before an idle-cutting proxy or firewall can.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
                                hide_parameters=True)
 
 
