@@ -17,7 +17,7 @@ from services.training.adapters.pdf import STATUS_LABELS, AgendaItem, Signer, sh
 from services.training.adapters.report_model import (NO_DATA, Chapter, Part, Photo, Report, SheetAppendix,
                                                      Table, agenda_table)
 from services.training.domain import scores as score_rules
-from services.training.domain.eligibility import COOPERATIVES_ONLY, affiliation_column
+from services.training.domain.eligibility import COOPERATIVES_ONLY, WITH_UMK, affiliation_column
 from services.training.service_layer import audit, closing, evaluation, scores
 from services.training.service_layer.batches import ensure_assigned, get_batch, sessions_of, trainer_names
 from services.training.service_layer.certificates import CertificateSettings
@@ -59,12 +59,17 @@ async def read_texts(session, *, principal: Principal, batch_id: uuid.UUID) -> R
 def suggested_texts(batch: Batch, programme: Programme | None) -> dict[str, str]:
     """A first draft for the page's text areas, from what the batch says; nothing is printed until saved."""
     funding = f" dari {programme.funding_source} ({programme.name})" if programme else ""
+    # A batch open to UMK owners (issue 17) trains the owners of micro and small businesses too.
+    umk = batch.eligibility == WITH_UMK
+    need = ("Koperasi dan usaha mikro dan kecil di Kalimantan Timur memerlukan pengurus dan pelaku usaha yang cakap."
+            if umk else "Koperasi di Kalimantan Timur memerlukan pengurus dan pengelola yang cakap.")
+    who = "pengurus koperasi dan pelaku UMK" if umk else "pengurus koperasi"
+    where = "koperasi atau usahanya" if umk else "koperasinya"
     return {
-        "background": (f"Koperasi di Kalimantan Timur memerlukan pengurus dan pengelola yang cakap. UPTD Pelatihan "
-                       f"Koperasi dan UKM menyelenggarakan pelatihan “{batch.title}” tahun anggaran "
-                       f"{batch.fiscal_year}{funding} bagi pengurus koperasi dari kabupaten/kota peserta."),
-        "aims": (f"Maksud pelatihan ini adalah meningkatkan kapasitas pengurus koperasi. Tujuannya, peserta mampu "
-                 f"menerapkan materi “{batch.title}” di koperasinya masing-masing."),
+        "background": (f"{need} UPTD Pelatihan Koperasi dan UKM menyelenggarakan pelatihan “{batch.title}” tahun "
+                       f"anggaran {batch.fiscal_year}{funding} bagi {who} dari kabupaten/kota peserta."),
+        "aims": (f"Maksud pelatihan ini adalah meningkatkan kapasitas {who}. Tujuannya, peserta mampu "
+                 f"menerapkan materi “{batch.title}” di {where} masing-masing."),
         "conclusions": "",
     }
 
@@ -232,7 +237,8 @@ def _participants(people, batch: Batch) -> Part:
     origin = f"{cooperatives} koperasi" + (f" dan {umk} pelaku UMK tanpa koperasi" if umk else "")
     return Part("B. Peserta", (f"Peserta berjumlah {len(people)} orang (kapasitas {batch.capacity}) dari "
                                f"{origin}. Menurut kabupaten/kota dan jenis kelamin:",
-                               "Menurut jabatan di koperasi:"), (by_district, by_position))
+                               "Menurut jabatan di koperasi atau usaha:" if umk else "Menurut jabatan di koperasi:"),
+                (by_district, by_position))
 
 
 def _attendance(rows, people, marks, completed) -> Part:

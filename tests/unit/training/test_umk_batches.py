@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from services.training.schemas import BatchCreate
 from services.training.service_layer.batches import batch_state
-from services.training.service_layer.report import _learning, _participants, nominative_of
+from services.training.service_layer.report import _learning, _participants, nominative_of, suggested_texts
 from shared.events.training import BatchScheduled
 from tests.fixtures import factories
 
@@ -42,6 +42,20 @@ def test_the_laporan_counts_umk_owners_apart_from_cooperatives():
                               position="pemilik usaha")]
     part = _participants(people, SimpleNamespace(capacity=30))
     assert "Peserta berjumlah 3 orang (kapasitas 30) dari 1 koperasi dan 1 pelaku UMK tanpa koperasi." in part.paragraphs[0]
+    assert part.paragraphs[1] == "Menurut jabatan di koperasi atau usaha:"  # an owner holds no post in a cooperative
+    assert _participants(people[:2], SimpleNamespace(capacity=30)).paragraphs[1] == "Menurut jabatan di koperasi:"
+
+
+def test_the_laporan_s_first_draft_speaks_of_umk_owners_where_the_batch_admits_them():
+    def drafted(eligibility):
+        return suggested_texts(SimpleNamespace(title="Pemasaran Digital", fiscal_year=2026, eligibility=eligibility),
+                               None)
+
+    umk, cooperatives = drafted("koperasi_dan_umk"), drafted("koperasi")
+    assert "bagi pengurus koperasi dan pelaku UMK dari kabupaten/kota peserta" in umk["background"]
+    assert "di koperasi atau usahanya masing-masing" in umk["aims"]
+    assert "UMK" not in cooperatives["background"] + cooperatives["aims"]
+    assert "di koperasinya masing-masing" in cooperatives["aims"]
 
 
 @contextlib.asynccontextmanager
