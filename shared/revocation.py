@@ -10,14 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from shared.events.envelope import Envelope
 from shared.events.identity import AccountDeactivated, AccountRevocation, SessionsRevoked
 from shared.messaging.tables import MessagingTables
 from shared.unit_of_work import UnitOfWork
+from shared.db import insert_for
 
 
 class RevocationList:
@@ -51,8 +50,7 @@ def _aware(moment: datetime) -> datetime:
 async def apply_revocation(uow: UnitOfWork, envelope: Envelope, event: AccountRevocation) -> None:
     """Keep the latest not-before per account (events may arrive twice or out of order)."""
     table = uow.tables.revocations
-    dialect = uow.session.bind.dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = insert_for(uow.session)
     values = {"account_id": str(event.account_id), "not_before": event.not_before, "updated_at": datetime.now(UTC)}
     statement = insert(table).values(**values)
     statement = statement.on_conflict_do_update(

@@ -19,11 +19,9 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, event, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from shared.db import is_transient
+from shared.db import insert_for, is_transient
 from shared.events.base import DomainEvent
 from shared.events.catalogue import PoisonEvent, check_origin, decode
 from shared.events.envelope import Envelope
@@ -234,7 +232,7 @@ class EventConsumer:
     @staticmethod
     async def _record_versions(session: AsyncSession, versions: dict) -> None:
         table = SUBJECT_VERSIONS
-        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        insert = insert_for(session)
         statement = insert(table)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.topic, table.c.subject], set_={"version": statement.excluded.version},

@@ -9,13 +9,12 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.identity.adapters.orm import SignInFailure
 from services.identity.config import IdentitySettings
 from shared.errors import DomainError
+from shared.db import insert_for
 
 
 class TooManyAttempts(DomainError):
@@ -45,7 +44,7 @@ async def count_attempt(session: AsyncSession, settings: IdentitySettings, keys:
     now = now or datetime.now(UTC)
     window = timedelta(minutes=settings.throttle_window_minutes)
     wait = timedelta(minutes=settings.throttle_wait_minutes)
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     await forget_ended(session, settings, now)
     for key in sorted(keys):  # one order everywhere: two replicas never wait on each other's rows in a cycle
         await session.execute(insert(SignInFailure).values(key=key, count=0, window_started_at=now)

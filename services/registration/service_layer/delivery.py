@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.registration.adapters.mail import Outbound
 from services.registration.adapters.orm import BatchReplica, Enrollment, Participant
 from services.registration.adapters.orm_invitations import Confirmation, ConfirmationCode, OutgoingMail
 from services.registration.domain import invitations as rules
-from shared.db import is_postgres
+from shared.db import insert_for
 from shared.unit_of_work import UnitOfWork
 from shared.web.format import tanggal
 
@@ -53,7 +51,7 @@ async def insert_new_mail(session, rows: list[tuple[uuid.UUID, str, str]]) -> li
     now = datetime.now(UTC)
     values = [{"enrollment_id": e, "kind": k, "recipient": r, "status": "pending", "attempts": 0,
                "next_attempt_at": now, "created_at": now} for e, k, r in rows]
-    insert = pg_insert if is_postgres(session.bind) else sqlite_insert
+    insert = insert_for(session)
     statement = insert(OutgoingMail).values(values).on_conflict_do_nothing(
         index_elements=["enrollment_id", "kind"]).returning(OutgoingMail.id)
     return list((await session.execute(statement)).scalars().all())

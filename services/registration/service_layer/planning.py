@@ -7,15 +7,13 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from services.registration.adapters.orm import (BatchReplica, CompletionRecord, Cooperative, Participant,
                                                 ProgrammeTargets)
 from services.registration.domain.reference import GRADES, normalise_kind, normalise_sector
 from services.registration.service_layer.cooperatives import ensure_district, to_read
 from shared.auth import Principal, Role
-from shared.db import is_postgres
+from shared.db import insert_for
 from shared.errors import Invalid, field_error
 from services.registration.domain.participant_category import UMK
 from shared.events.envelope import Envelope
@@ -31,7 +29,7 @@ async def apply_completion(uow: UnitOfWork, envelope: Envelope, event: Participa
     no cooperative (its id is the business's), so planning does not keep it."""
     if event.category == UMK:
         return
-    insert = pg_insert if is_postgres(uow.session.bind) else sqlite_insert
+    insert = insert_for(uow.session)
     await uow.session.execute(insert(CompletionRecord).values(
         batch_id=event.batch_id, participant_id=event.participant_id, cooperative_id=event.cooperative_id,
         district_code=event.district_code, completed_at=envelope.time).on_conflict_do_nothing())

@@ -7,19 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import JSON, bindparam, case, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting.adapters.orm import (AttendanceView, BatchView, CertificateView, CompletionView,
                                              CooperativeView, EnrollmentView, EvaluationView, Freshness,
                                              ProgrammeView, ScoreSheetView, SessionView)
 from services.reporting.domain.collapse import ProjectionRows
+from shared.db import insert_for
 
 
 async def write_rows(session: AsyncSession, collapsed: ProjectionRows) -> None:
     """Every table's rows of one batch, then its freshness."""
     dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     w = ProjectionWriter(session, insert, dialect)
     for model, rows in ((ProgrammeView, collapsed.programmes), (CooperativeView, collapsed.cooperatives),
                         (SessionView, collapsed.sessions), (CompletionView, collapsed.completions),

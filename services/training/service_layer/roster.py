@@ -4,12 +4,12 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.training.adapters.orm import ParticipantCorrection, RosterEntry
 from shared.events.envelope import Envelope
 from shared.events.registration import EnrollmentCancelled, ParticipantEnrolled, ParticipantUpdated
 from shared.unit_of_work import UnitOfWork
+from shared.db import insert_for
 
 # What a correction changes on the roster. The cooperative, its district and sector stay as nominated: the seat was
 # given to that cooperative within that district's quota, and training keeps no cooperative names of its own.
@@ -53,7 +53,7 @@ async def _locked_correction(session, participant_id: uuid.UUID) -> ParticipantC
     """The participant's correction row (version 0 = none yet), locked until commit (FOR UPDATE on PostgreSQL;
     SQLite admits one writer). Two consumers applying a correction and an enrolment of the same person at once thus
     take turns, and the second sees what the first wrote."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(session)
     await session.execute(insert(ParticipantCorrection).values(participant_id=participant_id, version=0)
                           .on_conflict_do_nothing(index_elements=["participant_id"]))
     return await session.scalar(select(ParticipantCorrection).where(ParticipantCorrection.participant_id ==

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from services.training.adapters.orm import Trainer, TrainerAccount
 from services.training.schemas_people import TrainerAccountRead
@@ -14,6 +13,7 @@ from shared.errors import Invalid, field_error
 from shared.events.envelope import Envelope
 from shared.events.identity import AccountProfile
 from shared.unit_of_work import UnitOfWork
+from shared.db import insert_for
 
 
 async def apply_profile(uow: UnitOfWork, envelope: Envelope, event: AccountProfile) -> None:
@@ -27,7 +27,7 @@ async def apply_profile(uow: UnitOfWork, envelope: Envelope, event: AccountProfi
                                                                TrainerAccount.version < envelope.aggregate_version)
                                   .values(**values))
         return
-    insert = postgresql.insert if uow.session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(uow.session)
     statement = insert(TrainerAccount).values(account_id=account_id, **values)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=[TrainerAccount.account_id], set_={k: statement.excluded[k] for k in values},

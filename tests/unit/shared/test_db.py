@@ -63,3 +63,28 @@ async def test_a_database_error_shows_the_statement_but_never_the_values(tmp_pat
     message = str(caught.value)
     assert "INSERT INTO people" in message and "siti.rahma" not in message
     assert "hidden" in message
+
+
+async def test_one_upsert_written_once_runs_on_sqlite_and_keeps_the_newer_row(tmp_path):
+    # insert_for gives the store's own INSERT with ON CONFLICT; PostgreSQL's is used by every integration test.
+    from sqlalchemy import Column, Integer, MetaData, String, Table, select
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from shared.db import create_engine, insert_for, session_factory
+
+    rows = Table("rows", MetaData(), Column("id", Integer, primary_key=True), Column("name", String(20)),
+                 Column("version", Integer))
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/u.db")
+    async with engine.begin() as conn:
+        await conn.run_sync(rows.metadata.create_all)
+    async with session_factory(engine)() as session:
+        insert = insert_for(session)
+        assert insert is sqlite.insert and insert is not postgresql.insert
+        for name, version in (("baru", 2), ("lama", 1)):
+            statement = insert(rows).values(id=1, name=name, version=version)
+            await session.execute(statement.on_conflict_do_update(
+                index_elements=[rows.c.id], set_={"name": statement.excluded.name, "version": statement.excluded.version},
+                where=rows.c.version < statement.excluded.version))
+        await session.commit()
+        assert (await session.execute(select(rows.c.name, rows.c.version))).all() == [("baru", 2)]
+    await engine.dispose()
