@@ -330,6 +330,16 @@ def local_broker(data: Path, kafka_port: int):
 
 # --- the measured commands ---------------------------------------------------------------------------------------
 
+def checked_on_the_broker(what: str, data: Path, kafka_port: int, before: dict) -> None:
+    """Every count as before the backup, read with the stack's broker started for the reading only."""
+    broker = local_broker(data, kafka_port)
+    broker.start()
+    try:
+        check(what, counts(), before)
+    finally:
+        broker.stop()
+
+
 def timed(*args: str) -> tuple[float, subprocess.CompletedProcess]:
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=ROOT, env=os.environ,
@@ -408,23 +418,13 @@ def run(enrolments: int, data: Path, output: Path) -> int:
 
         restore_s, done = timed("restore", str(archive))
         restore_own = own_seconds(done.stdout, "selesai dalam")
-        broker = local_broker(data, kafka_port)
-        broker.start()
-        try:
-            check("restore", counts(), before)
-        finally:
-            broker.stop()
+        checked_on_the_broker("restore", data, kafka_port, before)
         shutil.rmtree(data / "kafka")  # the broker's data lost; the databases are kept
 
         recover_s, done = timed("kafka", "recover", "--from", str(archive))
         recover_own = own_seconds(done.stdout, "dipulihkan dalam")
         marked = sum(int(n) for n in re.findall(r"Outbox \w+: (\d+) event", done.stdout))
-        broker = local_broker(data, kafka_port)
-        broker.start()
-        try:
-            check("kafka recover", counts(), before)
-        finally:
-            broker.stop()
+        checked_on_the_broker("kafka recover", data, kafka_port, before)
         unpublished = sum(scalar(s, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
                           for s in ("identity", "registration", "training"))
         if unpublished != marked:
