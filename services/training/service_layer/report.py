@@ -35,10 +35,10 @@ from shared.web.format import angka, persen, rupiah, tanggal
 TEXT_FIELDS = {"background": "Latar belakang", "aims": "Maksud dan tujuan", "conclusions": "Kesimpulan dan saran"}
 TEXT_MAX = 10_000
 UNWRITTEN = "(Belum diisi. Lengkapi di halaman laporan angkatan di konsol.)"
-# Training holds neither: registration keeps the NIK (never sent out, not even masked, in ParticipantEnrolled v1)
-# and no service records an NIB yet.
-IDENTIFIER_NOTE = ("NIK (tersamar) dan NIB belum tersedia di layanan pelatihan: NIK disimpan layanan pendaftaran "
-                   "dan tidak dikirim bersama data peserta; NIB belum dicatat di SIPELKOP.")
+# Training holds neither: registration keeps the NIK and the NIB (of the cooperative, or of a UMK owner's business)
+# and sends neither with the participant (ParticipantEnrolled carries no NIK, not even masked, and no NIB).
+IDENTIFIER_NOTE = ("NIK (tersamar) dan NIB tidak tersedia di layanan pelatihan: keduanya disimpan layanan "
+                   "pendaftaran dan tidak dikirim bersama data peserta.")
 STATUSES = ("hadir", "terlambat", "izin", "sakit", "alpa")
 
 

@@ -162,6 +162,8 @@ def test_the_daftar_nominatif_and_the_laporan_name_the_column_for_the_batch(elig
     printed = text_of(pdf_report.nominative_pdf(listing, HEAD))
     assert f"No Nama Jabatan {column} Kabupaten/Kota L/P" in printed
     assert ("Koperasi/Usaha" in printed) == (eligibility == "koperasi_dan_umk")
+    # Why the NIK and NIB columns are empty, truly: registration holds both (a cooperative's and a UMK owner's NIB).
+    assert "keduanya disimpan layanan pendaftaran" in printed and "belum dicatat" not in printed
 
     report = dataclasses.replace(report_samples.report(photos=0), nominative=listing)
     rows = [[c.text for c in row.cells] for table in Document(io.BytesIO(docx_report.report_docx(report))).tables
